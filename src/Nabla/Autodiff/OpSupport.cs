@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using Nabla.Kernels;
+using Nabla.Tensors;
+
+namespace Nabla.Autodiff;
+
+/// <summary>Plumbing shared by op implementations: output allocation, broadcasting forward, gradient reduction.</summary>
+internal static class OpSupport
+{
+    /// <summary>The recording tape when at least one input is tracked, otherwise null (then the op records nothing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tape? TapeFor(Tensor a, Tensor? b = null, Tensor? c = null)
+    {
+        Tape? tape = Tape.Recording;
+        return tape is not null && (tape.Tracks(a) || tape.Tracks(b) || tape.Tracks(c)) ? tape : null;
+    }
+
+    /// <summary>A new tensor (from the step arena when one is open) with undefined contents.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor Empty(ReadOnlySpan<int> dims) => Arena.Rent(dims, clear: false);
+
+    /// <summary>A new zero-filled tensor (from the step arena when one is open).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor ZerosLike(ReadOnlySpan<int> dims) => Arena.Rent(dims, clear: true);
+
+    /// <summary>op(a, b) elementwise with NumPy broadcasting; <paramref name="operation"/> names the op in errors.</summary>
+    public static Tensor Binary<TOp>(string operation, Tensor a, Tensor b)
+        where TOp : struct, IBinaryOp
+    {
+        Span<int> dims = stackalloc int[Broadcasting.MaxRank];
+        int rank = Broadcasting.ResultShape(operation, a.Dims, b.Dims, dims);
+        Tensor y = Empty(dims[..rank]);
+        Kernels.Binary.Broadcast<TOp>(a.Span, a.Dims, b.Span, b.Dims, y.Span, y.Dims);
+        return y;
+    }
+
+    /// <summary>op(a, s) for every element.</summary>
+    public static Tensor ScalarRight<TOp>(Tensor a, float s)
+        where TOp : struct, IBinaryOp
+    {
+        Tensor y = Empty(a.Dims);
+        Kernels.Binary.MapScalarRight<TOp>(a.Span, s, y.Span);
+        return y;
+    }
+
+    /// <summary>op(s, a) for every element.</summary>
+    public static Tensor ScalarLeft<TOp>(float s, Tensor a)
+        where TOp : struct, IBinaryOp
+    {
+        Tensor y = Empty(a.Dims);
+        Kernels.Binary.MapScalarLeft<TOp>(s, a.Span, y.Span);
+        return y;
+    }
+
+    /// <summary>
+    /// Sums <paramref name="grad"/> over the axes along which a tensor of shape <paramref name="dims"/> was
+    /// broadcast, giving a gradient of that shape. Returns <paramref name="grad"/> itself when no axis was broadcast.
+    /// </summary>
+    public static Tensor ReduceTo(Tensor grad, ReadOnlySpan<int> dims)
+    {
+        if (ShapeUtil.SameShape(grad.Dims, dims))
+        {
+            return grad;
+        }
+
+        Tensor r = Empty(dims);
+        BroadcastReduce.SumTo(grad.Span, grad.Dims, r.Span, dims);
+        return r;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Nabla.Tensors;
+
+namespace Nabla;
+
+/// <summary>
+/// An n-dimensional array of 32-bit floats in contiguous row-major order, the value type of Nabla.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Tensors behave like NumPy arrays that are never modified after creation: every operation returns a new
+/// tensor. First-axis indexing (<c>t[3]</c>, <c>t[..15]</c>) and <c>Reshape</c> return views that
+/// share storage with their source, which is safe because no public operation writes into an existing tensor.
+/// </para>
+/// <para>
+/// Memory is ordinary managed memory: there is nothing to dispose. While a <see cref="Autodiff.GradientTape"/>
+/// records a training step, intermediate results are drawn from a per-thread arena that is recycled when the
+/// next tape on the same thread starts; call <see cref="Clone"/> on a tensor computed inside a step to keep it
+/// beyond the next step.
+/// </para>
+/// </remarks>
+[DebuggerDisplay("{DebuggerText,nq}")]
+public sealed partial class Tensor
+{
+    private float[] _storage;
+    private int _offset;
+    private int[] _dims;
+    private int _size;
+
+    /// <summary>Creates a tensor over <paramref name="storage"/> (not copied) with the given shape.</summary>
+    internal Tensor(float[] storage, int offset, int[] dims)
+    {
+        _storage = storage;
+        _offset = offset;
+        _dims = dims;
+        _size = ShapeUtil.Product(dims);
+        Debug.Assert(offset + _size <= storage.Length);
+    }
+
+    /// <summary>The length of each axis, as a new array (changing it does not change the tensor).</summary>
+    public int[] Shape => (int[])_dims.Clone();
+
+    /// <summary>The number of axes: 0 for a scalar, 1 for a vector, 2 for a matrix.</summary>
+    public int Rank => _dims.Length;
+
+    /// <summary>The total number of elements, the product of the shape.</summary>
+    public int Size => _size;
+
+    /// <summary>The shape without a copy, for library code.</summary>
+    internal ReadOnlySpan<int> Dims => _dims;
+
+    /// <summary>The shape array itself; callers must not modify it.</summary>
+    internal int[] DimsArray => _dims;
+
+    /// <summary>The elements, for library code. Writing is allowed only into tensors the caller just created.</summary>
+    internal Span<float> Span
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(_storage, _offset, _size);
+    }
+
+    /// <summary>The backing array (shared by views) and the start of this tensor's elements in it.</summary>
+    internal float[] Storage => _storage;
+
+    /// <inheritdoc cref="Storage"/>
+    internal int Offset => _offset;
+
+    /// <summary>Length of axis <paramref name="axis"/>; negative axes count from the end.</summary>
+    internal int Dim(int axis) => _dims[axis < 0 ? axis + _dims.Length : axis];
+
+    /// <summary>Re-points a recycled arena tensor at new storage and shape.</summary>
+    internal void Reset(float[] storage, int offset, ReadOnlySpan<int> dims)
+    {
+        _storage = storage;
+        _offset = offset;
+        if (_dims.Length != dims.Length)
+        {
+            _dims = dims.Length == 0 ? [] : new int[dims.Length];
+        }
+
+        dims.CopyTo(_dims);
+        _size = ShapeUtil.Product(dims);
+        ResetAutodiff();
+    }
+
+    /// <summary>The single element of a tensor of size 1 (any rank), as a float.</summary>
+    /// <exception cref="InvalidOperationException">The tensor does not hold exactly one element.</exception>
+    public float Item()
+    {
+        if (_size != 1)
+        {
+            throw new InvalidOperationException(
+                $"Item() needs a tensor with exactly one element, but this tensor has shape {ShapeUtil.Format(_dims)} ({_size} elements). " +
+                "Reduce it first (for example t.Sum()) or index it (t[0]).");
+        }
+
+        return _storage[_offset];
+    }
+
+    /// <summary>Copies the elements, in row-major order, into a new array.</summary>
+    public float[] ToArray() => Span.ToArray();
+
+    /// <summary>A deep copy with its own storage, never recycled by a training step's arena.</summary>
+    public Tensor Clone()
+    {
+        var copy = new Tensor(new float[_size], 0, (int[])_dims.Clone());
+        Span.CopyTo(copy.Span);
+        return copy;
+    }
+
+    private string DebuggerText => $"Tensor {ShapeUtil.Format(_dims)}";
+}

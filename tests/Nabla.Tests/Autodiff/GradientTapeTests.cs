@@ -1,0 +1,108 @@
+using Nabla.Autodiff;
+using Nabla.Tests.Support;
+
+namespace Nabla.Tests.Autodiff;
+
+public class GradientTapeTests
+{
+    [Fact]
+    public void Gradient_of_a_product_is_the_other_factor()
+    {
+        var w = new Variable(Tensor.FromArray([2f, -3f], 2), "w");
+        Tensor x = Tensor.FromArray([5f, 7f], 2);
+        Tensor y;
+        using var tape = new GradientTape();
+        y = Ops.Multiply(w, x);
+        tape.Dispose();
+
+        // d(Σ w·x)/dw = x
+        Tensor g = tape.Gradient(y, [w])[0];
+        Assert.Equal([5f, 7f], g.ToArray());
+    }
+
+    [Fact]
+    public void A_variable_used_twice_accumulates_both_paths()
+    {
+        var w = new Variable(Tensor.FromArray([3f], 1), "w");
+        using var tape = new GradientTape();
+        Tensor y = Ops.Multiply(Ops.Multiply(w, w), 2f);   // 2w², d/dw = 4w = 12
+        Assert.Equal([12f], tape.Gradient(y, [w])[0].ToArray());
+    }
+
+    [Fact]
+    public void Nothing_is_recorded_outside_a_tape()
+    {
+        var w = new Variable(Tensor.Ones(2), "w");
+        Tensor y = Ops.Multiply(w, 2f);
+        Assert.Equal(-1, y.NodeIndex);
+        Assert.Equal(0, Tape.ForThread.IsRecording ? 1 : 0);
+    }
+
+    [Fact]
+    public void Untracked_tensors_are_not_recorded()
+    {
+        using var tape = new GradientTape();
+        Tensor y = Ops.Multiply(Tensor.Ones(3), 2f);
+        Assert.Equal(-1, y.NodeIndex);
+    }
+
+    [Fact]
+    public void Non_trainable_variables_get_zero_gradients()
+    {
+        var w = new Variable(Tensor.Ones(2), "frozen", trainable: false);
+        var v = new Variable(Tensor.Ones(2), "v");
+        using var tape = new GradientTape();
+        Tensor y = Ops.Multiply(Ops.Multiply(w, v), 3f);
+        IReadOnlyList<Tensor> g = tape.Gradient(y, [w, v]);
+        Assert.Equal([0f, 0f], g[0].ToArray());
+        Assert.Equal([3f, 3f], g[1].ToArray());
+    }
+
+    [Fact]
+    public void Watched_inputs_get_gradients_with_broadcasting_reduced_back()
+    {
+        Tensor a = Tensor.FromArray([1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
+        Tensor b = Tensor.FromArray([10f, 20f, 30f], 3);
+        using var tape = new GradientTape();
+        tape.Watch(a);
+        tape.Watch(b);
+        Tensor y = Ops.Multiply(a, b);
+        IReadOnlyList<Tensor> g = tape.Gradient(y, [a, b]);
+        Assert.Equal([10f, 20f, 30f, 10f, 20f, 30f], g[0].ToArray());  // dy/da = b, broadcast
+        Assert.Equal([5f, 7f, 9f], g[1].ToArray());                   // dy/db = Σ_rows a
+        Assert.Equal([3], g[1].Shape);
+    }
+
+    [Fact]
+    public void Tapes_do_not_nest()
+    {
+        using var outer = new GradientTape();
+        AssertEx.Throws<InvalidOperationException>(() => new GradientTape(), "already recording", "do not nest");
+    }
+
+    [Fact]
+    public void A_stale_tape_refuses_to_compute_gradients()
+    {
+        var w = new Variable(Tensor.Ones(1), "w");
+        GradientTape old;
+        Tensor y;
+        using (old = new GradientTape())
+        {
+            y = Ops.Multiply(w, 2f);
+        }
+
+        using (new GradientTape())
+        {
+        }
+
+        AssertEx.Throws<InvalidOperationException>(() => old.Gradient(y, [w]), "newer tape has started");
+    }
+
+    [Fact]
+    public void Watch_after_dispose_is_an_error()
+    {
+        var tape = new GradientTape();
+        tape.Dispose();
+        AssertEx.Throws<InvalidOperationException>(() => tape.Watch(Tensor.Ones(1)), "while the tape is recording");
+    }
+}
