@@ -2,11 +2,11 @@ using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
-// The derivatives of the activations in ActivationOps.cs as IUnaryGradientOp structs: dx = g·f'(·). ReLU, sigmoid
+// The derivatives of the activations in ActivationOps.cs as IActivationGradientOp structs: dx = g·f'(·). ReLU, sigmoid
 // and tanh read their own output y (cheap, and the pre-activation need not be kept); the others read the input x.
 
 /// <summary>relu: dx = g where y &gt; 0, else 0 (v = y).</summary>
-internal readonly struct ReluGradientOp : IUnaryGradientOp
+internal readonly struct ReluGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float y) => y > 0f ? g : 0f;
 
@@ -18,7 +18,7 @@ internal readonly struct ReluGradientOp : IUnaryGradientOp
 }
 
 /// <summary>sigmoid: σ' = σ(1 − σ), so dx = g·y·(1 − y) (v = y).</summary>
-internal readonly struct SigmoidGradientOp : IUnaryGradientOp
+internal readonly struct SigmoidGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float y) => g * y * (1f - y);
 
@@ -28,7 +28,7 @@ internal readonly struct SigmoidGradientOp : IUnaryGradientOp
 }
 
 /// <summary>tanh: tanh' = 1 − tanh², so dx = g·(1 − y²) (v = y).</summary>
-internal readonly struct TanhGradientOp : IUnaryGradientOp
+internal readonly struct TanhGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float y) => g * (1f - (y * y));
 
@@ -38,7 +38,7 @@ internal readonly struct TanhGradientOp : IUnaryGradientOp
 }
 
 /// <summary>elu: f' = 1 for x &gt; 0, alpha·e^x otherwise (v = x).</summary>
-internal readonly struct EluGradientOp(float alpha) : IUnaryGradientOp
+internal readonly struct EluGradientOp(float alpha) : IActivationGradientOp
 {
     public float Invoke(float g, float x) => x > 0f ? g : g * alpha * MathF.Exp(x);
 
@@ -50,7 +50,7 @@ internal readonly struct EluGradientOp(float alpha) : IUnaryGradientOp
 }
 
 /// <summary>selu: f' = scale for x &gt; 0, scale·alpha·e^x otherwise (v = x).</summary>
-internal readonly struct SeluGradientOp : IUnaryGradientOp
+internal readonly struct SeluGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float x) => g * SeluOp.Scale * (x > 0f ? 1f : SeluOp.Alpha * MathF.Exp(x));
 
@@ -62,7 +62,7 @@ internal readonly struct SeluGradientOp : IUnaryGradientOp
 }
 
 /// <summary>gelu: (x·Φ(x))' = Φ(x) + x·φ(x) (v = x).</summary>
-internal readonly struct GeluGradientOp : IUnaryGradientOp
+internal readonly struct GeluGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float x) => g * (VectorMath.NormalCdf(x) + (x * VectorMath.NormalPdf(x)));
 
@@ -77,7 +77,7 @@ internal readonly struct GeluGradientOp : IUnaryGradientOp
 /// gelu, tanh approximation: with s = σ(2u), u = √(2/π)·(x + 0.044715x³), (x·s)' = s + x·s(1 − s)·2u', where
 /// 2u' = 2√(2/π)·(1 + 3·0.044715x²) (v = x).
 /// </summary>
-internal readonly struct GeluTanhGradientOp : IUnaryGradientOp
+internal readonly struct GeluTanhGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float x)
     {
@@ -105,7 +105,7 @@ internal readonly struct GeluTanhGradientOp : IUnaryGradientOp
 }
 
 /// <summary>leaky_relu: f' = 1 for x &gt; 0, negativeSlope otherwise (v = x).</summary>
-internal readonly struct LeakyReluGradientOp(float negativeSlope) : IUnaryGradientOp
+internal readonly struct LeakyReluGradientOp(float negativeSlope) : IActivationGradientOp
 {
     public float Invoke(float g, float x) => x > 0f ? g : g * negativeSlope;
 
@@ -117,7 +117,7 @@ internal readonly struct LeakyReluGradientOp(float negativeSlope) : IUnaryGradie
 }
 
 /// <summary>softplus: ln(1 + e^x)' = σ(x) (v = x).</summary>
-internal readonly struct SoftplusGradientOp : IUnaryGradientOp
+internal readonly struct SoftplusGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float x) => g * VectorMath.Sigmoid(x);
 
@@ -127,7 +127,7 @@ internal readonly struct SoftplusGradientOp : IUnaryGradientOp
 }
 
 /// <summary>swish: (x·σ(x))' = σ + x·σ(1 − σ) = σ·(1 + x·(1 − σ)) (v = x).</summary>
-internal readonly struct SwishGradientOp : IUnaryGradientOp
+internal readonly struct SwishGradientOp : IActivationGradientOp
 {
     public float Invoke(float g, float x)
     {

@@ -2,12 +2,12 @@ using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
-// The forward activation functions as IUnaryOp structs for Unary's drivers. Each vector form matches its scalar
+// The forward activation functions as IActivationOp structs for ActivationDriver. Each vector form matches its scalar
 // form to a few ulps; the scalar forms evaluate in double (see VectorMath). The derivatives are in
 // ActivationGradientOps.cs.
 
 /// <summary>f(x) = x.</summary>
-internal readonly struct IdentityOp : IUnaryOp
+internal readonly struct IdentityOp : IActivationOp
 {
     public float Invoke(float x) => x;
 
@@ -17,7 +17,7 @@ internal readonly struct IdentityOp : IUnaryOp
 }
 
 /// <summary>relu(x) = max(x, 0); NaN stays NaN.</summary>
-internal readonly struct ReluOp : IUnaryOp
+internal readonly struct ReluOp : IActivationOp
 {
     public float Invoke(float x) => MathF.Max(x, 0f);
 
@@ -27,7 +27,7 @@ internal readonly struct ReluOp : IUnaryOp
 }
 
 /// <summary>sigmoid(x) = 1 / (1 + e^−x).</summary>
-internal readonly struct SigmoidOp : IUnaryOp
+internal readonly struct SigmoidOp : IActivationOp
 {
     public float Invoke(float x) => VectorMath.Sigmoid(x);
 
@@ -37,7 +37,7 @@ internal readonly struct SigmoidOp : IUnaryOp
 }
 
 /// <summary>tanh(x).</summary>
-internal readonly struct TanhOp : IUnaryOp
+internal readonly struct TanhOp : IActivationOp
 {
     public float Invoke(float x) => VectorMath.Tanh(x);
 
@@ -47,7 +47,7 @@ internal readonly struct TanhOp : IUnaryOp
 }
 
 /// <summary>elu(x) = x for x &gt; 0, alpha·(e^x − 1) otherwise.</summary>
-internal readonly struct EluOp(float alpha) : IUnaryOp
+internal readonly struct EluOp(float alpha) : IActivationOp
 {
     public float Invoke(float x) => x > 0f ? x : alpha * VectorMath.Expm1(x);
 
@@ -59,7 +59,7 @@ internal readonly struct EluOp(float alpha) : IUnaryOp
 }
 
 /// <summary>selu(x) = scale·elu(x, alpha) with Keras's constants (Klambauer et al., 2017).</summary>
-internal readonly struct SeluOp : IUnaryOp
+internal readonly struct SeluOp : IActivationOp
 {
     public const float Alpha = 1.67326324f;
     public const float Scale = 1.05070098f;
@@ -74,7 +74,7 @@ internal readonly struct SeluOp : IUnaryOp
 }
 
 /// <summary>gelu(x) = x·Φ(x), Φ the standard normal CDF (Keras's default, approximate=False).</summary>
-internal readonly struct GeluOp : IUnaryOp
+internal readonly struct GeluOp : IActivationOp
 {
     public float Invoke(float x) => x * VectorMath.NormalCdf(x);
 
@@ -87,7 +87,7 @@ internal readonly struct GeluOp : IUnaryOp
 /// The tanh approximation of gelu (approximate=True): x/2·(1 + tanh(u)), u = √(2/π)·(x + 0.044715x³), evaluated as
 /// the identical x·σ(2u), which does not cancel for large negative x.
 /// </summary>
-internal readonly struct GeluTanhOp : IUnaryOp
+internal readonly struct GeluTanhOp : IActivationOp
 {
     public const float Coefficient = 0.044715f;
     public const float TwoSqrt2OverPi = 1.59576912160573f;   // 2·√(2/π)
@@ -102,7 +102,7 @@ internal readonly struct GeluTanhOp : IUnaryOp
 }
 
 /// <summary>leaky_relu(x) = x for x &gt; 0, negativeSlope·x otherwise.</summary>
-internal readonly struct LeakyReluOp(float negativeSlope) : IUnaryOp
+internal readonly struct LeakyReluOp(float negativeSlope) : IActivationOp
 {
     public float Invoke(float x) => x > 0f ? x : negativeSlope * x;
 
@@ -114,7 +114,7 @@ internal readonly struct LeakyReluOp(float negativeSlope) : IUnaryOp
 }
 
 /// <summary>softplus(x) = ln(1 + e^x), evaluated as ln(1 + e^−|x|) + max(x, 0) so that it never overflows.</summary>
-internal readonly struct SoftplusOp : IUnaryOp
+internal readonly struct SoftplusOp : IActivationOp
 {
     public float Invoke(float x) => VectorMath.Log1p(MathF.Exp(-MathF.Abs(x))) + MathF.Max(x, 0f);
 
@@ -126,7 +126,7 @@ internal readonly struct SoftplusOp : IUnaryOp
 }
 
 /// <summary>swish(x) = silu(x) = x·σ(x).</summary>
-internal readonly struct SwishOp : IUnaryOp
+internal readonly struct SwishOp : IActivationOp
 {
     public float Invoke(float x) => x * VectorMath.Sigmoid(x);
 

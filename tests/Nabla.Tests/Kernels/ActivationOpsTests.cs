@@ -98,15 +98,15 @@ public class ActivationOpsTests
     {
         float[] x = TestData.UniformArray(37, -3f, 3f, seed: 5);
         var y = new float[x.Length];
-        Unary.Map(new EluOp(0.5f), x, y);
+        ActivationDriver.Map(new EluOp(0.5f), x, y);
         AssertEx.Close(x.Select(v => (float)(v > 0 ? v : 0.5 * ReferenceMath.Expm1(v))).ToArray(), y, atol: 1e-6, rtol: 2e-6);
-        Unary.Map(new LeakyReluOp(0.01f), x, y);
+        ActivationDriver.Map(new LeakyReluOp(0.01f), x, y);
         AssertEx.Close(x.Select(v => v > 0 ? v : 0.01f * v).ToArray(), y, atol: 0, rtol: 1e-7);
 
         float[] g = TestData.UniformArray(37, seed: 6);
-        Unary.MapGradient(new EluGradientOp(0.5f), g, x, y);
+        ActivationDriver.MapGradient(new EluGradientOp(0.5f), g, x, y);
         AssertEx.Close(x.Select((v, i) => (float)(g[i] * (v > 0 ? 1 : 0.5 * Math.Exp(v)))).ToArray(), y, atol: 1e-6, rtol: 1e-5);
-        Unary.MapGradient(new LeakyReluGradientOp(0.01f), g, x, y);
+        ActivationDriver.MapGradient(new LeakyReluGradientOp(0.01f), g, x, y);
         AssertEx.Close(x.Select((v, i) => g[i] * (v > 0 ? 1f : 0.01f)).ToArray(), y, atol: 0, rtol: 1e-7);
     }
 
@@ -116,17 +116,17 @@ public class ActivationOpsTests
     {
         switch (name)
         {
-            case "linear": Unary.Map(new IdentityOp(), x, y); break;
-            case "relu": Unary.Map(new ReluOp(), x, y); break;
-            case "sigmoid": Unary.Map(new SigmoidOp(), x, y); break;
-            case "tanh": Unary.Map(new TanhOp(), x, y); break;
-            case "elu": Unary.Map(new EluOp(1f), x, y); break;
-            case "selu": Unary.Map(new SeluOp(), x, y); break;
-            case "gelu": Unary.Map(new GeluOp(), x, y); break;
-            case "gelu_tanh": Unary.Map(new GeluTanhOp(), x, y); break;
-            case "leaky_relu": Unary.Map(new LeakyReluOp(0.2f), x, y); break;
-            case "softplus": Unary.Map(new SoftplusOp(), x, y); break;
-            case "swish": Unary.Map(new SwishOp(), x, y); break;
+            case "linear": ActivationDriver.Map(new IdentityOp(), x, y); break;
+            case "relu": ActivationDriver.Map(new ReluOp(), x, y); break;
+            case "sigmoid": ActivationDriver.Map(new SigmoidOp(), x, y); break;
+            case "tanh": ActivationDriver.Map(new TanhOp(), x, y); break;
+            case "elu": ActivationDriver.Map(new EluOp(1f), x, y); break;
+            case "selu": ActivationDriver.Map(new SeluOp(), x, y); break;
+            case "gelu": ActivationDriver.Map(new GeluOp(), x, y); break;
+            case "gelu_tanh": ActivationDriver.Map(new GeluTanhOp(), x, y); break;
+            case "leaky_relu": ActivationDriver.Map(new LeakyReluOp(0.2f), x, y); break;
+            case "softplus": ActivationDriver.Map(new SoftplusOp(), x, y); break;
+            case "swish": ActivationDriver.Map(new SwishOp(), x, y); break;
             default: throw new ArgumentException(name);
         }
     }
@@ -136,16 +136,16 @@ public class ActivationOpsTests
         switch (name)
         {
             case "linear": g.CopyTo(dx); break;
-            case "relu": Unary.MapGradient(new ReluGradientOp(), g, v, dx); break;
-            case "sigmoid": Unary.MapGradient(new SigmoidGradientOp(), g, v, dx); break;
-            case "tanh": Unary.MapGradient(new TanhGradientOp(), g, v, dx); break;
-            case "elu": Unary.MapGradient(new EluGradientOp(1f), g, v, dx); break;
-            case "selu": Unary.MapGradient(new SeluGradientOp(), g, v, dx); break;
-            case "gelu": Unary.MapGradient(new GeluGradientOp(), g, v, dx); break;
-            case "gelu_tanh": Unary.MapGradient(new GeluTanhGradientOp(), g, v, dx); break;
-            case "leaky_relu": Unary.MapGradient(new LeakyReluGradientOp(0.2f), g, v, dx); break;
-            case "softplus": Unary.MapGradient(new SoftplusGradientOp(), g, v, dx); break;
-            case "swish": Unary.MapGradient(new SwishGradientOp(), g, v, dx); break;
+            case "relu": ActivationDriver.MapGradient(new ReluGradientOp(), g, v, dx); break;
+            case "sigmoid": ActivationDriver.MapGradient(new SigmoidGradientOp(), g, v, dx); break;
+            case "tanh": ActivationDriver.MapGradient(new TanhGradientOp(), g, v, dx); break;
+            case "elu": ActivationDriver.MapGradient(new EluGradientOp(1f), g, v, dx); break;
+            case "selu": ActivationDriver.MapGradient(new SeluGradientOp(), g, v, dx); break;
+            case "gelu": ActivationDriver.MapGradient(new GeluGradientOp(), g, v, dx); break;
+            case "gelu_tanh": ActivationDriver.MapGradient(new GeluTanhGradientOp(), g, v, dx); break;
+            case "leaky_relu": ActivationDriver.MapGradient(new LeakyReluGradientOp(0.2f), g, v, dx); break;
+            case "softplus": ActivationDriver.MapGradient(new SoftplusGradientOp(), g, v, dx); break;
+            case "swish": ActivationDriver.MapGradient(new SwishGradientOp(), g, v, dx); break;
             default: throw new ArgumentException(name);
         }
     }

@@ -2,13 +2,13 @@ using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
 
-/// <summary>An elementwise function y = f(x), in scalar and vector forms, for <see cref="Unary"/>'s drivers.</summary>
+/// <summary>An elementwise function y = f(x), in scalar and vector forms, for <see cref="ActivationDriver"/>.</summary>
 /// <remarks>
 /// Unlike <see cref="IBinaryOp"/> these are instance methods on readonly structs, because some activations carry a
 /// parameter (ELU's alpha, leaky ReLU's slope). The drivers are generic over the struct type, so the JIT still
 /// specialises and inlines each one; no delegate is involved.
 /// </remarks>
-internal interface IUnaryOp
+internal interface IActivationOp
 {
     float Invoke(float x);
 
@@ -21,7 +21,7 @@ internal interface IUnaryOp
 /// The backward form of an elementwise function: dx = g·f'(·), where the second argument is whatever the
 /// derivative is cheapest to express in (the function's output for ReLU, sigmoid and tanh; its input otherwise).
 /// </summary>
-internal interface IUnaryGradientOp
+internal interface IActivationGradientOp
 {
     float Invoke(float g, float v);
 

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Nabla.Kernels;
 
 /// <summary>
-/// Drivers for elementwise functions (<see cref="IUnaryOp"/>) and their derivatives (<see cref="IUnaryGradientOp"/>),
+/// Drivers for elementwise functions (<see cref="IActivationOp"/>) and their derivatives (<see cref="IActivationGradientOp"/>),
 /// including the row-wise forms a fused dense layer needs: bias add and activation in one pass, and the
 /// activation's derivative together with the bias gradient's column sums.
 /// </summary>
@@ -13,11 +13,11 @@ namespace Nabla.Kernels;
 /// Each driver runs a Vector512 loop, then one Vector256 step for a remainder of 8..15 elements, then a scalar
 /// tail (<see cref="Simd"/> can force a single path). Destinations may alias a source exactly (in place).
 /// </remarks>
-internal static class Unary
+internal static class ActivationDriver
 {
     /// <summary>y[i] = f(x[i]).</summary>
     public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, Span<float> y)
-        where TOp : struct, IUnaryOp
+        where TOp : struct, IActivationOp
     {
         if (y.Length < x.Length)
         {
@@ -55,7 +55,7 @@ internal static class Unary
     /// alias exactly.
     /// </summary>
     public static void MapBias<TOp>(in TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, Span<float> pre)
-        where TOp : struct, IUnaryOp
+        where TOp : struct, IActivationOp
     {
         int cols = bias.Length;
         if (x.Length == 0)
@@ -129,7 +129,7 @@ internal static class Unary
 
     /// <summary>dx[i] = g[i]·f'(v[i]) in the op's convention for v.</summary>
     public static void MapGradient<TOp>(in TOp op, ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx)
-        where TOp : struct, IUnaryGradientOp
+        where TOp : struct, IActivationGradientOp
     {
         if (g.Length != v.Length)
         {
@@ -173,7 +173,7 @@ internal static class Unary
     /// gradient), in the same pass.
     /// </summary>
     public static void MapGradientColumnSums<TOp>(in TOp op, ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx, Span<float> columnSums)
-        where TOp : struct, IUnaryGradientOp
+        where TOp : struct, IActivationGradientOp
     {
         int cols = columnSums.Length;
         if (g.Length != v.Length)
