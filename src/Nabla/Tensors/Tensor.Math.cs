@@ -59,4 +59,52 @@ public sealed partial class Tensor
     /// <param name="max">The upper bound; at least <paramref name="min"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="min"/> exceeds <paramref name="max"/>, or either is NaN.</exception>
     public Tensor Clip(float min, float max) => Ops.Clip(this, min, max);
+
+    /// <summary>Sum of the elements: all of them (a 0-d tensor; <c>Item()</c> reads it) or along one axis.</summary>
+    /// <param name="axis">The axis to reduce, negative counting from the end; null (the default) reduces everything.</param>
+    /// <param name="keepDims">Whether the reduced axis stays as length 1 (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
+    public Tensor Sum(int? axis = null, bool keepDims = false) => Ops.Sum(this, axis, keepDims);
+
+    /// <summary>Arithmetic mean: of all elements (a 0-d tensor) or along one axis, e.g. <c>x.Mean(axis: 0)</c>.</summary>
+    /// <param name="axis">The axis to reduce, negative counting from the end; null (the default) reduces everything.</param>
+    /// <param name="keepDims">Whether the reduced axis stays as length 1 (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
+    public Tensor Mean(int? axis = null, bool keepDims = false) => Ops.Mean(this, axis, keepDims);
+
+    /// <summary>Largest element: of all elements (a 0-d tensor) or along one axis; equal maxima share the gradient.</summary>
+    /// <param name="axis">The axis to reduce, negative counting from the end; null (the default) reduces everything.</param>
+    /// <param name="keepDims">Whether the reduced axis stays as length 1 (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
+    /// <exception cref="ArgumentException">The reduction is over no elements.</exception>
+    public Tensor Max(int? axis = null, bool keepDims = false) => Ops.Max(this, axis, keepDims);
+
+    /// <summary>Smallest element: of all elements (a 0-d tensor) or along one axis; equal minima share the gradient.</summary>
+    /// <param name="axis">The axis to reduce, negative counting from the end; null (the default) reduces everything.</param>
+    /// <param name="keepDims">Whether the reduced axis stays as length 1 (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
+    /// <exception cref="ArgumentException">The reduction is over no elements.</exception>
+    public Tensor Min(int? axis = null, bool keepDims = false) => Ops.Min(this, axis, keepDims);
+
+    /// <summary>The flat (row-major) index of the largest element, the first one on ties; for a vector, its position.</summary>
+    /// <exception cref="ArgumentException">The tensor has no elements.</exception>
+    public int ArgMax() => Ops.ArgMax(this);
+
+    /// <summary>Indices of the largest elements along <paramref name="axis"/>, as floats (e.g. predicted classes with <c>ArgMax(axis: -1)</c>).</summary>
+    /// <param name="axis">The axis searched, negative counting from the end.</param>
+    /// <param name="keepDims">Whether the searched axis stays as length 1 (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
+    /// <exception cref="ArgumentException">The axis is empty.</exception>
+    public Tensor ArgMax(int axis, bool keepDims = false) => Ops.ArgMax(this, axis, keepDims);
+
+    /// <summary>The flat (row-major) index of the smallest element, the first one on ties.</summary>
+    /// <exception cref="ArgumentException">The tensor has no elements.</exception>
+    public int ArgMin() => Ops.ArgMin(this);
+
+    /// <summary>Indices of the smallest elements along <paramref name="axis"/>, as floats.</summary>
+    /// <param name="axis">The axis searched, negative counting from the end.</param>
+    /// <param name="keepDims">Whether the searched axis stays as length 1 (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
+    /// <exception cref="ArgumentException">The axis is empty.</exception>
+    public Tensor ArgMin(int axis, bool keepDims = false) => Ops.ArgMin(this, axis, keepDims);
 }
