@@ -10,8 +10,9 @@ namespace Nabla.Kernels;
 /// activation's derivative together with the bias gradient's column sums.
 /// </summary>
 /// <remarks>
-/// Each driver runs a Vector512 loop, then one Vector256 step for a remainder of 8..15 elements, then a scalar
-/// tail (<see cref="Simd"/> can force a single path). Destinations may alias a source exactly (in place).
+/// Each driver runs a Vector512 loop, then Vector256 for a remainder of 8..15 elements (so a row of 10 or 24 is
+/// still mostly vectorised), then a scalar tail; <see cref="Simd"/> can force Vector256 or scalar code only.
+/// Destinations may alias a source exactly (in place).
 /// </remarks>
 internal static class ActivationDriver
 {

@@ -4,9 +4,9 @@ namespace Nabla.Kernels;
 
 /// <summary>An elementwise function y = f(x), in scalar and vector forms, for <see cref="ActivationDriver"/>.</summary>
 /// <remarks>
-/// Unlike <see cref="IBinaryOp"/> these are instance methods on readonly structs, because some activations carry a
-/// parameter (ELU's alpha, leaky ReLU's slope). The drivers are generic over the struct type, so the JIT still
-/// specialises and inlines each one; no delegate is involved.
+/// Unlike <see cref="IUnaryOp"/> and <see cref="IBinaryOp"/> these are instance methods on readonly structs, because
+/// some activations carry a parameter (ELU's alpha, leaky ReLU's slope). The drivers are generic over the struct
+/// type, so the JIT still specialises and inlines each one; no delegate is involved.
 /// </remarks>
 internal interface IActivationOp
 {

@@ -5,13 +5,13 @@ namespace Nabla.Tests.Kernels;
 
 public class ActivationDriverTests
 {
-    public static TheoryData<string> Paths() => [.. ForcedPath.Names];
+    public static TheoryData<string> Paths() => [.. ForcedSimd.All];
 
     [Theory]
     [MemberData(nameof(Paths))]
     public void MapBias_adds_the_bias_to_every_row_then_activates_and_keeps_the_sum(string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         foreach (int cols in ActivationOpsTests.Lengths().Where(c => c > 0))
         {
             foreach (int rows in new[] { 1, 3 })
@@ -36,7 +36,7 @@ public class ActivationDriverTests
     [MemberData(nameof(Paths))]
     public void MapGradientColumnSums_matches_map_and_naive_column_sums(string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         foreach (int cols in ActivationOpsTests.Lengths().Where(c => c > 0))
         {
             const int rows = 5;

@@ -24,7 +24,7 @@ public class ActivationOpsTests
         var data = new TheoryData<string, string>();
         foreach (string name in Names)
         {
-            foreach (string path in ForcedPath.Names)
+            foreach (string path in ForcedSimd.All)
             {
                 data.Add(name, path);
             }
@@ -37,7 +37,7 @@ public class ActivationOpsTests
     [MemberData(nameof(Cases))]
     public void Forward_matches_double_reference_for_every_length_on_every_path(string name, string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         foreach (int n in Lengths())
         {
             float[] x = TestData.UniformArray(n, -8f, 8f, seed: n);
@@ -51,7 +51,7 @@ public class ActivationOpsTests
     [MemberData(nameof(Cases))]
     public void Gradient_matches_double_reference_for_every_length_on_every_path(string name, string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         foreach (int n in Lengths())
         {
             float[] x = TestData.UniformArray(n, -8f, 8f, seed: n + 1);
@@ -68,7 +68,7 @@ public class ActivationOpsTests
     [MemberData(nameof(Cases))]
     public void Extreme_inputs_give_finite_saturated_values(string name, string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         float[] x = [-1e4f, -100f, -30f, -1e-30f, 0f, 1e-30f, 30f, 100f, 1e4f, -88f, 88f, -17f, 17f, -3f, 3f, 1f, -1f];
         x = [.. x, .. x];   // 34 elements: vector bodies and scalar tails both see every value
         var y = new float[x.Length];
@@ -86,7 +86,7 @@ public class ActivationOpsTests
     [MemberData(nameof(Cases))]
     public void Nan_propagates(string name, string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         float[] x = Enumerable.Repeat(float.NaN, 40).ToArray();
         var y = new float[x.Length];
         Forward(name, x, y);

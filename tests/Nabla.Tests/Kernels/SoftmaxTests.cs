@@ -5,13 +5,13 @@ namespace Nabla.Tests.Kernels;
 
 public class SoftmaxTests
 {
-    public static TheoryData<string> Paths() => [.. ForcedPath.Names];
+    public static TheoryData<string> Paths() => [.. ForcedSimd.All];
 
     [Theory]
     [MemberData(nameof(Paths))]
     public void Softmax_and_log_softmax_match_double_reference_for_every_row_length(string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         foreach (int cols in ActivationOpsTests.Lengths())
         {
             const int rows = 3;
@@ -33,7 +33,7 @@ public class SoftmaxTests
     [MemberData(nameof(Paths))]
     public void Backward_helpers_match_the_jacobian_products(string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         foreach (int cols in ActivationOpsTests.Lengths())
         {
             const int rows = 2;
@@ -80,7 +80,7 @@ public class SoftmaxTests
     [MemberData(nameof(Paths))]
     public void Huge_logits_do_not_overflow(string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         float[] x = [1e4f, 0f, -1e4f, 9999f, 3e38f, -3e38f, 88.8f, 1e4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f, 16f];
         var y = new float[x.Length];
         Softmax.SoftmaxRows(x, y, 1, x.Length);
@@ -103,7 +103,7 @@ public class SoftmaxTests
     [MemberData(nameof(Paths))]
     public void Negative_infinity_entries_get_zero_probability(string path)
     {
-        using var forced = new ForcedPath(path);
+        using var forced = new ForcedSimd(path);
         float[] x = Enumerable.Range(0, 21).Select(i => i % 3 == 0 ? float.NegativeInfinity : i * 0.1f).ToArray();
         var y = new float[x.Length];
         var ly = new float[x.Length];
