@@ -107,4 +107,22 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is not an axis of this tensor.</exception>
     /// <exception cref="ArgumentException">The axis is empty.</exception>
     public Tensor ArgMin(int axis, bool keepDims = false) => Ops.ArgMin(this, axis, keepDims);
+
+    /// <summary>
+    /// Matrix product: [m, k]·[k, n] → [m, n], batched [b, m, k]·[b, k, n] → [b, m, n], or a batch times one
+    /// matrix [b, m, k]·[k, n] → [b, m, n].
+    /// </summary>
+    /// <param name="a">The left operand, 2-D or 3-D.</param>
+    /// <param name="b">The right operand, 2-D, or 3-D when <paramref name="a"/> is 3-D.</param>
+    /// <exception cref="ShapeMismatchException">The ranks, inner dimensions or batch sizes do not fit together.</exception>
+    public static Tensor MatMul(Tensor a, Tensor b) => Ops.MatMul(a, b);
+
+    /// <summary>This tensor times <paramref name="other"/> as matrices; see <see cref="MatMul(Tensor, Tensor)"/>.</summary>
+    /// <param name="other">The right operand.</param>
+    /// <exception cref="ShapeMismatchException">The ranks, inner dimensions or batch sizes do not fit together.</exception>
+    public Tensor MatMul(Tensor other) => Ops.MatMul(this, other);
+
+    /// <summary>The transpose of a matrix as a new tensor; a vector or scalar is returned as is (as NumPy).</summary>
+    /// <exception cref="ShapeMismatchException">The tensor has rank above 2.</exception>
+    public Tensor Transpose() => Ops.Transpose(this);
 }
