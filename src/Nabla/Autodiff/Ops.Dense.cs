@@ -67,9 +67,10 @@ public static partial class Ops
 
     private static void CheckDenseShapes(Tensor x, Tensor kernel, Tensor? bias)
     {
-        string k = ShapeUtil.Format(kernel.Dims);
+        // Checked on every call, so nothing is formatted unless a check fails (the warm step allocates nothing).
         if (kernel.Rank != 2)
         {
+            string k = ShapeUtil.Format(kernel.Dims);
             throw new ShapeMismatchException("Dense", "[inputDim, units]", k,
                 $"Dense expects a kernel of rank 2 ([inputDim, units]), but received kernel shape {k}.");
         }
@@ -77,28 +78,34 @@ public static partial class Ops
         int inputDim = kernel.Dim(0), units = kernel.Dim(1);
         if (x.Rank < 2 || x.Dim(-1) != inputDim)
         {
-            string s = ShapeUtil.Format(x.Dims);
-            string expected = $"[batch, ..., {inputDim}]";
-            if (x.Rank < 2)
-            {
-                throw new ShapeMismatchException("Dense", expected, s,
-                    $"Dense: kernel {k} expects input of rank 2 or more ({expected}), but received shape {s}. " +
-                    "Add a batch axis first, e.g. x.Reshape(1, -1).");
-            }
-
-            string hint = x.Rank > 2 && ShapeUtil.Product(x.Dims[1..]) == inputDim
-                ? $" Flatten the input to [{x.Dim(0)}, {inputDim}] first (a Flatten layer, or x.Reshape({x.Dim(0)}, -1))."
-                : string.Empty;
-            throw new ShapeMismatchException("Dense", expected, s,
-                $"Dense: kernel {k} expects input with last axis {inputDim}, but received shape {s}.{hint}");
+            throw BadDenseInput(x, kernel);
         }
 
         if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != units))
         {
             string b = ShapeUtil.Format(bias.Dims);
             throw new ShapeMismatchException("Dense", $"[{units}]", b,
-                $"Dense: bias must have shape [{units}] to match kernel {k}, but received bias shape {b}.");
+                $"Dense: bias must have shape [{units}] to match kernel {ShapeUtil.Format(kernel.Dims)}, but received bias shape {b}.");
         }
+    }
+
+    private static ShapeMismatchException BadDenseInput(Tensor x, Tensor kernel)
+    {
+        int inputDim = kernel.Dim(0);
+        string s = ShapeUtil.Format(x.Dims), k = ShapeUtil.Format(kernel.Dims);
+        string expected = $"[batch, ..., {inputDim}]";
+        if (x.Rank < 2)
+        {
+            return new ShapeMismatchException("Dense", expected, s,
+                $"Dense: kernel {k} expects input of rank 2 or more ({expected}), but received shape {s}. " +
+                "Add a batch axis first, e.g. x.Reshape(1, -1).");
+        }
+
+        string hint = x.Rank > 2 && ShapeUtil.Product(x.Dims[1..]) == inputDim
+            ? $" Flatten the input to [{x.Dim(0)}, {inputDim}] first (a Flatten layer, or x.Reshape({x.Dim(0)}, -1))."
+            : string.Empty;
+        return new ShapeMismatchException("Dense", expected, s,
+            $"Dense: kernel {k} expects input with last axis {inputDim}, but received shape {s}.{hint}");
     }
 
     private sealed class DenseRule : BackwardRule

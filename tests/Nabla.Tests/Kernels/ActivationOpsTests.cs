@@ -8,7 +8,7 @@ public class ActivationOpsTests
     private static readonly string[] Names =
         ["linear", "relu", "sigmoid", "tanh", "elu", "selu", "gelu", "gelu_tanh", "leaky_relu", "softplus", "swish"];
 
-        public static IEnumerable<int> Lengths()
+    public static IEnumerable<int> Lengths()
     {
         for (int n = 0; n <= (3 * 16) + 1; n++)
         {
