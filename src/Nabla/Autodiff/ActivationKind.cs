@@ -104,9 +104,10 @@ internal static class ActivationKinds
     {
         string? best = null;
         int bestDistance = int.MaxValue;
+        string lower = name.ToLowerInvariant();
         foreach (string candidate in Names)
         {
-            int d = Distance(name.ToLowerInvariant(), candidate);
+            int d = Distance(lower, candidate);
             if (d < bestDistance)
             {
                 (best, bestDistance) = (candidate, d);
