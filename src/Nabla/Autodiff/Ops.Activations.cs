@@ -1,0 +1,142 @@
+namespace Nabla.Autodiff;
+
+public static partial class Ops
+{
+    /// <summary>Rectified linear unit: max(x, 0), elementwise (Keras <c>activations.relu</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor Relu(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Relu));
+
+    /// <summary>Sigmoid: 1 / (1 + e^−x), elementwise (Keras <c>activations.sigmoid</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape, values in [0, 1].</returns>
+    public static Tensor Sigmoid(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Sigmoid));
+
+    /// <summary>Hyperbolic tangent, elementwise (Keras <c>activations.tanh</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape, values in [−1, 1].</returns>
+    public static Tensor Tanh(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Tanh));
+
+    /// <summary>Exponential linear unit: x for x &gt; 0, alpha·(e^x − 1) otherwise (Keras <c>activations.elu</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <param name="alpha">The value the negative side saturates to, as −alpha. Default 1.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor Elu(Tensor x, float alpha = 1f) => Activate(x, new ActivationFunction(ActivationKind.Elu, alpha));
+
+    /// <summary>
+    /// Scaled exponential linear unit: scale·x for x &gt; 0, scale·alpha·(e^x − 1) otherwise, with Keras's constants
+    /// alpha = 1.67326324 and scale = 1.05070098 (Klambauer et al., 2017; Keras <c>activations.selu</c>).
+    /// </summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor Selu(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Selu));
+
+    /// <summary>Gaussian error linear unit: x·Φ(x), Φ the standard normal CDF (Keras <c>activations.gelu</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <param name="approximate">
+    /// Use the tanh approximation x/2·(1 + tanh(√(2/π)·(x + 0.044715x³))) instead of the exact form. Default false,
+    /// as in Keras.
+    /// </param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor Gelu(Tensor x, bool approximate = false) =>
+        Activate(x, new ActivationFunction(ActivationKind.Gelu, Approximate: approximate));
+
+    /// <summary>Leaky ReLU: x for x &gt; 0, negativeSlope·x otherwise (Keras <c>activations.leaky_relu</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <param name="negativeSlope">The slope for negative inputs. Default 0.2, as in Keras 3.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.2f) =>
+        Activate(x, new ActivationFunction(ActivationKind.LeakyRelu, negativeSlope));
+
+    /// <summary>
+    /// Softplus: ln(1 + e^x), elementwise, computed as ln(1 + e^−|x|) + max(x, 0) so that it neither overflows for
+    /// large x nor loses small values for very negative x (Keras <c>activations.softplus</c>).
+    /// </summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape, values &gt; 0.</returns>
+    public static Tensor Softplus(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Softplus));
+
+    /// <summary>Swish, also called SiLU: x·σ(x), elementwise (Keras <c>activations.swish</c> / <c>silu</c>).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor Swish(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Swish));
+
+    /// <summary>SiLU, the same function as <see cref="Swish"/>: x·σ(x).</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    public static Tensor Silu(Tensor x) => Swish(x);
+
+    /// <summary>The identity (Keras <c>activations.linear</c>): returns <paramref name="x"/> itself.</summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <returns><paramref name="x"/>.</returns>
+    public static Tensor Linear(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x;
+    }
+
+    /// <summary>Applies <paramref name="kind"/> with Keras's default parameters (softmax over the last axis).</summary>
+    internal static Tensor Activate(Tensor x, ActivationKind kind) => kind switch
+    {
+        ActivationKind.Linear => Linear(x),
+        ActivationKind.Softmax => Softmax(x),
+        _ => Activate(x, ActivationFunction.Of(kind)),
+    };
+
+    private static Tensor Activate(Tensor x, ActivationFunction f)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Tensor y = OpSupport.Empty(x.Dims);
+        f.Forward(x.Span, default, y.Span, default, 0);
+        if (OpSupport.TapeFor(x) is { } tape)
+        {
+            ref TapeNode node = ref tape.Record(ActivationRule.For(f.Kind), y, x);
+            node.I0 = (int)f.Kind;
+            node.F0 = f.Alpha;
+            node.I1 = f.Approximate ? 1 : 0;
+        }
+
+        return y;
+    }
+
+    private sealed class ActivationRule(string name) : BackwardRule
+    {
+        // One singleton per kind, so that diagnostics name the activation.
+        private static readonly ActivationRule[] s_rules = CreateRules();
+
+        public override string Name => name;
+
+        public static ActivationRule For(ActivationKind kind) => s_rules[(int)kind];
+
+        // dL/dx = g ⊙ f'(x), with f' read from the output y where that is cheaper:
+        //   relu' = [y > 0]            sigmoid' = y(1 − y)            tanh' = 1 − y²
+        //   elu'  = 1 | alpha·e^x      selu' = scale·(1 | alpha·e^x)  leaky_relu' = 1 | negativeSlope   (x > 0 | x ≤ 0)
+        //   gelu' = Φ(x) + x·φ(x)      (tanh form: s + x·s(1 − s)·2u', s = σ(2u), u = √(2/π)(x + 0.044715x³))
+        //   softplus' = σ(x)           swish' = σ(x)·(1 + x(1 − σ(x)))
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor x = node.A!;
+            if (!tape.NeedsGradient(x))
+            {
+                return;
+            }
+
+            var f = new ActivationFunction((ActivationKind)node.I0, node.F0, node.I1 != 0);
+            Tensor v = f.DerivativeFromOutput ? node.Output : x;
+            Tensor dx = OpSupport.Empty(x.Dims);
+            f.Backward(grad.Span, v.Span, dx.Span, default, 0);
+            tape.Accumulate(x, dx, owned: true);
+        }
+
+        private static ActivationRule[] CreateRules()
+        {
+            var rules = new ActivationRule[(int)ActivationKind.Swish + 1];
+            for (int k = 0; k < rules.Length; k++)
+            {
+                rules[k] = new ActivationRule(ActivationKinds.Name((ActivationKind)k));
+            }
+
+            return rules;
+        }
+    }
+}

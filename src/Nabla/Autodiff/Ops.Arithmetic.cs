@@ -1,0 +1,274 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla.Autodiff;
+
+// Addition, subtraction, division and negation, with NumPy broadcasting (Multiply lives in Ops.Multiply.cs).
+public static partial class Ops
+{
+    /// <summary>Elementwise sum with NumPy broadcasting (Keras's <c>ops.add</c>).</summary>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand; its shape must broadcast with <paramref name="a"/>'s.</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ShapeMismatchException">The shapes cannot be broadcast together.</exception>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Tensor y = OpSupport.Binary<AddOp>("Add", a, b);
+        OpSupport.TapeFor(a, b)?.Record(AddRule.Instance, y, a, b);
+        return y;
+    }
+
+    /// <summary>Every element plus <paramref name="s"/>.</summary>
+    /// <param name="a">The tensor.</param>
+    /// <param name="s">The scalar added to each element.</param>
+    public static Tensor Add(Tensor a, float s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarRight<AddOp>(a, s);
+        OpSupport.TapeFor(a)?.Record(PassRule.Instance, y, a);
+        return y;
+    }
+
+    /// <summary><paramref name="s"/> plus every element.</summary>
+    /// <param name="s">The scalar added to each element.</param>
+    /// <param name="a">The tensor.</param>
+    public static Tensor Add(float s, Tensor a) => Add(a, s);
+
+    /// <summary>Elementwise difference a − b with NumPy broadcasting (Keras's <c>ops.subtract</c>).</summary>
+    /// <param name="a">The minuend.</param>
+    /// <param name="b">The subtrahend; its shape must broadcast with <paramref name="a"/>'s.</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ShapeMismatchException">The shapes cannot be broadcast together.</exception>
+    public static Tensor Subtract(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Tensor y = OpSupport.Binary<SubtractOp>("Subtract", a, b);
+        OpSupport.TapeFor(a, b)?.Record(SubtractRule.Instance, y, a, b);
+        return y;
+    }
+
+    /// <summary>Every element minus <paramref name="s"/>.</summary>
+    /// <param name="a">The tensor.</param>
+    /// <param name="s">The scalar subtracted from each element.</param>
+    public static Tensor Subtract(Tensor a, float s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarRight<SubtractOp>(a, s);
+        OpSupport.TapeFor(a)?.Record(PassRule.Instance, y, a);
+        return y;
+    }
+
+    /// <summary><paramref name="s"/> minus every element.</summary>
+    /// <param name="s">The scalar each element is subtracted from.</param>
+    /// <param name="a">The tensor.</param>
+    public static Tensor Subtract(float s, Tensor a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarLeft<SubtractOp>(s, a);
+        OpSupport.TapeFor(a)?.Record(NegateRule.Instance, y, a);
+        return y;
+    }
+
+    /// <summary>Elementwise quotient a / b with NumPy broadcasting (Keras's <c>ops.divide</c>); IEEE rules for division by zero.</summary>
+    /// <param name="a">The dividend.</param>
+    /// <param name="b">The divisor; its shape must broadcast with <paramref name="a"/>'s.</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ShapeMismatchException">The shapes cannot be broadcast together.</exception>
+    public static Tensor Divide(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Tensor y = OpSupport.Binary<DivideOp>("Divide", a, b);
+        OpSupport.TapeFor(a, b)?.Record(DivideRule.Instance, y, a, b);
+        return y;
+    }
+
+    /// <summary>Every element divided by <paramref name="s"/>.</summary>
+    /// <param name="a">The tensor.</param>
+    /// <param name="s">The divisor.</param>
+    public static Tensor Divide(Tensor a, float s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarRight<DivideOp>(a, s);
+        if (OpSupport.TapeFor(a) is { } tape)
+        {
+            tape.Record(DivideByScalarRule.Instance, y, a).F0 = s;
+        }
+
+        return y;
+    }
+
+    /// <summary><paramref name="s"/> divided by every element.</summary>
+    /// <param name="s">The dividend.</param>
+    /// <param name="a">The tensor of divisors.</param>
+    public static Tensor Divide(float s, Tensor a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarLeft<DivideOp>(s, a);
+        OpSupport.TapeFor(a)?.Record(ScalarDivideRule.Instance, y, a);
+        return y;
+    }
+
+    /// <summary>Elementwise negation −x (Keras's <c>ops.negative</c>).</summary>
+    /// <param name="x">The tensor.</param>
+    public static Tensor Negate(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Tensor y = OpSupport.Empty(x.Dims);
+        TensorPrimitives.Negate(x.Span, y.Span);
+        OpSupport.TapeFor(x)?.Record(NegateRule.Instance, y, x);
+        return y;
+    }
+
+    /// <summary>Accumulates <paramref name="grad"/> summed down to <paramref name="input"/>'s shape.</summary>
+    private static void AccumulateReduced(Tape tape, Tensor input, Tensor grad, bool gradOwned)
+    {
+        if (!tape.NeedsGradient(input))
+        {
+            return;
+        }
+
+        Tensor reduced = OpSupport.ReduceTo(grad, input.Dims);
+        tape.Accumulate(input, reduced, owned: gradOwned || !ReferenceEquals(reduced, grad));
+    }
+
+    private sealed class AddRule : BackwardRule
+    {
+        public static readonly AddRule Instance = new();
+
+        public override string Name => "Add";
+
+        // y = a + b: dL/da = g and dL/db = g, each summed over the axes it was broadcast along.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            AccumulateReduced(tape, node.A!, grad, gradOwned: false);
+            AccumulateReduced(tape, node.B!, grad, gradOwned: false);
+        }
+    }
+
+    private sealed class SubtractRule : BackwardRule
+    {
+        public static readonly SubtractRule Instance = new();
+
+        public override string Name => "Subtract";
+
+        // y = a − b: dL/da = g and dL/db = −g, each summed over its broadcast axes.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!, b = node.B!;
+            AccumulateReduced(tape, a, grad, gradOwned: false);
+            if (tape.NeedsGradient(b))
+            {
+                Tensor db = OpSupport.Empty(b.Dims);
+                BroadcastReduce.SumTo(grad.Span, grad.Dims, db.Span, b.Dims);
+                TensorPrimitives.Negate(db.Span, db.Span);
+                tape.Accumulate(b, db, owned: true);
+            }
+        }
+    }
+
+    private sealed class DivideRule : BackwardRule
+    {
+        public static readonly DivideRule Instance = new();
+
+        public override string Name => "Divide";
+
+        // y = a / b: dL/da = g / b and dL/db = −g·a / b² = −(g / b)·y, each summed over its broadcast axes.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!, b = node.B!;
+            bool needA = tape.NeedsGradient(a), needB = tape.NeedsGradient(b);
+            if (!needA && !needB)
+            {
+                return;
+            }
+
+            Tensor gOverB = OpSupport.Binary<DivideOp>("Divide", grad, b);
+            if (needB)
+            {
+                Tensor t = OpSupport.Empty(gOverB.Dims);
+                TensorPrimitives.Multiply(gOverB.Span, node.Output.Span, t.Span);
+                TensorPrimitives.Negate(t.Span, t.Span);
+                AccumulateReduced(tape, b, t, gradOwned: true);
+            }
+
+            if (needA)
+            {
+                AccumulateReduced(tape, a, gOverB, gradOwned: true);
+            }
+        }
+    }
+
+    private sealed class DivideByScalarRule : BackwardRule
+    {
+        public static readonly DivideByScalarRule Instance = new();
+
+        public override string Name => "DivideByScalar";
+
+        // y = a / s: dL/da = g / s.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            if (tape.NeedsGradient(node.A))
+            {
+                tape.Accumulate(node.A, OpSupport.ScalarRight<DivideOp>(grad, node.F0), owned: true);
+            }
+        }
+    }
+
+    private sealed class ScalarDivideRule : BackwardRule
+    {
+        public static readonly ScalarDivideRule Instance = new();
+
+        public override string Name => "ScalarDivide";
+
+        // y = s / a: dL/da = −s·g / a² = −g·y / a.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!;
+            if (!tape.NeedsGradient(a))
+            {
+                return;
+            }
+
+            Tensor da = OpSupport.Empty(a.Dims);
+            TensorPrimitives.Multiply(grad.Span, node.Output.Span, da.Span);
+            TensorPrimitives.Divide(da.Span, a.Span, da.Span);
+            TensorPrimitives.Negate(da.Span, da.Span);
+            tape.Accumulate(a, da, owned: true);
+        }
+    }
+
+    private sealed class PassRule : BackwardRule
+    {
+        public static readonly PassRule Instance = new();
+
+        public override string Name => "AddScalar";
+
+        // y = a ± s: dL/da = g.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape) => tape.Accumulate(node.A, grad);
+    }
+
+    private sealed class NegateRule : BackwardRule
+    {
+        public static readonly NegateRule Instance = new();
+
+        public override string Name => "Negate";
+
+        // y = −a or y = s − a: dL/da = −g.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!;
+            if (!tape.NeedsGradient(a))
+            {
+                return;
+            }
+
+            Tensor da = OpSupport.Empty(a.Dims);
+            TensorPrimitives.Negate(grad.Span, da.Span);
+            tape.Accumulate(a, da, owned: true);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla.Autodiff;
+
+// Elementwise extrema: Maximum, Minimum (tensor-tensor with broadcasting, and tensor-scalar) and Clip.
+public static partial class Ops
+{
+    /// <summary>
+    /// Elementwise maximum with NumPy broadcasting (Keras's <c>ops.maximum</c>); NaN in either operand gives NaN.
+    /// </summary>
+    /// <remarks>
+    /// The gradient flows to whichever operand is larger. On a tie it all goes to <paramref name="a"/>, as in
+    /// TensorFlow (Keras's default backend).
+    /// </remarks>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand; its shape must broadcast with <paramref name="a"/>'s.</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ShapeMismatchException">The shapes cannot be broadcast together.</exception>
+    public static Tensor Maximum(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Tensor y = OpSupport.Binary<MaximumOp>("Maximum", a, b);
+        OpSupport.TapeFor(a, b)?.Record(ExtremumRule.Max, y, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise max(a, s); the gradient flows where a ≥ s (ties included, as in TensorFlow).</summary>
+    /// <param name="a">The tensor.</param>
+    /// <param name="s">The scalar.</param>
+    public static Tensor Maximum(Tensor a, float s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarRight<MaximumOp>(a, s);
+        if (OpSupport.TapeFor(a) is { } tape)
+        {
+            tape.Record(ExtremumScalarRule.Max, y, a).F0 = s;
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// Elementwise minimum with NumPy broadcasting (Keras's <c>ops.minimum</c>); NaN in either operand gives NaN.
+    /// </summary>
+    /// <remarks>
+    /// The gradient flows to whichever operand is smaller. On a tie it all goes to <paramref name="a"/>, as in
+    /// TensorFlow.
+    /// </remarks>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand; its shape must broadcast with <paramref name="a"/>'s.</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ShapeMismatchException">The shapes cannot be broadcast together.</exception>
+    public static Tensor Minimum(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Tensor y = OpSupport.Binary<MinimumOp>("Minimum", a, b);
+        OpSupport.TapeFor(a, b)?.Record(ExtremumRule.Min, y, a, b);
+        return y;
+    }
+
+    /// <summary>Elementwise min(a, s); the gradient flows where a ≤ s (ties included, as in TensorFlow).</summary>
+    /// <param name="a">The tensor.</param>
+    /// <param name="s">The scalar.</param>
+    public static Tensor Minimum(Tensor a, float s)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        Tensor y = OpSupport.ScalarRight<MinimumOp>(a, s);
+        if (OpSupport.TapeFor(a) is { } tape)
+        {
+            tape.Record(ExtremumScalarRule.Min, y, a).F0 = s;
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// Limits every element to [<paramref name="min"/>, <paramref name="max"/>] (Keras's <c>ops.clip</c>); NaN
+    /// stays NaN.
+    /// </summary>
+    /// <remarks>
+    /// The gradient passes where min ≤ x ≤ max, boundaries included, and is 0 where the element was clipped, as
+    /// TensorFlow's <c>clip_by_value</c>.
+    /// </remarks>
+    /// <param name="x">The tensor.</param>
+    /// <param name="min">The lower bound.</param>
+    /// <param name="max">The upper bound; at least <paramref name="min"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="min"/> exceeds <paramref name="max"/>, or either is NaN.</exception>
+    public static Tensor Clip(Tensor x, float min, float max)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!(min <= max))
+        {
+            throw new ArgumentException($"Clip: expects min <= max, but received min={min} and max={max}.", nameof(min));
+        }
+
+        Tensor y = OpSupport.Empty(x.Dims);
+        TensorPrimitives.Clamp(x.Span, min, max, y.Span);
+        if (OpSupport.TapeFor(x) is { } tape)
+        {
+            ref TapeNode node = ref tape.Record(ClipRule.Instance, y, x);
+            node.F0 = min;
+            node.F1 = max;
+        }
+
+        return y;
+    }
+
+    private sealed class ExtremumRule(bool max) : BackwardRule
+    {
+        public static readonly ExtremumRule Max = new(true), Min = new(false);
+
+        public override string Name => max ? "Maximum" : "Minimum";
+
+        // y = max(a, b): dL/da = g where a ≥ b, dL/db = g where a < b (for min: a ≤ b and a > b), each summed
+        // over its broadcast axes. The 0/1 mask times g is dL/da before reduction; g minus it is dL/db.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!, b = node.B!;
+            if (!tape.NeedsGradient(a) && !tape.NeedsGradient(b))
+            {
+                return;
+            }
+
+            Tensor da = max ? OpSupport.Binary<GreaterOrEqualMaskOp>(Name, a, b) : OpSupport.Binary<LessOrEqualMaskOp>(Name, a, b);
+            TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
+            if (tape.NeedsGradient(b))
+            {
+                Tensor db = OpSupport.Empty(grad.Dims);
+                TensorPrimitives.Subtract(grad.Span, da.Span, db.Span);
+                AccumulateReduced(tape, b, db, gradOwned: true);
+            }
+
+            AccumulateReduced(tape, a, da, gradOwned: true);
+        }
+    }
+
+    private sealed class ExtremumScalarRule(bool max) : BackwardRule
+    {
+        public static readonly ExtremumScalarRule Max = new(true), Min = new(false);
+
+        public override string Name => max ? "Maximum" : "Minimum";
+
+        // y = max(a, s): dL/da = g where a ≥ s (for min: a ≤ s), else 0.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!;
+            if (!tape.NeedsGradient(a))
+            {
+                return;
+            }
+
+            Tensor da = OpSupport.Empty(a.Dims);
+            if (max)
+            {
+                Kernels.Binary.MapScalarRight<GreaterOrEqualMaskOp>(a.Span, node.F0, da.Span);
+            }
+            else
+            {
+                Kernels.Binary.MapScalarRight<LessOrEqualMaskOp>(a.Span, node.F0, da.Span);
+            }
+
+            TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
+            tape.Accumulate(a, da, owned: true);
+        }
+    }
+
+    private sealed class ClipRule : BackwardRule
+    {
+        public static readonly ClipRule Instance = new();
+
+        public override string Name => "Clip";
+
+        // y = clip(x, lo, hi): dL/dx = g where lo ≤ x ≤ hi, else 0.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor x = node.A!;
+            if (!tape.NeedsGradient(x))
+            {
+                return;
+            }
+
+            Tensor dx = OpSupport.Empty(x.Dims);
+            Kernels.Clip.Backward(grad.Span, x.Span, node.F0, node.F1, dx.Span);
+            tape.Accumulate(x, dx, owned: true);
+        }
+    }
+}

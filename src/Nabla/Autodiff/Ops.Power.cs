@@ -1,0 +1,96 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla.Autodiff;
+
+// Powers: x^p with a constant exponent, and a^b elementwise with NumPy broadcasting.
+public static partial class Ops
+{
+    /// <summary>Every element raised to <paramref name="exponent"/> (Keras's <c>ops.power</c> with a scalar exponent).</summary>
+    /// <param name="x">The bases.</param>
+    /// <param name="exponent">The exponent; a negative base with a non-integer exponent gives NaN.</param>
+    public static Tensor Pow(Tensor x, float exponent)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Tensor y = OpSupport.Empty(x.Dims);
+        TensorPrimitives.Pow(x.Span, exponent, y.Span);
+        if (OpSupport.TapeFor(x) is { } tape)
+        {
+            tape.Record(PowScalarRule.Instance, y, x).F0 = exponent;
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// Elementwise a^b with NumPy broadcasting (Keras's <c>ops.power</c>). The gradient with respect to b uses
+    /// ln a only where a &gt; 0 and 0 elsewhere, as TensorFlow does.
+    /// </summary>
+    /// <param name="x">The bases.</param>
+    /// <param name="exponent">The exponents; the shape must broadcast with <paramref name="x"/>'s.</param>
+    /// <returns>A tensor of the broadcast shape.</returns>
+    /// <exception cref="ShapeMismatchException">The shapes cannot be broadcast together.</exception>
+    public static Tensor Pow(Tensor x, Tensor exponent)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(exponent);
+        Tensor y = OpSupport.Binary<PowOp>("Pow", x, exponent);
+        OpSupport.TapeFor(x, exponent)?.Record(PowRule.Instance, y, x, exponent);
+        return y;
+    }
+
+    private sealed class PowScalarRule : BackwardRule
+    {
+        public static readonly PowScalarRule Instance = new();
+
+        public override string Name => "Pow";
+
+        // y = xᵖ: dL/dx = g·p·xᵖ⁻¹ (nothing when p = 0, where y is constant).
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor x = node.A!;
+            float p = node.F0;
+            if (!tape.NeedsGradient(x) || p == 0f)
+            {
+                return;
+            }
+
+            Tensor dx = OpSupport.Empty(x.Dims);
+            TensorPrimitives.Pow(x.Span, p - 1f, dx.Span);
+            TensorPrimitives.Multiply(dx.Span, grad.Span, dx.Span);
+            TensorPrimitives.Multiply(dx.Span, p, dx.Span);
+            tape.Accumulate(x, dx, owned: true);
+        }
+    }
+
+    private sealed class PowRule : BackwardRule
+    {
+        public static readonly PowRule Instance = new();
+
+        public override string Name => "Pow";
+
+        // y = aᵇ: dL/da = g·b·aᵇ⁻¹ and dL/db = g·y·ln a (ln a taken as 0 where a ≤ 0), each summed over its
+        // broadcast axes.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor a = node.A!, b = node.B!, y = node.Output;
+            if (tape.NeedsGradient(a))
+            {
+                Tensor bMinus1 = OpSupport.ScalarRight<SubtractOp>(b, 1f);
+                Tensor da = OpSupport.Binary<PowOp>("Pow", a, bMinus1);
+                Kernels.Binary.Broadcast<MultiplyOp>(da.Span, da.Dims, b.Span, b.Dims, da.Span, da.Dims);   // in place
+                TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
+                AccumulateReduced(tape, a, da, gradOwned: true);
+            }
+
+            if (tape.NeedsGradient(b))
+            {
+                Tensor logA = OpSupport.Empty(a.Dims);
+                Unary.Map<LogOrZeroOp>(a.Span, logA.Span);
+                Tensor db = OpSupport.Binary<MultiplyOp>("Pow", y, logA);
+                TensorPrimitives.Multiply(db.Span, grad.Span, db.Span);
+                AccumulateReduced(tape, b, db, gradOwned: true);
+            }
+        }
+    }
+}

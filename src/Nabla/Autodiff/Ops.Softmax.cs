@@ -1,0 +1,107 @@
+using Nabla.Tensors;
+
+namespace Nabla.Autodiff;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Softmax over the last axis: e^(x − m) / Σ e^(x − m) per row, m the row's maximum (Keras
+    /// <c>activations.softmax</c>). Stable for any finite logits; −∞ entries get probability 0.
+    /// </summary>
+    /// <param name="x">Logits of rank 1 or more; every slice along the last axis is normalised on its own.</param>
+    /// <param name="axis">The axis to normalise over. Default -1; only the last axis is supported.</param>
+    /// <returns>A tensor of the same shape whose slices along the last axis sum to 1.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is a scalar, or <paramref name="axis"/> is not the last axis.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is outside the tensor's rank.</exception>
+    public static Tensor Softmax(Tensor x, int axis = -1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int cols = LastAxisLength("Softmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
+        Tensor y = OpSupport.Empty(x.Dims);
+        Kernels.Softmax.SoftmaxRows(x.Span, y.Span, rows, cols);
+        OpSupport.TapeFor(x)?.Record(SoftmaxRule.Instance, y, x);
+        return y;
+    }
+
+    /// <summary>
+    /// Log-softmax over the last axis: (x − m) − ln Σ e^(x − m) per row, m the row's maximum (Keras
+    /// <c>activations.log_softmax</c>). Exact for logits as large as ±1e4, where log(softmax(x)) would give −∞.
+    /// </summary>
+    /// <param name="x">Logits of rank 1 or more.</param>
+    /// <param name="axis">The axis to normalise over. Default -1; only the last axis is supported.</param>
+    /// <returns>A tensor of the same shape holding log-probabilities (≤ 0).</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is a scalar, or <paramref name="axis"/> is not the last axis.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is outside the tensor's rank.</exception>
+    public static Tensor LogSoftmax(Tensor x, int axis = -1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int cols = LastAxisLength("LogSoftmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
+        Tensor y = OpSupport.Empty(x.Dims);
+        Kernels.Softmax.LogSoftmaxRows(x.Span, y.Span, rows, cols);
+        OpSupport.TapeFor(x)?.Record(LogSoftmaxRule.Instance, y, x);
+        return y;
+    }
+
+    private static int LastAxisLength(string operation, Tensor x, int axis)
+    {
+        if (x.Rank == 0)
+        {
+            throw new ArgumentException(
+                $"{operation} expects a tensor of rank 1 or more, but received a scalar (shape []). Reshape it to [1] first.", nameof(x));
+        }
+
+        int a = ShapeUtil.NormalizeAxis(operation, axis, x.Rank);
+        if (a != x.Rank - 1)
+        {
+            throw new ArgumentException(
+                $"{operation} supports only the last axis (axis=-1), but received axis={axis} for shape {ShapeUtil.Format(x.Dims)}. " +
+                "Transpose the axis to the end first.", nameof(axis));
+        }
+
+        return x.Dim(-1);
+    }
+
+    private sealed class SoftmaxRule : BackwardRule
+    {
+        public static readonly SoftmaxRule Instance = new();
+
+        public override string Name => "Softmax";
+
+        // y = softmax(x) per row: dy_i/dx_j = y_i(δ_ij − y_j), so dL/dx = y ⊙ (g − Σ_j g_j·y_j).
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor x = node.A!, y = node.Output;
+            if (!tape.NeedsGradient(x))
+            {
+                return;
+            }
+
+            int cols = x.Dim(-1), rows = cols == 0 ? 0 : x.Size / cols;
+            Tensor dx = OpSupport.Empty(x.Dims);
+            Kernels.Softmax.SoftmaxBackwardRows(y.Span, grad.Span, dx.Span, rows, cols);
+            tape.Accumulate(x, dx, owned: true);
+        }
+    }
+
+    private sealed class LogSoftmaxRule : BackwardRule
+    {
+        public static readonly LogSoftmaxRule Instance = new();
+
+        public override string Name => "LogSoftmax";
+
+        // y = log_softmax(x) per row: dy_i/dx_j = δ_ij − softmax_j, so dL/dx = g − e^y·Σ_i g_i.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor x = node.A!, y = node.Output;
+            if (!tape.NeedsGradient(x))
+            {
+                return;
+            }
+
+            int cols = x.Dim(-1), rows = cols == 0 ? 0 : x.Size / cols;
+            Tensor dx = OpSupport.Empty(x.Dims);
+            Kernels.Softmax.LogSoftmaxBackwardRows(y.Span, grad.Span, dx.Span, rows, cols);
+            tape.Accumulate(x, dx, owned: true);
+        }
+    }
+}
