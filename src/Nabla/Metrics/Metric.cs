@@ -1,0 +1,126 @@
+namespace Nabla.Metrics;
+
+/// <summary>
+/// A stateful measure accumulated over batches and reported as one number (Keras's <c>keras.metrics.Metric</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="UpdateState"/> folds in one batch, <see cref="Result"/> reports the value over everything folded in
+/// since the last <see cref="ResetState"/>. <c>Fit</c> resets its metrics at the start of every epoch, so a logged
+/// value is the epoch's running value; for the mean-based metrics that is the sample-weighted mean over the
+/// epoch's samples, not the mean of batch values.
+/// </para>
+/// <para>
+/// Metrics are named like Keras's (<c>sparse_categorical_accuracy</c>); the name is the key in the training logs.
+/// Strings convert implicitly through <see cref="Get"/>, so <c>metrics: ["accuracy"]</c> works.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var acc = new SparseCategoricalAccuracy();
+/// acc.UpdateState(Tensor.FromArray(new float[] { 2, 1 }), Tensor.FromArray(new float[] { 0.1f, 0.6f, 0.3f, 0.05f, 0.95f, 0f }, 2, 3));
+/// double value = acc.Result();   // 0.5
+/// </code>
+/// </example>
+public abstract class Metric
+{
+    private static readonly Dictionary<string, Func<string, Metric>> s_byName = new()
+    {
+        ["binary_accuracy"] = n => new BinaryAccuracy(name: n),
+        ["categorical_accuracy"] = n => new CategoricalAccuracy(n),
+        ["mae"] = n => new MeanAbsoluteError(n),
+        ["mean"] = n => new Mean(n),
+        ["mean_absolute_error"] = n => new MeanAbsoluteError(n),
+        ["mean_squared_error"] = n => new MeanSquaredError(n),
+        ["mse"] = n => new MeanSquaredError(n),
+        ["root_mean_squared_error"] = n => new RootMeanSquaredError(n),
+        ["sparse_categorical_accuracy"] = n => new SparseCategoricalAccuracy(n),
+        ["sparse_top_k_categorical_accuracy"] = n => new SparseTopKCategoricalAccuracy(name: n),
+        ["sum"] = n => new Sum(n),
+        ["top_k_categorical_accuracy"] = n => new TopKCategoricalAccuracy(name: n),
+    };
+
+    // Class-name spellings and upper-case abbreviations Keras also accepts; not listed in messages.
+    private static readonly Dictionary<string, string> s_aliases = new()
+    {
+        ["BinaryAccuracy"] = "binary_accuracy",
+        ["CategoricalAccuracy"] = "categorical_accuracy",
+        ["MAE"] = "mae",
+        ["Mean"] = "mean",
+        ["MeanAbsoluteError"] = "mean_absolute_error",
+        ["MeanSquaredError"] = "mean_squared_error",
+        ["MSE"] = "mse",
+        ["RootMeanSquaredError"] = "root_mean_squared_error",
+        ["SparseCategoricalAccuracy"] = "sparse_categorical_accuracy",
+        ["SparseTopKCategoricalAccuracy"] = "sparse_top_k_categorical_accuracy",
+        ["Sum"] = "sum",
+        ["TopKCategoricalAccuracy"] = "top_k_categorical_accuracy",
+    };
+
+    /// <summary>Sets the metric's name.</summary>
+    /// <param name="name">The name, the key under which the metric is logged.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    protected Metric(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
+
+    /// <summary>The metric's name, e.g. <c>accuracy</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>"'name' (Type)", how messages refer to the metric.</summary>
+    internal string Describe => $"'{Name}' ({GetType().Name})";
+
+    /// <summary>Folds one batch of labels and predictions into the state.</summary>
+    /// <param name="yTrue">The labels.</param>
+    /// <param name="yPred">The predictions.</param>
+    /// <param name="sampleWeight">Optional weights, one per sample (shape [batch]) or broadcastable to the per-sample values; null weighs every sample 1.</param>
+    /// <exception cref="ShapeMismatchException">The shapes do not fit the metric or each other.</exception>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
+
+    /// <summary>The metric's value over everything folded in since the last reset (0 before any update).</summary>
+    public abstract double Result();
+
+    /// <summary>Forgets every update.</summary>
+    public abstract void ResetState();
+
+    /// <summary>The metric's arguments under Keras's config keys (<c>name</c>, <c>dtype</c>, and its own).</summary>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["name"] = Name, ["dtype"] = "float32" };
+
+    /// <summary>
+    /// A new metric for the Keras identifier <paramref name="name"/>, named <paramref name="name"/> as Keras's
+    /// <c>compile</c> names it (so <c>"mae"</c> is logged as <c>mae</c>). <c>accuracy</c> and <c>acc</c> (any case)
+    /// give an <see cref="AutoAccuracy"/>, which picks binary, sparse categorical or categorical accuracy from the
+    /// first batch's shapes. Also: <c>binary_accuracy</c>, <c>categorical_accuracy</c>,
+    /// <c>sparse_categorical_accuracy</c>, <c>top_k_categorical_accuracy</c>, <c>sparse_top_k_categorical_accuracy</c>,
+    /// <c>mean_squared_error</c>/<c>mse</c>, <c>mean_absolute_error</c>/<c>mae</c>, <c>root_mean_squared_error</c>,
+    /// <c>mean</c>, <c>sum</c>, and the class names.
+    /// </summary>
+    /// <param name="name">The metric's identifier.</param>
+    /// <exception cref="ArgumentException">No metric has that name; the message lists the known ones.</exception>
+    public static Metric Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string lower = name.ToLowerInvariant();
+        if (lower is "accuracy" or "acc")
+        {
+            return new AutoAccuracy(name);
+        }
+
+        string key = s_aliases.TryGetValue(name, out string? canonical) ? canonical : name;
+        if (s_byName.TryGetValue(key, out Func<string, Metric>? create))
+        {
+            return create(name);
+        }
+
+        throw new ArgumentException(KnownNames.UnknownMessage("metric", name, ["accuracy", "acc", .. s_byName.Keys], [.. s_aliases.Keys]), nameof(name));
+    }
+
+    /// <summary>A new metric for the identifier <paramref name="name"/>, as <see cref="Get"/>.</summary>
+    /// <param name="name">The metric's identifier.</param>
+    public static implicit operator Metric(string name) => Get(name);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{GetType().Name} '{Name}'";
+}

@@ -1,0 +1,191 @@
+using Nabla.Kernels;
+using Nabla.Tests.Support;
+
+namespace Nabla.Tests.Kernels;
+
+/// <summary>
+/// The fused optimizer kernels against naive double twins, over every remainder length and every vector width
+/// (512, 256, scalar), and the widths against each other bit for bit.
+/// </summary>
+public class OptimizerStepsTests
+{
+    public static TheoryData<int, int> Cases()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int bits in new[] { 512, 256, 0 })
+        {
+            for (int n = 0; n <= (3 * 16) + 1; n++)
+            {
+                data.Add(n, bits);
+            }
+
+            data.Add(257, bits);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Adam_matches_naive_twin(int n, int bits)
+    {
+        foreach (bool amsgrad in new[] { false, true })
+        {
+            (float[] w, float[] g, float[] m, float[] v, float[] h) = (Data(n, 1), Data(n, 2), Data(n, 3, 0f, 0.1f), Data(n, 4, 0f, 0.1f), Data(n, 5, 0f, 0.1f));
+            (double[] wr, double[] mr, double[] vr, double[] hr) = (D(w), D(m), D(v), D(h));
+            for (int i = 0; i < n; i++)
+            {
+                mr[i] += (g[i] - mr[i]) * 0.1;
+                vr[i] += ((g[i] * (double)g[i]) - vr[i]) * 0.001;
+                double vi = vr[i];
+                if (amsgrad)
+                {
+                    hr[i] = Math.Max(hr[i], vr[i]);
+                    vi = hr[i];
+                }
+
+                wr[i] -= mr[i] * 0.01 / (Math.Sqrt(vi) + 1e-7);
+            }
+
+            WithWidth(bits, () => OptimizerSteps.Adam(w, g, m, v, amsgrad ? h : default, 0.1f, 0.001f, 0.01f, 1e-7f));
+            AssertEx.Close(F(wr), w, 1e-6, 1e-5);
+            AssertEx.Close(F(mr), m, 1e-7, 1e-5);
+            AssertEx.Close(F(vr), v, 1e-7, 1e-5);
+            if (amsgrad)
+            {
+                AssertEx.Close(F(hr), h, 1e-7, 1e-5);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Sgd_and_momentum_match_naive_twins(int n, int bits)
+    {
+        (float[] w, float[] g) = (Data(n, 1), Data(n, 2));
+        double[] wr = D(w);
+        for (int i = 0; i < n; i++)
+        {
+            wr[i] -= g[i] * 0.1;
+        }
+
+        WithWidth(bits, () => OptimizerSteps.Sgd(w, g, 0.1f));
+        AssertEx.Close(F(wr), w, 1e-6, 1e-6);
+
+        foreach (bool nesterov in new[] { false, true })
+        {
+            (w, float[] m) = (Data(n, 3), Data(n, 4));
+            (wr, double[] mr) = (D(w), D(m));
+            for (int i = 0; i < n; i++)
+            {
+                mr[i] = (mr[i] * 0.9) - (g[i] * 0.1);
+                wr[i] += nesterov ? (mr[i] * 0.9) - (g[i] * 0.1) : mr[i];
+            }
+
+            WithWidth(bits, () => OptimizerSteps.SgdMomentum(w, g, m, 0.1f, 0.9f, nesterov));
+            AssertEx.Close(F(wr), w, 1e-6, 1e-5);
+            AssertEx.Close(F(mr), m, 1e-6, 1e-5);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void RmsProp_matches_naive_twin_in_all_four_variants(int n, int bits)
+    {
+        foreach (bool momentum in new[] { false, true })
+        {
+            foreach (bool centered in new[] { false, true })
+            {
+                (float[] w, float[] g, float[] v, float[] s, float[] a) = (Data(n, 1), Data(n, 2), Data(n, 3, 0.5f, 1f), Data(n, 4), Data(n, 5, -0.1f, 0.1f));
+                (double[] wr, double[] vr, double[] sr, double[] ar) = (D(w), D(v), D(s), D(a));
+                for (int i = 0; i < n; i++)
+                {
+                    vr[i] = (0.9 * vr[i]) + ((1 - 0.9f) * g[i] * (double)g[i]);
+                    double denominator = vr[i] + 1e-7;
+                    if (centered)
+                    {
+                        ar[i] = (0.9 * ar[i]) + ((1 - 0.9f) * g[i]);
+                        denominator = vr[i] - (ar[i] * ar[i]) + 1e-7;
+                    }
+
+                    double increment = 0.01 * g[i] / Math.Sqrt(denominator);
+                    if (momentum)
+                    {
+                        sr[i] = (0.5 * sr[i]) + increment;
+                        increment = sr[i];
+                    }
+
+                    wr[i] -= increment;
+                }
+
+                WithWidth(bits, () => OptimizerSteps.RmsProp(w, g, v, momentum ? s : default, centered ? a : default, 0.01f, 0.9f, 0.5f, 1e-7f));
+                AssertEx.Close(F(wr), w, 1e-6, 1e-5);
+                AssertEx.Close(F(vr), v, 1e-6, 1e-5);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Adagrad_matches_naive_twin(int n, int bits)
+    {
+        (float[] w, float[] g, float[] acc) = (Data(n, 1), Data(n, 2), Data(n, 3, 0.1f, 0.2f));
+        (double[] wr, double[] ar) = (D(w), D(acc));
+        for (int i = 0; i < n; i++)
+        {
+            ar[i] += g[i] * (double)g[i];
+            wr[i] -= 0.5 * g[i] / Math.Sqrt(ar[i] + 1e-7);
+        }
+
+        WithWidth(bits, () => OptimizerSteps.Adagrad(w, g, acc, 0.5f, 1e-7f));
+        AssertEx.Close(F(wr), w, 1e-6, 1e-5);
+        AssertEx.Close(F(ar), acc, 1e-6, 1e-5);
+    }
+
+    [Fact]
+    public void All_widths_give_identical_bits()
+    {
+        const int n = 16 * 5 + 7;
+        float[] Run(int bits)
+        {
+            (float[] w, float[] g, float[] m, float[] v, float[] h) = (Data(n, 1), Data(n, 2), Data(n, 3), Data(n, 4, 0f, 1f), Data(n, 5, 0f, 1f));
+            WithWidth(bits, () =>
+            {
+                OptimizerSteps.Adam(w, g, m, v, h, 0.1f, 0.001f, 0.01f, 1e-7f);
+                OptimizerSteps.RmsProp(w, g, v, m, h, 0.01f, 0.9f, 0.5f, 1e-7f);
+            });
+            return w;
+        }
+
+        float[] scalar = Run(0);
+        Assert.Equal(scalar, Run(256));
+        Assert.Equal(scalar, Run(512));
+    }
+
+    [Fact]
+    public void Length_mismatch_is_rejected()
+    {
+        AssertEx.Throws<ArgumentException>(() => OptimizerSteps.Adam(new float[4], new float[4], new float[3], new float[4], default, 0.1f, 0.1f, 0.1f, 0.1f), "'m' (3 elements)");
+        AssertEx.Throws<ArgumentException>(() => OptimizerSteps.Sgd(new float[4], new float[5], 0.1f), "'g' (5 elements)");
+    }
+
+    private static void WithWidth(int bits, Action act)
+    {
+        int saved = OptimizerSteps.MaxVectorBits;
+        OptimizerSteps.MaxVectorBits = bits;
+        try
+        {
+            act();
+        }
+        finally
+        {
+            OptimizerSteps.MaxVectorBits = saved;
+        }
+    }
+
+    private static float[] Data(int n, int seed, float low = -1f, float high = 1f) => TestData.UniformArray(n, low, high, seed: (n * 31) + seed);
+
+    private static double[] D(float[] a) => Array.ConvertAll(a, x => (double)x);
+
+    private static float[] F(double[] a) => Array.ConvertAll(a, x => (float)x);
+}
