@@ -5,23 +5,23 @@ public static partial class Ops
     /// <summary>Rectified linear unit: max(x, 0), elementwise (Keras <c>activations.relu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Relu(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Relu));
+    public static Tensor Relu(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Relu));
 
     /// <summary>Sigmoid: 1 / (1 + e^−x), elementwise (Keras <c>activations.sigmoid</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values in [0, 1].</returns>
-    public static Tensor Sigmoid(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Sigmoid));
+    public static Tensor Sigmoid(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Sigmoid));
 
     /// <summary>Hyperbolic tangent, elementwise (Keras <c>activations.tanh</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values in [−1, 1].</returns>
-    public static Tensor Tanh(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Tanh));
+    public static Tensor Tanh(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Tanh));
 
     /// <summary>Exponential linear unit: x for x &gt; 0, alpha·(e^x − 1) otherwise (Keras <c>activations.elu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <param name="alpha">The value the negative side saturates to, as −alpha. Default 1.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Elu(Tensor x, float alpha = 1f) => Activate(x, new ActivationFunction(ActivationKind.Elu, alpha));
+    public static Tensor Elu(Tensor x, float alpha = 1f) => Activate(x, new FusedActivation(ActivationKind.Elu, alpha));
 
     /// <summary>
     /// Scaled exponential linear unit: scale·x for x &gt; 0, scale·alpha·(e^x − 1) otherwise, with Keras's constants
@@ -29,7 +29,7 @@ public static partial class Ops
     /// </summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Selu(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Selu));
+    public static Tensor Selu(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Selu));
 
     /// <summary>Gaussian error linear unit: x·Φ(x), Φ the standard normal CDF (Keras <c>activations.gelu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
@@ -39,14 +39,14 @@ public static partial class Ops
     /// </param>
     /// <returns>A tensor of the same shape.</returns>
     public static Tensor Gelu(Tensor x, bool approximate = false) =>
-        Activate(x, new ActivationFunction(ActivationKind.Gelu, Approximate: approximate));
+        Activate(x, new FusedActivation(ActivationKind.Gelu, Approximate: approximate));
 
     /// <summary>Leaky ReLU: x for x &gt; 0, negativeSlope·x otherwise (Keras <c>activations.leaky_relu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <param name="negativeSlope">The slope for negative inputs. Default 0.2, as in Keras 3.</param>
     /// <returns>A tensor of the same shape.</returns>
     public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.2f) =>
-        Activate(x, new ActivationFunction(ActivationKind.LeakyRelu, negativeSlope));
+        Activate(x, new FusedActivation(ActivationKind.LeakyRelu, negativeSlope));
 
     /// <summary>
     /// Softplus: ln(1 + e^x), elementwise, computed as ln(1 + e^−|x|) + max(x, 0) so that it neither overflows for
@@ -54,12 +54,12 @@ public static partial class Ops
     /// </summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values &gt; 0.</returns>
-    public static Tensor Softplus(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Softplus));
+    public static Tensor Softplus(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Softplus));
 
     /// <summary>Swish, also called SiLU: x·σ(x), elementwise (Keras <c>activations.swish</c> / <c>silu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Swish(Tensor x) => Activate(x, new ActivationFunction(ActivationKind.Swish));
+    public static Tensor Swish(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Swish));
 
     /// <summary>SiLU, the same function as <see cref="Swish"/>: x·σ(x).</summary>
     /// <param name="x">Input tensor, any shape.</param>
@@ -80,10 +80,10 @@ public static partial class Ops
     {
         ActivationKind.Linear => Linear(x),
         ActivationKind.Softmax => Softmax(x),
-        _ => Activate(x, ActivationFunction.Of(kind)),
+        _ => Activate(x, FusedActivation.Of(kind)),
     };
 
-    private static Tensor Activate(Tensor x, ActivationFunction f)
+    private static Tensor Activate(Tensor x, FusedActivation f)
     {
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = OpSupport.Empty(x.Dims);
@@ -121,7 +121,7 @@ public static partial class Ops
                 return;
             }
 
-            var f = new ActivationFunction((ActivationKind)node.I0, node.F0, node.I1 != 0);
+            var f = new FusedActivation((ActivationKind)node.I0, node.F0, node.I1 != 0);
             Tensor v = f.DerivativeFromOutput ? node.Output : x;
             Tensor dx = OpSupport.Empty(x.Dims);
             f.Backward(grad.Span, v.Span, dx.Span, default, 0);

@@ -51,7 +51,7 @@ public static partial class Ops
         Tensor y = OpSupport.Empty(dims);
         Gemm.Multiply(false, false, rows, units, inputDim, x.Span, inputDim, kernel.Span, units, y.Span, units);
 
-        ActivationFunction f = ActivationFunction.Of(activation);
+        FusedActivation f = FusedActivation.Of(activation);
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
         Tensor? pre = tape is not null && f.NeedsInput ? OpSupport.Empty(dims) : null;
         f.Forward(y.Span, bias is null ? default : bias.Span, y.Span, pre is null ? default : pre.Span, units);
@@ -127,7 +127,7 @@ public static partial class Ops
                 return;
             }
 
-            ActivationFunction f = ActivationFunction.Of((ActivationKind)node.I0);
+            FusedActivation f = FusedActivation.Of((ActivationKind)node.I0);
             int inputDim = kernel.Dim(0), units = kernel.Dim(1), rows = units == 0 ? 0 : grad.Size / units;
             Tensor? db = needBias ? OpSupport.Empty(bias!.Dims) : null;
             Tensor dz;

@@ -11,10 +11,10 @@ namespace Nabla.Autodiff;
 /// <param name="Kind">Which function.</param>
 /// <param name="Alpha">ELU's alpha or leaky ReLU's negative slope; ignored by the others.</param>
 /// <param name="Approximate">For GELU: the tanh approximation instead of the exact x·Φ(x).</param>
-internal readonly record struct ActivationFunction(ActivationKind Kind, float Alpha = 0f, bool Approximate = false)
+internal readonly record struct FusedActivation(ActivationKind Kind, float Alpha = 0f, bool Approximate = false)
 {
     /// <summary>Keras's default parameters for <paramref name="kind"/> (elu alpha 1, leaky_relu slope 0.2, exact gelu).</summary>
-    public static ActivationFunction Of(ActivationKind kind) => kind switch
+    public static FusedActivation Of(ActivationKind kind) => kind switch
     {
         ActivationKind.Elu => new(kind, 1f),
         ActivationKind.LeakyRelu => new(kind, 0.2f),
