@@ -4,23 +4,32 @@ namespace Nabla.Tests.Kernels;
 
 public class TransposeTests
 {
+    public static TheoryData<string, int, int> Shapes()
+    {
+        var data = new TheoryData<string, int, int>();
+        int[][] shapes = [[0, 0], [0, 5], [1, 1], [1, 17], [17, 1], [2, 3], [7, 63], [8, 8], [9, 15], [16, 24], [32, 32], [33, 31], [40, 72], [65, 257], [100, 3]];
+        foreach (string path in ForcedSimd.All)
+        {
+            foreach (int[] s in shapes)
+            {
+                data.Add(path, s[0], s[1]);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 5)]
-    [InlineData(1, 1)]
-    [InlineData(1, 17)]
-    [InlineData(17, 1)]
-    [InlineData(2, 3)]
-    [InlineData(7, 63)]
-    [InlineData(32, 32)]
-    [InlineData(33, 31)]
-    [InlineData(65, 257)]
-    [InlineData(100, 3)]
-    public void Matrix_matches_the_index_definition(int rows, int cols)
+    [MemberData(nameof(Shapes))]
+    public void Matrix_matches_the_index_definition_on_every_path(string path, int rows, int cols)
     {
         float[] x = TestData.UniformArray(rows * cols, seed: rows + cols);
         var y = new float[rows * cols];
-        Nabla.Kernels.Transpose.Matrix(x, rows, cols, y);
+        using (new ForcedSimd(path))
+        {
+            Nabla.Kernels.Transpose.Matrix(x, rows, cols, y);
+        }
+
         for (int i = 0; i < rows; i++)
         {
             for (int j = 0; j < cols; j++)
