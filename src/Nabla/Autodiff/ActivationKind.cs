@@ -84,65 +84,6 @@ internal static class ActivationKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation kind."),
     };
 
-    private static ArgumentException Unknown(string name)
-    {
-        string message = $"Unknown activation '{name}'. Known: {string.Join(", ", Names)}.";
-        string? closest = Closest(name);
-        if (closest is not null)
-        {
-            message += $" Did you mean '{closest}'?";
-        }
-
-        return new ArgumentException(message, "activation");
-    }
-
-    /// <summary>
-    /// The known name nearest to <paramref name="name"/> by optimal-string-alignment distance (edits plus adjacent
-    /// transpositions, ignoring case), or null when even the nearest needs more edits than about half the name.
-    /// </summary>
-    internal static string? Closest(string name)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        string lower = name.ToLowerInvariant();
-        foreach (string candidate in Names)
-        {
-            int d = Distance(lower, candidate);
-            if (d < bestDistance)
-            {
-                (best, bestDistance) = (candidate, d);
-            }
-        }
-
-        return bestDistance <= Math.Max(2, name.Length / 2) && bestDistance < name.Length ? best : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    private static ArgumentException Unknown(string name) =>
+        new(KnownNames.UnknownMessage("activation", name, Names), "activation");
 }

@@ -88,6 +88,11 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = OpSupport.Empty(x.Dims);
         f.Forward(x.Span, default, y.Span, default, 0);
+        if (f.Kind == ActivationKind.Sigmoid)
+        {
+            y.KerasLogits = x;
+        }
+
         if (OpSupport.TapeFor(x) is { } tape)
         {
             ref TapeNode node = ref tape.Record(ActivationRule.For(f.Kind), y, x);

@@ -19,6 +19,7 @@ public static partial class Ops
         int cols = LastAxisLength("Softmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
         Tensor y = OpSupport.Empty(x.Dims);
         Kernels.Softmax.SoftmaxRows(x.Span, y.Span, rows, cols);
+        y.KerasLogits = x;
         OpSupport.TapeFor(x)?.Record(SoftmaxRule.Instance, y, x);
         return y;
     }

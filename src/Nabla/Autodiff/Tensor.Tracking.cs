@@ -15,9 +15,16 @@ public sealed partial class Tensor
     /// <summary>The variable whose value this tensor is, or null.</summary>
     internal Variable? Variable;
 
+    /// <summary>
+    /// For the output of a softmax or sigmoid, the logits it was computed from (Keras's <c>_keras_logits</c>):
+    /// cross-entropy losses use them instead of the probabilities, which is exact and stable.
+    /// </summary>
+    internal Tensor? KerasLogits;
+
     private void ResetAutodiff()
     {
         TapeGeneration = 0;
         NodeIndex = -1;
+        KerasLogits = null;
     }
 }

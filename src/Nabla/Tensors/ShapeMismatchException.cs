@@ -23,6 +23,20 @@ public sealed class ShapeMismatchException : ArgumentException
         Actual = actual;
     }
 
+    /// <summary>Creates the exception, wrapping the lower-level error that revealed the mismatch.</summary>
+    /// <param name="operation">The operation or layer that rejected the input.</param>
+    /// <param name="expected">What was expected, as text.</param>
+    /// <param name="actual">The shape or shapes received, as text.</param>
+    /// <param name="message">The full message.</param>
+    /// <param name="innerException">The error that revealed the mismatch.</param>
+    public ShapeMismatchException(string operation, string expected, string actual, string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Operation = operation;
+        Expected = expected;
+        Actual = actual;
+    }
+
     /// <summary>The operation or layer that rejected the input.</summary>
     public string Operation { get; }
 

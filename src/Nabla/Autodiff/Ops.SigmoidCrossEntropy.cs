@@ -1,0 +1,73 @@
+using Nabla.Tensors;
+
+namespace Nabla.Autodiff;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Elementwise binary cross-entropy of <paramref name="targets"/> (in [0, 1]) against the probabilities
+    /// sigmoid(<paramref name="logits"/>), computed stably from the logits (TensorFlow's
+    /// <c>sigmoid_cross_entropy_with_logits</c>): max(x, 0) − x·z + log(1 + exp(−|x|)).
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">The two shapes differ.</exception>
+    public static Tensor SigmoidCrossEntropy(Tensor logits, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (!ShapeUtil.SameShape(logits.Dims, targets.Dims))
+        {
+            string l = ShapeUtil.Format(logits.Dims), t = ShapeUtil.Format(targets.Dims);
+            throw new ShapeMismatchException(nameof(SigmoidCrossEntropy), l, t,
+                $"SigmoidCrossEntropy expects targets of the logits' shape {l}, but received {t}.");
+        }
+
+        Tensor y = OpSupport.Empty(logits.Dims);
+        ReadOnlySpan<float> x = logits.Span, z = targets.Span;
+        Span<float> o = y.Span;
+        for (int i = 0; i < o.Length; i++)
+        {
+            float xi = x[i];
+            o[i] = MathF.Max(xi, 0f) - (xi * z[i]) + MathF.Log(1f + MathF.Exp(-MathF.Abs(xi)));
+        }
+
+        OpSupport.TapeFor(logits, targets)?.Record(SigmoidCrossEntropyRule.Instance, y, logits, targets);
+        return y;
+    }
+
+    private sealed class SigmoidCrossEntropyRule : BackwardRule
+    {
+        public static readonly SigmoidCrossEntropyRule Instance = new();
+
+        public override string Name => "SigmoidCrossEntropy";
+
+        // L = max(x,0) − x·z + log(1 + e^(−|x|)):  dL/dx = sigmoid(x) − z,  dL/dz = −x.
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Tensor logits = node.A!, targets = node.B!;
+            ReadOnlySpan<float> x = logits.Span, z = targets.Span, g = grad.Span;
+            if (tape.NeedsGradient(logits))
+            {
+                Tensor dx = OpSupport.Empty(logits.Dims);
+                Span<float> d = dx.Span;
+                for (int i = 0; i < d.Length; i++)
+                {
+                    d[i] = ((1f / (1f + MathF.Exp(-x[i]))) - z[i]) * g[i];
+                }
+
+                tape.Accumulate(logits, dx, owned: true);
+            }
+
+            if (tape.NeedsGradient(targets))
+            {
+                Tensor dz = OpSupport.Empty(targets.Dims);
+                Span<float> d = dz.Span;
+                for (int i = 0; i < d.Length; i++)
+                {
+                    d[i] = -x[i] * g[i];
+                }
+
+                tape.Accumulate(targets, dz, owned: true);
+            }
+        }
+    }
+}
