@@ -1,3 +1,5 @@
+using Nabla.Callbacks;
+
 namespace Nabla;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Nabla;
 /// <c>val_loss</c>, …) its value at the end of every epoch (Keras's <c>History</c>).
 /// </summary>
 /// <remarks>
-/// <c>history["loss"]</c> is Keras's <c>history.history["loss"]</c> (C# does not allow a member named like its
+/// <c>Fit</c> adds a <see cref="History"/> callback to every run and returns it. <c>history["loss"]</c> is Keras's <c>history.history["loss"]</c> (C# does not allow a member named like its
 /// type); <see cref="Epoch"/> lists the epoch numbers (0-based, as Keras) in the same order.
 /// </remarks>
 /// <example>
@@ -14,7 +16,7 @@ namespace Nabla;
 /// double last = history["val_accuracy"][^1];
 /// </code>
 /// </example>
-public sealed class History
+public sealed class History : Callback
 {
     private readonly Dictionary<string, List<double>> _values = new(StringComparer.Ordinal);
     private readonly List<string> _keys = [];
@@ -35,6 +37,16 @@ public sealed class History
 
     /// <summary>True when <paramref name="key"/> was logged.</summary>
     public bool ContainsKey(string key) => _values.ContainsKey(key);
+
+    /// <summary>Starts a new run: the epoch list restarts, values already recorded are kept (as Keras).</summary>
+    public override void OnTrainBegin(Dictionary<string, double> logs) => _epochs.Clear();
+
+    /// <summary>Records the epoch's logs.</summary>
+    public override void OnEpochEnd(int epoch, Dictionary<string, double> logs)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        Record(epoch, logs);
+    }
 
     /// <summary>Appends one epoch's logs.</summary>
     internal void Record(int epoch, IEnumerable<KeyValuePair<string, double>> logs)

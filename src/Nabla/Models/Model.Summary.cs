@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text;
+using Nabla.Layers;
+
+namespace Nabla;
+
+// Summary: Keras 3's table of layers, output shapes and parameter counts.
+public partial class Model
+{
+    /// <summary>
+    /// Prints the model's layers, output shapes and parameter counts as Keras 3 does, then the totals
+    /// (<c> Total params: 101,770 (397.54 KB)</c>).
+    /// </summary>
+    /// <param name="lineLength">Total width; default min(88, console width − 4), 76 when output is redirected (as Keras).</param>
+    /// <param name="printFn">Receives the summary, line by line; default writes to the console.</param>
+    public void Summary(int? lineLength = null, Action<string>? printFn = null)
+    {
+        foreach (string line in SummaryLines(lineLength ?? DefaultLineLength()))
+        {
+            if (printFn is null)
+            {
+                Console.WriteLine(line);
+            }
+            else
+            {
+                printFn(line);
+            }
+        }
+    }
+
+    /// <summary>The summary's lines for a given total width.</summary>
+    internal IEnumerable<string> SummaryLines(int lineLength)
+    {
+        // Column widths as Keras computes them (positions 0.45 / 0.80 / 1.0 of the line) and as rich then fits
+        // them into the table: each gets one space of padding per side, and the excess over the line (minus the
+        // four borders) is taken from the columns evenly, rounding half to even as Python does.
+        double[] positions = [0.45, 0.80, 1.0];
+        int[] widths = new int[3];
+        int current = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            widths[i] = (int)(positions[i] * lineLength) - current + 2;
+            current += widths[i] - 2;
+        }
+
+        int excess = widths.Sum() - (lineLength - 4);
+        for (int i = 0, ratio = 3; i < 3 && excess > 0; i++, ratio--)
+        {
+            int take = Math.Min(widths[i], (int)Math.Round((double)excess / ratio, MidpointRounding.ToEven));
+            widths[i] -= take;
+            excess -= take;
+        }
+
+        yield return $"Model: \"{Name}\"";
+        yield return Border('┏', '━', '┳', '┓', widths);
+        yield return Row('┃', ["Layer (type)", "Output Shape", "Param #"], widths).Single();
+        yield return Border('┡', '━', '╇', '┩', widths);
+        IReadOnlyList<Layer> layers = this is Sequential ? Layers : AllLayers;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            Layer layer = layers[i];
+            string shape = layer is InputLayer input ? FormatShape(input.BatchShape) : layer.OutputShape is int[] s ? FormatShape(s) : "?";
+            string parameters = layer.IsBuilt ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
+            foreach (string line in Row('│', [$"{layer.Name} ({layer.GetType().Name})", shape, parameters], widths))
+            {
+                yield return line;
+            }
+
+            yield return i < layers.Count - 1 ? Border('├', '─', '┼', '┤', widths) : Border('└', '─', '┴', '┘', widths);
+        }
+
+        if (layers.Count == 0)
+        {
+            yield return Border('└', '─', '┴', '┘', widths);
+        }
+
+        long trainable = IsBuilt ? TrainableWeights.Sum(w => (long)w.Value.Size) : 0;
+        long frozen = IsBuilt ? NonTrainableWeights.Sum(w => (long)w.Value.Size) : 0;
+        yield return $" Total params: {Count(trainable + frozen)}";
+        yield return $" Trainable params: {Count(trainable)}";
+        yield return $" Non-trainable params: {Count(frozen)}";
+
+        static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({ReadableSize(n * 4.0)})";
+    }
+
+    /// <summary>Keras's readable memory size: <c>397.54 KB</c>.</summary>
+    internal static string ReadableSize(double bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
+        foreach (string unit in units)
+        {
+            if (bytes / 1024 < 1)
+            {
+                return bytes.ToString("F2", CultureInfo.InvariantCulture) + " " + unit;
+            }
+
+            bytes /= 1024;
+        }
+
+        return bytes.ToString("F2", CultureInfo.InvariantCulture) + " PB";
+    }
+
+    private static string FormatShape(int[] shape) =>
+        "(" + string.Join(", ", shape.Select(d => d < 0 ? "None" : d.ToString(CultureInfo.InvariantCulture))) + ")";
+
+    private static string Border(char left, char fill, char join, char right, int[] widths)
+    {
+        var sb = new StringBuilder().Append(left);
+        for (int i = 0; i < widths.Length; i++)
+        {
+            sb.Append(fill, widths[i]).Append(i < widths.Length - 1 ? join : right);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>One table row, wrapped over several lines when a cell is wider than its column (as rich folds it).</summary>
+    private static IEnumerable<string> Row(char edge, string[] cells, int[] widths)
+    {
+        var wrapped = new List<string>[cells.Length];
+        for (int i = 0; i < cells.Length; i++)
+        {
+            wrapped[i] = Wrap(cells[i], widths[i] - 2);
+        }
+
+        int lines = wrapped.Max(w => w.Count);
+        for (int l = 0; l < lines; l++)
+        {
+            var sb = new StringBuilder().Append(edge);
+            for (int i = 0; i < cells.Length; i++)
+            {
+                string text = l < wrapped[i].Count ? wrapped[i][l] : string.Empty;
+                bool right = i == 2;
+                sb.Append(' ').Append(right ? text.PadLeft(widths[i] - 2) : text.PadRight(widths[i] - 2)).Append(' ').Append(edge);
+            }
+
+            yield return sb.ToString();
+        }
+    }
+
+    private static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        string rest = text;
+        while (rest.Length > width)
+        {
+            int cut = rest.LastIndexOf(' ', width);
+            if (cut <= 0)
+            {
+                lines.Add(rest[..width]);
+                rest = rest[width..];
+            }
+            else
+            {
+                lines.Add(rest[..cut]);
+                rest = rest[(cut + 1)..];
+            }
+        }
+
+        lines.Add(rest);
+        return lines;
+    }
+
+    private static int DefaultLineLength()
+    {
+        int columns = 80;
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int env) && env > 0)
+        {
+            columns = env;
+        }
+        else if (!Console.IsOutputRedirected)
+        {
+            try
+            {
+                columns = Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+            }
+            catch (IOException)
+            {
+                columns = 80;
+            }
+        }
+
+        return Math.Min(88, columns - 4);
+    }
+}
