@@ -49,9 +49,11 @@ public static partial class Plot
         SP.Plottables.Heatmap map = plot.Add.Heatmap(pixels);
         map.Colormap = colormap;
         map.ManualRange = range;
-        map.Extent = new CoordinateRect(-0.5, w - 0.5, h - 0.5, -0.5);
 
-        // The y axis runs downwards, as image row indices do; ScottPlot then needs the rows flipped to keep row 0 on top.
+        // Rectangle gives the outer edges of the cells (Extent would give the centres of the corner cells and make
+        // the border cells half-visible). The y axis runs downwards, as image row indices do, and ScottPlot then
+        // needs the rows flipped to keep row 0 on top.
+        map.Rectangle = new CoordinateRect(-0.5, w - 0.5, h - 0.5, -0.5);
         map.FlipVertically = true;
         plot.Axes.SetLimits(-0.5, w - 0.5, h - 0.5, -0.5);
         plot.Axes.SquareUnits();

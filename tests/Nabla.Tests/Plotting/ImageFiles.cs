@@ -43,6 +43,19 @@ internal static class ImageFiles
         return bitmap.GetPixel(x, y);
     }
 
+    /// <summary>The colours of row <paramref name="y"/> of an image file.</summary>
+    public static SKColor[] Row(string path, int y)
+    {
+        using SKBitmap bitmap = SKBitmap.Decode(path);
+        var row = new SKColor[bitmap.Width];
+        for (int x = 0; x < row.Length; x++)
+        {
+            row[x] = bitmap.GetPixel(x, y);
+        }
+
+        return row;
+    }
+
     /// <summary>How many pixels are close to <paramref name="color"/>.</summary>
     public static int Count(string path, SKColor color, int tolerance = 24)
     {

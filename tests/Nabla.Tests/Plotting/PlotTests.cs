@@ -155,6 +155,23 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void Image_pixels_are_cells_of_equal_size()
+    {
+        // Three columns, the middle one bright: along a row through the image it must cover a third of the
+        // drawn width (a heatmap placed by cell centres instead of edges gives it half).
+        string png = File("columns.png");
+        Plot.Image(png, Tensor.FromArray(new float[] { 0, 255, 0, 0, 255, 0, 0, 255, 0 }, 3, 3));
+        int purple = 0, yellow = 0;
+        foreach (SKColor c in ImageFiles.Row(png, 240))
+        {
+            purple += c.Red < 90 && c.Green < 40 && c.Blue > 60 ? 1 : 0;
+            yellow += c.Red > 200 && c.Green > 200 && c.Blue < 90 ? 1 : 0;
+        }
+
+        Assert.InRange(yellow / (double)(yellow + purple), 0.30, 0.37);
+    }
+
+    [Fact]
     public void Unsupported_extensions_and_sizes_are_rejected_before_drawing()
     {
         Tensor img = Tensor.Zeros(4, 4);
