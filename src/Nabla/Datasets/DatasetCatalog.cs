@@ -56,12 +56,6 @@ public static class DatasetCatalog
     private static Dataset Split(DatasetSpec spec, (Tensor X, Tensor Y) data) =>
         Dataset.FromTensorSlices(new Tensor(data.X.Storage, data.X.Offset, [data.X.Dim(0), spec.Rows, spec.Columns, 1]), data.Y);
 
-    private static ArgumentException UnknownName(string name)
-    {
-        IReadOnlyList<string> names = Names;
-        string? suggestion = NameSuggestion.Closest(name, names);
-        return new ArgumentException(
-            $"Unknown dataset '{name}'. Known: {string.Join(", ", names.Order(StringComparer.Ordinal))}." +
-            (suggestion is null ? string.Empty : $" Did you mean '{suggestion}'?"), nameof(name));
-    }
+    private static ArgumentException UnknownName(string name) =>
+        new(KnownNames.UnknownMessage("dataset", name, [.. Names.Order(StringComparer.Ordinal)]), nameof(name));
 }
