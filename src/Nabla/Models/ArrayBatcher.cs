@@ -90,6 +90,11 @@ internal sealed class ArrayBatcher : IBatchSource
         return buffer;
     }
 
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+
     /// <summary>Throws unless x and y have the same number of samples.</summary>
     public static void CheckLengths(string operation, Tensor x, Tensor? y)
     {

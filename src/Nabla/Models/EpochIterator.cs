@@ -8,7 +8,7 @@ namespace Nabla.Models;
 /// batches and the next epoch continues where the previous one stopped; a pass that runs out of data mid-epoch
 /// ends the epoch early with a warning (as Keras), and the next epoch starts a new pass.
 /// </remarks>
-internal sealed class EpochIterator
+internal sealed class EpochIterator : IDisposable
 {
     private readonly IBatchSource _source;
     private readonly int? _steps;
@@ -20,6 +20,9 @@ internal sealed class EpochIterator
         _source = source;
         _steps = stepsPerEpoch;
     }
+
+    /// <summary>Stops the source (a prefetching dataset's producer thread, for one).</summary>
+    public void Dispose() => _source.Dispose();
 
     /// <summary>Batches per epoch as the progress bar shows them, or null when unknown.</summary>
     public int? NumBatches => _steps ?? _source.BatchCount;

@@ -1,7 +1,7 @@
 namespace Nabla.Models;
 
 /// <summary>A source of (x, y) batches for the training loop: arrays or a dataset.</summary>
-internal interface IBatchSource
+internal interface IBatchSource : IDisposable
 {
     /// <summary>Batches in one full pass, or null when unknown (a dataset of unknown length).</summary>
     int? BatchCount { get; }

@@ -1,0 +1,65 @@
+using Nabla.Data;
+
+namespace Nabla.Models;
+
+/// <summary>Batches from a <see cref="Dataset"/> for the training loop: each pass is a new enumeration.</summary>
+internal sealed class DatasetBatches : IBatchSource
+{
+    private readonly Dataset _dataset;
+    private readonly string _operation;
+    private readonly bool _needsLabels;
+    private IEnumerator<DatasetElement>? _pass;
+
+    public DatasetBatches(Dataset dataset, string operation, bool needsLabels)
+    {
+        _dataset = dataset;
+        _operation = operation;
+        _needsLabels = needsLabels;
+        if (needsLabels && !dataset.HasLabels)
+        {
+            throw new ArgumentException(
+                $"{operation}: the dataset has no labels. Build it from (x, y) pairs, e.g. Dataset.FromTensorSlices(x, y).", nameof(dataset));
+        }
+    }
+
+    /// <inheritdoc/>
+    public int? BatchCount => _dataset.Cardinality >= 0 ? (int)Math.Min(_dataset.Cardinality, int.MaxValue) : null;
+
+    /// <summary>True when the dataset repeats forever.</summary>
+    public bool IsInfinite => _dataset.Cardinality == Dataset.InfiniteCardinality;
+
+    /// <inheritdoc/>
+    public void Restart()
+    {
+        _pass?.Dispose();
+        _pass = _dataset.GetEnumerator();
+    }
+
+    /// <inheritdoc/>
+    public bool Next(out Tensor x, out Tensor? y)
+    {
+        if (_pass is null || !_pass.MoveNext())
+        {
+            x = null!;
+            y = null;
+            return false;
+        }
+
+        DatasetElement e = _pass.Current;
+        x = e.X;
+        y = e.Y;
+        if (_needsLabels && y is null)
+        {
+            throw new ArgumentException($"{_operation}: a dataset element has no labels; every element must be an (x, y) pair.");
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _pass?.Dispose();
+        _pass = null;
+    }
+}
