@@ -48,6 +48,7 @@ public sealed class ProgbarLogger : Callback
     public override void OnEpochBegin(int epoch, Dictionary<string, double> logs)
     {
         Reset();
+        Bar();
         if (Verbose != 0 && Params.Epochs > 1)
         {
             _out.WriteLine($"Epoch {epoch + 1}/{Params.Epochs}");
@@ -66,6 +67,7 @@ public sealed class ProgbarLogger : Callback
         if (!_inFit)
         {
             Reset();
+            Bar();
         }
     }
 
@@ -88,7 +90,11 @@ public sealed class ProgbarLogger : Callback
     }
 
     /// <inheritdoc/>
-    public override void OnPredictBegin(Dictionary<string, double> logs) => Reset();
+    public override void OnPredictBegin(Dictionary<string, double> logs)
+    {
+        Reset();
+        Bar();
+    }
 
     /// <inheritdoc/>
     public override void OnPredictBatchEnd(int batch, Dictionary<string, double> logs) => Step(batch, null);
@@ -102,6 +108,7 @@ public sealed class ProgbarLogger : Callback
         _bar = null;
     }
 
+    // The bar starts its clock when created, so it is created when the epoch (or evaluation) begins, as in Keras.
     private Progbar Bar() => _bar ??= new Progbar(_out, Params.Steps, OneLine, _colors);
 
     private void Step(int batch, Dictionary<string, double>? logs)
