@@ -1,0 +1,54 @@
+namespace Nabla.Kernels;
+
+/// <summary>A register-tiled GEMM micro-kernel and the cache blocking that feeds it.</summary>
+/// <remarks>
+/// <para>
+/// The micro-kernel computes one <see cref="Mr"/>×<see cref="Nr"/> tile of C (row-major) from a
+/// packed A micro-panel and a packed B micro-panel, both of depth <c>kc</c>:
+/// </para>
+/// <code>
+/// A panel: for p in [0, kc): Mr values op(A)[i .. i+Mr, p]     (broadcast one at a time)
+/// B panel: for p in [0, kc): Nr values op(B)[p, j .. j+Nr]     (loaded as Nr / width vectors)
+/// C[i .. i+Mr, j .. j+Nr] = (accumulate ? C : 0) + A panel · B panel
+/// </code>
+/// <para>
+/// Vectors run along n because C is row-major: each C row of the tile is a whole number of
+/// vectors, so the tile is written back with plain vector loads and stores.
+/// </para>
+/// <para>
+/// Implementations are structs so that <see cref="Gemm"/>'s generic driver is compiled once per
+/// kernel with <see cref="Mr"/>, <see cref="Nr"/> and the block sizes as JIT-time constants.
+/// </para>
+/// </remarks>
+internal unsafe interface IGemmMicroKernel
+{
+    /// <summary>The path this kernel implements.</summary>
+    static abstract GemmPath Path { get; }
+
+    /// <summary>Whether the current CPU can run the kernel.</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>Rows of C per tile: the A values broadcast per step of k.</summary>
+    static abstract int Mr { get; }
+
+    /// <summary>Columns of C per tile: a multiple of the vector width.</summary>
+    static abstract int Nr { get; }
+
+    /// <summary>Depth of a packed block (the k extent that is packed and reused).</summary>
+    static abstract int Kc { get; }
+
+    /// <summary>Rows of A packed together per block (a multiple of <see cref="Mr"/>).</summary>
+    static abstract int Mc { get; }
+
+    /// <summary>Columns of B packed together per panel (a multiple of <see cref="Nr"/>).</summary>
+    static abstract int Nc { get; }
+
+    /// <summary>Computes one full tile; see the type remarks for the exact contract.</summary>
+    /// <param name="kc">Depth of both panels, at least 1.</param>
+    /// <param name="a">Packed A micro-panel, <c>kc × Mr</c> floats.</param>
+    /// <param name="b">Packed B micro-panel, <c>kc × Nr</c> floats, 64-byte aligned.</param>
+    /// <param name="c">Top-left element of the C tile.</param>
+    /// <param name="ldc">Distance in floats between consecutive rows of C.</param>
+    /// <param name="accumulate">Add to C instead of overwriting it.</param>
+    static abstract void Run(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate);
+}
