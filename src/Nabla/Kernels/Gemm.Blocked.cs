@@ -17,9 +17,8 @@ internal static unsafe partial class Gemm
         int ncStep = BlockStep(col1 - col0, TK.Nc, TK.Nr);
         nint aFloats = RoundUp((nint)mcStep * kcStep + GemmPacking.Slack, 16);
         nint bFloats = RoundUp((nint)ncStep * kcStep + GemmPacking.Slack, 16);
-        float* packA = GemmScratch.Get(aFloats + bFloats + TK.Mr * TK.Nr);
+        float* packA = GemmScratch.Get(aFloats + bFloats);
         float* packB = packA + aFloats;
-        float* edgeTile = packB + bFloats;
 
         for (int jc = col0; jc < col1; jc += ncStep)
         {
@@ -35,16 +34,15 @@ internal static unsafe partial class Gemm
                 {
                     int mc = Math.Min(mcStep, row1 - ic);
                     GemmPacking.PackA<TK>(in g, ic, mc, pc, kc, packA);
-                    MacroKernel<TK>(mc, nc, kc, packA, packB, g.C + ic * g.Ldc + jc, g.Ldc, accumulate, edgeTile);
+                    MacroKernel<TK>(mc, nc, kc, packA, packB, g.C + ic * g.Ldc + jc, g.Ldc, accumulate);
                 }
             }
         }
     }
 
-    // Runs the micro-kernel over every tile of an mc × nc block of C. Edge tiles are computed in
-    // full into a scratch tile (the packed panels are zero-padded) and only their valid part is
-    // copied out, so the micro-kernels need no masking.
-    private static void MacroKernel<TK>(int mc, int nc, int kc, float* packA, float* packB, float* c, nint ldc, bool accumulate, float* edgeTile)
+    // Runs the micro-kernel over every tile of an mc × nc block of C; partial tiles at the bottom
+    // and right edges go through the kernel's edge variant, which writes only their valid part.
+    private static void MacroKernel<TK>(int mc, int nc, int kc, float* packA, float* packB, float* c, nint ldc, bool accumulate)
         where TK : struct, IGemmMicroKernel
     {
         for (int j = 0; j < nc; j += TK.Nr)
@@ -57,31 +55,9 @@ internal static unsafe partial class Gemm
                 float* a = packA + (nint)i * kc;
                 float* tile = c + i * ldc + j;
                 if (mr == TK.Mr && nr == TK.Nr)
-                {
                     TK.Run(kc, a, b, tile, ldc, accumulate);
-                }
                 else
-                {
-                    TK.Run(kc, a, b, edgeTile, TK.Nr, accumulate: false);
-                    StoreEdge(edgeTile, TK.Nr, tile, ldc, mr, nr, accumulate);
-                }
-            }
-        }
-    }
-
-    private static void StoreEdge(float* tile, nint ldt, float* c, nint ldc, int mr, int nr, bool accumulate)
-    {
-        for (int r = 0; r < mr; r++, tile += ldt, c += ldc)
-        {
-            if (accumulate)
-            {
-                for (int j = 0; j < nr; j++)
-                    c[j] += tile[j];
-            }
-            else
-            {
-                for (int j = 0; j < nr; j++)
-                    c[j] = tile[j];
+                    TK.RunEdge(kc, a, b, tile, ldc, accumulate, mr, nr);
             }
         }
     }

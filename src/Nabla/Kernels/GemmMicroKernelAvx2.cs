@@ -78,6 +78,9 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
         Update(c + 5 * ldc, c5l, c5h, accumulate);
     }
 
+    public static void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr) =>
+        GemmEdgeTile.Run<GemmMicroKernelAvx2>(kc, a, b, c, ldc, accumulate, mr, nr);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector256<float> low, Vector256<float> high, bool accumulate)
     {

@@ -18,6 +18,11 @@ namespace Nabla.Kernels;
 /// stays in L1 while the Mc / 12 A micro-panels (9 KB each) stream past it from the A block,
 /// Mc × Kc floats = 288 KB, which sits in L2. The B panel, Kc × Nc floats = 3 MB, lives in L3.
 /// </para>
+/// <para>
+/// Edge tiles run a copy of the loop specialised for 4, 8 or 12 rows and 16 or 32 columns, so a
+/// 32-row product (a common batch size) costs 12 + 12 + 8 rows of FMAs rather than 36, and they
+/// store through AVX-512 masks straight into C.
+/// </para>
 /// </remarks>
 internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
 {
@@ -109,6 +114,139 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
         Update(c + 11 * ldc, c11l, c11h, accumulate);
     }
 
+    public static void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr)
+    {
+        if (nr <= 16)
+        {
+            if (mr <= 4)
+                Edge<GemmExtent4, GemmExtent16>(kc, a, b, c, ldc, accumulate, mr, nr);
+            else if (mr <= 8)
+                Edge<GemmExtent8, GemmExtent16>(kc, a, b, c, ldc, accumulate, mr, nr);
+            else
+                Edge<GemmExtent12, GemmExtent16>(kc, a, b, c, ldc, accumulate, mr, nr);
+        }
+        else
+        {
+            if (mr <= 4)
+                Edge<GemmExtent4, GemmExtent32>(kc, a, b, c, ldc, accumulate, mr, nr);
+            else if (mr <= 8)
+                Edge<GemmExtent8, GemmExtent32>(kc, a, b, c, ldc, accumulate, mr, nr);
+            else
+                Edge<GemmExtent12, GemmExtent32>(kc, a, b, c, ldc, accumulate, mr, nr);
+        }
+    }
+
+    // The full kernel's loop with rows beyond TRows and the upper 16 columns (when TCols is 16)
+    // removed at JIT time; rows and columns beyond mr × nr are computed but never stored.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Edge<TRows, TCols>(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr)
+        where TRows : struct, IGemmExtent
+        where TCols : struct, IGemmExtent
+    {
+        Vector512<float> c0l = default, c0h = default;
+        Vector512<float> c1l = default, c1h = default;
+        Vector512<float> c2l = default, c2h = default;
+        Vector512<float> c3l = default, c3h = default;
+        Vector512<float> c4l = default, c4h = default;
+        Vector512<float> c5l = default, c5h = default;
+        Vector512<float> c6l = default, c6h = default;
+        Vector512<float> c7l = default, c7h = default;
+        Vector512<float> c8l = default, c8h = default;
+        Vector512<float> c9l = default, c9h = default;
+        Vector512<float> c10l = default, c10h = default;
+        Vector512<float> c11l = default, c11h = default;
+        Vector512<float> ai;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector512<float> bl = Vector512.Load(b);
+            Vector512<float> bh = TCols.Value > 16 ? Vector512.Load(b + 16) : default;
+            ai = Vector512.Create(a[0]);
+            c0l = Avx512F.FusedMultiplyAdd(bl, ai, c0l);
+            if (TCols.Value > 16)
+                c0h = Avx512F.FusedMultiplyAdd(bh, ai, c0h);
+            ai = Vector512.Create(a[1]);
+            c1l = Avx512F.FusedMultiplyAdd(bl, ai, c1l);
+            if (TCols.Value > 16)
+                c1h = Avx512F.FusedMultiplyAdd(bh, ai, c1h);
+            ai = Vector512.Create(a[2]);
+            c2l = Avx512F.FusedMultiplyAdd(bl, ai, c2l);
+            if (TCols.Value > 16)
+                c2h = Avx512F.FusedMultiplyAdd(bh, ai, c2h);
+            ai = Vector512.Create(a[3]);
+            c3l = Avx512F.FusedMultiplyAdd(bl, ai, c3l);
+            if (TCols.Value > 16)
+                c3h = Avx512F.FusedMultiplyAdd(bh, ai, c3h);
+            if (TRows.Value > 4)
+            {
+                ai = Vector512.Create(a[4]);
+                c4l = Avx512F.FusedMultiplyAdd(bl, ai, c4l);
+                if (TCols.Value > 16)
+                    c4h = Avx512F.FusedMultiplyAdd(bh, ai, c4h);
+                ai = Vector512.Create(a[5]);
+                c5l = Avx512F.FusedMultiplyAdd(bl, ai, c5l);
+                if (TCols.Value > 16)
+                    c5h = Avx512F.FusedMultiplyAdd(bh, ai, c5h);
+                ai = Vector512.Create(a[6]);
+                c6l = Avx512F.FusedMultiplyAdd(bl, ai, c6l);
+                if (TCols.Value > 16)
+                    c6h = Avx512F.FusedMultiplyAdd(bh, ai, c6h);
+                ai = Vector512.Create(a[7]);
+                c7l = Avx512F.FusedMultiplyAdd(bl, ai, c7l);
+                if (TCols.Value > 16)
+                    c7h = Avx512F.FusedMultiplyAdd(bh, ai, c7h);
+            }
+
+            if (TRows.Value > 8)
+            {
+                ai = Vector512.Create(a[8]);
+                c8l = Avx512F.FusedMultiplyAdd(bl, ai, c8l);
+                if (TCols.Value > 16)
+                    c8h = Avx512F.FusedMultiplyAdd(bh, ai, c8h);
+                ai = Vector512.Create(a[9]);
+                c9l = Avx512F.FusedMultiplyAdd(bl, ai, c9l);
+                if (TCols.Value > 16)
+                    c9h = Avx512F.FusedMultiplyAdd(bh, ai, c9h);
+                ai = Vector512.Create(a[10]);
+                c10l = Avx512F.FusedMultiplyAdd(bl, ai, c10l);
+                if (TCols.Value > 16)
+                    c10h = Avx512F.FusedMultiplyAdd(bh, ai, c10h);
+                ai = Vector512.Create(a[11]);
+                c11l = Avx512F.FusedMultiplyAdd(bl, ai, c11l);
+                if (TCols.Value > 16)
+                    c11h = Avx512F.FusedMultiplyAdd(bh, ai, c11h);
+            }
+
+            a += 12;
+            b += 32;
+        }
+
+        Vector512<float> low = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nr)).AsSingle();
+        Vector512<float> high = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nr - 16)).AsSingle();
+        UpdateMasked<TCols>(c, c0l, c0h, low, high, accumulate);
+        if (mr > 1)
+            UpdateMasked<TCols>(c + 1 * ldc, c1l, c1h, low, high, accumulate);
+        if (mr > 2)
+            UpdateMasked<TCols>(c + 2 * ldc, c2l, c2h, low, high, accumulate);
+        if (mr > 3)
+            UpdateMasked<TCols>(c + 3 * ldc, c3l, c3h, low, high, accumulate);
+        if (TRows.Value > 4 && mr > 4)
+            UpdateMasked<TCols>(c + 4 * ldc, c4l, c4h, low, high, accumulate);
+        if (TRows.Value > 5 && mr > 5)
+            UpdateMasked<TCols>(c + 5 * ldc, c5l, c5h, low, high, accumulate);
+        if (TRows.Value > 6 && mr > 6)
+            UpdateMasked<TCols>(c + 6 * ldc, c6l, c6h, low, high, accumulate);
+        if (TRows.Value > 7 && mr > 7)
+            UpdateMasked<TCols>(c + 7 * ldc, c7l, c7h, low, high, accumulate);
+        if (TRows.Value > 8 && mr > 8)
+            UpdateMasked<TCols>(c + 8 * ldc, c8l, c8h, low, high, accumulate);
+        if (TRows.Value > 9 && mr > 9)
+            UpdateMasked<TCols>(c + 9 * ldc, c9l, c9h, low, high, accumulate);
+        if (TRows.Value > 10 && mr > 10)
+            UpdateMasked<TCols>(c + 10 * ldc, c10l, c10h, low, high, accumulate);
+        if (TRows.Value > 11 && mr > 11)
+            UpdateMasked<TCols>(c + 11 * ldc, c11l, c11h, low, high, accumulate);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector512<float> low, Vector512<float> high, bool accumulate)
     {
@@ -120,5 +258,22 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
 
         low.Store(c);
         high.Store(c + 16);
+    }
+
+    // Masked loads and stores touch only the columns below nr, so they never reach past C.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateMasked<TCols>(float* c, Vector512<float> low, Vector512<float> high,
+        Vector512<float> lowMask, Vector512<float> highMask, bool accumulate)
+        where TCols : struct, IGemmExtent
+    {
+        if (accumulate)
+            low += Avx512F.MaskLoad(c, lowMask, Vector512<float>.Zero);
+        Avx512F.MaskStore(c, lowMask, low);
+        if (TCols.Value > 16)
+        {
+            if (accumulate)
+                high += Avx512F.MaskLoad(c + 16, highMask, Vector512<float>.Zero);
+            Avx512F.MaskStore(c + 16, highMask, high);
+        }
     }
 }

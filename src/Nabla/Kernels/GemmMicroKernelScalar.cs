@@ -64,6 +64,9 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
         Update(c + 3 * ldc, c30, c31, c32, c33, accumulate);
     }
 
+    public static void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr) =>
+        GemmEdgeTile.Run<GemmMicroKernelScalar>(kc, a, b, c, ldc, accumulate, mr, nr);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, float v0, float v1, float v2, float v3, bool accumulate)
     {

@@ -51,4 +51,15 @@ internal unsafe interface IGemmMicroKernel
     /// <param name="ldc">Distance in floats between consecutive rows of C.</param>
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     static abstract void Run(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate);
+
+    /// <summary>Computes the <paramref name="mr"/>×<paramref name="nr"/> top-left corner of a tile, leaving the rest of C untouched.</summary>
+    /// <param name="kc">Depth of both panels, at least 1.</param>
+    /// <param name="a">Packed A micro-panel, <c>kc × Mr</c> floats (rows from mr on are zero).</param>
+    /// <param name="b">Packed B micro-panel, <c>kc × Nr</c> floats (columns from nr on are zero).</param>
+    /// <param name="c">Top-left element of the C tile.</param>
+    /// <param name="ldc">Distance in floats between consecutive rows of C.</param>
+    /// <param name="accumulate">Add to C instead of overwriting it.</param>
+    /// <param name="mr">Rows to write, 1 to <see cref="Mr"/>.</param>
+    /// <param name="nr">Columns to write, 1 to <see cref="Nr"/>.</param>
+    static abstract void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr);
 }
