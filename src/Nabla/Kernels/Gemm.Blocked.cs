@@ -20,44 +20,67 @@ internal static unsafe partial class Gemm
         float* packA = GemmScratch.Get(aFloats + bFloats);
         float* packB = packA + aFloats;
 
+        // Read an operand in place, unpacked, when its k steps are already contiguous and packing
+        // would not pay for itself: B when every row of this block fits one A block (the packed B
+        // panel would serve a single row block), A when the block is at most 8 B micro-panels wide
+        // (each A micro-panel is read that many times). Large products keep both packed, which
+        // shields them from cache-set conflicts of power-of-two leading dimensions.
+        bool directA = g.TransposeA && col1 - col0 <= 8 * TK.Nr;
+        bool directB = !g.TransposeB && row1 - row0 <= TK.Mc;
         for (int jc = col0; jc < col1; jc += ncStep)
         {
             int nc = Math.Min(ncStep, col1 - jc);
             for (int pc = 0; pc < g.K; pc += kcStep)
             {
                 int kc = Math.Min(kcStep, g.K - pc);
-                GemmPacking.PackB<TK>(in g, pc, kc, jc, nc, packB);
+
+                // Read in place, only a partial last panel needs packing (zero padding).
+                int packFromCol = directB ? nc / TK.Nr * TK.Nr : 0;
+                if (packFromCol < nc)
+                    GemmPacking.PackB<TK>(in g, pc, kc, jc + packFromCol, nc - packFromCol, packB + (nint)packFromCol * kc);
 
                 // The first k block writes C (or adds to it when the caller accumulates); later ones add.
                 bool accumulate = g.Accumulate || pc > 0;
                 for (int ic = row0; ic < row1; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, row1 - ic);
-                    GemmPacking.PackA<TK>(in g, ic, mc, pc, kc, packA);
-                    MacroKernel<TK>(mc, nc, kc, packA, packB, g.C + ic * g.Ldc + jc, g.Ldc, accumulate);
+                    int packFromRow = directA ? mc / TK.Mr * TK.Mr : 0;
+                    if (packFromRow < mc)
+                        GemmPacking.PackA<TK>(in g, ic + packFromRow, mc - packFromRow, pc, kc, packA + (nint)packFromRow * kc);
+                    MacroKernel<TK>(in g, ic, mc, jc, nc, pc, kc, packA, packB, accumulate, directA, directB);
                 }
             }
         }
     }
 
-    // Runs the micro-kernel over every tile of an mc × nc block of C; partial tiles at the bottom
-    // and right edges go through the kernel's edge variant, which writes only their valid part.
-    private static void MacroKernel<TK>(int mc, int nc, int kc, float* packA, float* packB, float* c, nint ldc, bool accumulate)
+
+    // Runs the micro-kernel over every tile of the mc × nc block of C at (ic, jc). Full panels of
+    // an operand read in place come straight from A or B; the others from the packed buffers.
+    // Partial tiles at the bottom and right edges go through the kernel's edge variant, which
+    // writes only their valid part.
+    private static void MacroKernel<TK>(in GemmOperands g, int ic, int mc, int jc, int nc, int pc, int kc,
+        float* packA, float* packB, bool accumulate, bool directA, bool directB)
         where TK : struct, IGemmMicroKernel
     {
+        nint ldc = g.Ldc;
+        float* c = g.C + ic * ldc + jc;
         for (int j = 0; j < nc; j += TK.Nr)
         {
             int nr = Math.Min(TK.Nr, nc - j);
-            float* b = packB + (nint)j * kc;
+            bool bInPlace = directB && nr == TK.Nr;
+            float* b = bInPlace ? g.B + pc * g.Ldb + jc + j : packB + (nint)j * kc;
+            nint bStride = bInPlace ? g.Ldb : TK.Nr;
             for (int i = 0; i < mc; i += TK.Mr)
             {
                 int mr = Math.Min(TK.Mr, mc - i);
-                float* a = packA + (nint)i * kc;
+                bool aInPlace = directA && mr == TK.Mr;
+                float* a = aInPlace ? g.A + pc * g.Lda + ic + i : packA + (nint)i * kc;
+                nint aStride = aInPlace ? g.Lda : TK.Mr;
                 float* tile = c + i * ldc + j;
                 if (mr == TK.Mr && nr == TK.Nr)
-                    TK.Run(kc, a, b, tile, ldc, accumulate);
+                    TK.Run(kc, a, aStride, b, bStride, tile, ldc, accumulate);
                 else
-                    TK.RunEdge(kc, a, b, tile, ldc, accumulate, mr, nr);
+                    TK.RunEdge(kc, a, aStride, b, bStride, tile, ldc, accumulate, mr, nr);
             }
         }
     }

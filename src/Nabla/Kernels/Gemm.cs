@@ -9,7 +9,9 @@ namespace Nabla.Kernels;
 /// block of op(A) (Mc × Kc) are copied into micro-panel order (<see cref="GemmPacking"/>), then a
 /// register-tiled micro-kernel (<see cref="GemmMicroKernelAvx512"/>, <see cref="GemmMicroKernelAvx2"/>
 /// or <see cref="GemmMicroKernelScalar"/>) computes Mr × Nr tiles of C. Packing absorbs the
-/// transposes, so all four combinations run at the same speed. Large products are split into a
+/// transposes, so all four combinations run at about the same speed; an operand whose k steps are
+/// already contiguous (B as is, A transposed) is read in place when packing it would not pay off
+/// (few rows or columns to reuse it, as with a batch of 32). Large products are split into a
 /// grid of C blocks run on <see cref="Parallel.ParallelRunner"/>; each thread packs into its own
 /// <see cref="GemmScratch"/> buffer, so a warm call allocates nothing.
 /// </para>

@@ -35,7 +35,7 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
     public static int Nc => 4096;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    public static void Run(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate)
     {
         Vector256<float> c0l = default, c0h = default;
         Vector256<float> c1l = default, c1h = default;
@@ -66,8 +66,8 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
             ai = Vector256.Create(a[5]);
             c5l = Fma.MultiplyAdd(bl, ai, c5l);
             c5h = Fma.MultiplyAdd(bh, ai, c5h);
-            a += 6;
-            b += 16;
+            a += aStride;
+            b += bStride;
         }
 
         Update(c + 0 * ldc, c0l, c0h, accumulate);
@@ -78,8 +78,8 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
         Update(c + 5 * ldc, c5l, c5h, accumulate);
     }
 
-    public static void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr) =>
-        GemmEdgeTile.Run<GemmMicroKernelAvx2>(kc, a, b, c, ldc, accumulate, mr, nr);
+    public static void RunEdge(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate, int mr, int nr) =>
+        GemmEdgeTile.Run<GemmMicroKernelAvx2>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, Vector256<float> low, Vector256<float> high, bool accumulate)

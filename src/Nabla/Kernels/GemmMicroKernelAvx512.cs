@@ -41,7 +41,7 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
     public static int Nc => 4096;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    public static void Run(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate)
     {
         Vector512<float> c0l = default, c0h = default;
         Vector512<float> c1l = default, c1h = default;
@@ -96,8 +96,8 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
             ai = Vector512.Create(a[11]);
             c11l = Avx512F.FusedMultiplyAdd(bl, ai, c11l);
             c11h = Avx512F.FusedMultiplyAdd(bh, ai, c11h);
-            a += 12;
-            b += 32;
+            a += aStride;
+            b += bStride;
         }
 
         Update(c + 0 * ldc, c0l, c0h, accumulate);
@@ -114,32 +114,32 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
         Update(c + 11 * ldc, c11l, c11h, accumulate);
     }
 
-    public static void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr)
+    public static void RunEdge(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate, int mr, int nr)
     {
         if (nr <= 16)
         {
             if (mr <= 4)
-                Edge<GemmExtent4, GemmExtent16>(kc, a, b, c, ldc, accumulate, mr, nr);
+                Edge<GemmExtent4, GemmExtent16>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
             else if (mr <= 8)
-                Edge<GemmExtent8, GemmExtent16>(kc, a, b, c, ldc, accumulate, mr, nr);
+                Edge<GemmExtent8, GemmExtent16>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
             else
-                Edge<GemmExtent12, GemmExtent16>(kc, a, b, c, ldc, accumulate, mr, nr);
+                Edge<GemmExtent12, GemmExtent16>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
         }
         else
         {
             if (mr <= 4)
-                Edge<GemmExtent4, GemmExtent32>(kc, a, b, c, ldc, accumulate, mr, nr);
+                Edge<GemmExtent4, GemmExtent32>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
             else if (mr <= 8)
-                Edge<GemmExtent8, GemmExtent32>(kc, a, b, c, ldc, accumulate, mr, nr);
+                Edge<GemmExtent8, GemmExtent32>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
             else
-                Edge<GemmExtent12, GemmExtent32>(kc, a, b, c, ldc, accumulate, mr, nr);
+                Edge<GemmExtent12, GemmExtent32>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
         }
     }
 
     // The full kernel's loop with rows beyond TRows and the upper 16 columns (when TCols is 16)
     // removed at JIT time; rows and columns beyond mr × nr are computed but never stored.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Edge<TRows, TCols>(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr)
+    private static void Edge<TRows, TCols>(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate, int mr, int nr)
         where TRows : struct, IGemmExtent
         where TCols : struct, IGemmExtent
     {
@@ -216,8 +216,8 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
                     c11h = Avx512F.FusedMultiplyAdd(bh, ai, c11h);
             }
 
-            a += 12;
-            b += 32;
+            a += aStride;
+            b += bStride;
         }
 
         Vector512<float> low = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nr)).AsSingle();

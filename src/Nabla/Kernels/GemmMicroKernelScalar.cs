@@ -25,7 +25,7 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
 
     public static int Nc => 1024;
 
-    public static void Run(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate)
+    public static void Run(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
@@ -54,8 +54,8 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
             c31 += a3 * b1;
             c32 += a3 * b2;
             c33 += a3 * b3;
-            a += 4;
-            b += 4;
+            a += aStride;
+            b += bStride;
         }
 
         Update(c + 0 * ldc, c00, c01, c02, c03, accumulate);
@@ -64,8 +64,8 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
         Update(c + 3 * ldc, c30, c31, c32, c33, accumulate);
     }
 
-    public static void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr) =>
-        GemmEdgeTile.Run<GemmMicroKernelScalar>(kc, a, b, c, ldc, accumulate, mr, nr);
+    public static void RunEdge(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate, int mr, int nr) =>
+        GemmEdgeTile.Run<GemmMicroKernelScalar>(kc, a, aStride, b, bStride, c, ldc, accumulate, mr, nr);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Update(float* c, float v0, float v1, float v2, float v3, bool accumulate)

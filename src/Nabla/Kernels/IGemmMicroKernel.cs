@@ -7,10 +7,15 @@ namespace Nabla.Kernels;
 /// packed A micro-panel and a packed B micro-panel, both of depth <c>kc</c>:
 /// </para>
 /// <code>
-/// A panel: for p in [0, kc): Mr values op(A)[i .. i+Mr, p]     (broadcast one at a time)
-/// B panel: for p in [0, kc): Nr values op(B)[p, j .. j+Nr]     (loaded as Nr / width vectors)
+/// A panel: for p in [0, kc): Mr values op(A)[i .. i+Mr, p] at a + p·aStride   (broadcast one at a time)
+/// B panel: for p in [0, kc): Nr values op(B)[p, j .. j+Nr] at b + p·bStride   (loaded as Nr / width vectors)
 /// C[i .. i+Mr, j .. j+Nr] = (accumulate ? C : 0) + A panel · B panel
 /// </code>
+/// <para>
+/// A panel is either packed (stride Mr or Nr) or, when the operand is already stored with each
+/// k step contiguous (A transposed, B as is), read in place with the operand's leading dimension
+/// as stride; see <see cref="Gemm"/>.
+/// </para>
 /// <para>
 /// Vectors run along n because C is row-major: each C row of the tile is a whole number of
 /// vectors, so the tile is written back with plain vector loads and stores.
@@ -45,21 +50,25 @@ internal unsafe interface IGemmMicroKernel
 
     /// <summary>Computes one full tile; see the type remarks for the exact contract.</summary>
     /// <param name="kc">Depth of both panels, at least 1.</param>
-    /// <param name="a">Packed A micro-panel, <c>kc × Mr</c> floats.</param>
-    /// <param name="b">Packed B micro-panel, <c>kc × Nr</c> floats, 64-byte aligned.</param>
+    /// <param name="a">A micro-panel: Mr values of op(A) per k step.</param>
+    /// <param name="aStride">Floats between consecutive k steps of the A panel: Mr when packed, lda when read in place.</param>
+    /// <param name="b">B micro-panel: Nr values of op(B) per k step.</param>
+    /// <param name="bStride">Floats between consecutive k steps of the B panel: Nr when packed, ldb when read in place.</param>
     /// <param name="c">Top-left element of the C tile.</param>
     /// <param name="ldc">Distance in floats between consecutive rows of C.</param>
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
-    static abstract void Run(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate);
+    static abstract void Run(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate);
 
     /// <summary>Computes the <paramref name="mr"/>×<paramref name="nr"/> top-left corner of a tile, leaving the rest of C untouched.</summary>
     /// <param name="kc">Depth of both panels, at least 1.</param>
-    /// <param name="a">Packed A micro-panel, <c>kc × Mr</c> floats (rows from mr on are zero).</param>
-    /// <param name="b">Packed B micro-panel, <c>kc × Nr</c> floats (columns from nr on are zero).</param>
+    /// <param name="a">A micro-panel; packed and zero-padded when <paramref name="mr"/> &lt; Mr.</param>
+    /// <param name="aStride">Floats between consecutive k steps of the A panel.</param>
+    /// <param name="b">B micro-panel; packed and zero-padded when <paramref name="nr"/> &lt; Nr.</param>
+    /// <param name="bStride">Floats between consecutive k steps of the B panel.</param>
     /// <param name="c">Top-left element of the C tile.</param>
     /// <param name="ldc">Distance in floats between consecutive rows of C.</param>
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     /// <param name="mr">Rows to write, 1 to <see cref="Mr"/>.</param>
     /// <param name="nr">Columns to write, 1 to <see cref="Nr"/>.</param>
-    static abstract void RunEdge(nint kc, float* a, float* b, float* c, nint ldc, bool accumulate, int mr, int nr);
+    static abstract void RunEdge(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate, int mr, int nr);
 }
