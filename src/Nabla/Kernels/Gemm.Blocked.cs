@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Nabla.Kernels;
 
 internal static unsafe partial class Gemm
@@ -8,7 +10,10 @@ internal static unsafe partial class Gemm
     /// in L3), k in steps of Kc, rows in steps of Mc (A block packed into L2), then the macro-kernel
     /// walks Nr-wide B micro-panels (each held in L1) and, inside, the Mr-tall A micro-panels.
     /// Step sizes are balanced (784 = 5 × 157 rather than 4 × 192 + 16) so no block is a sliver.
+    /// The loops and the packing routines are compiled fully optimised on first use, so a product
+    /// that runs once (or the first calls of a training run) does not go through tier-0 code.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunBlocked<TK>(in GemmOperands g, int row0, int row1, int col0, int col1)
         where TK : struct, IGemmMicroKernel
     {
@@ -58,6 +63,7 @@ internal static unsafe partial class Gemm
     // an operand read in place come straight from A or B; the others from the packed buffers.
     // Partial tiles at the bottom and right edges go through the kernel's edge variant, which
     // writes only their valid part.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel<TK>(in GemmOperands g, int ic, int mc, int jc, int nc, int pc, int kc,
         float* packA, float* packB, bool accumulate, bool directA, bool directB)
         where TK : struct, IGemmMicroKernel

@@ -25,6 +25,7 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
 
     public static int Nc => 1024;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;

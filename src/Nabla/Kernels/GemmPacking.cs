@@ -29,6 +29,7 @@ internal static unsafe class GemmPacking
     public const int Slack = 16;
 
     /// <summary>Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into Mr-row micro-panels at <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<TK>(in GemmOperands g, int i0, int mc, int p0, int kc, float* dst)
         where TK : struct, IGemmMicroKernel
     {
@@ -43,6 +44,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Packs depth [p0, p0+kc) × columns [j0, j0+nc) of op(B) into Nr-column micro-panels at <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<TK>(in GemmOperands g, int p0, int kc, int j0, int nc, float* dst)
         where TK : struct, IGemmMicroKernel
     {
@@ -69,6 +71,7 @@ internal static unsafe class GemmPacking
     }
 
     // dst[p*width + r] = src[r*stride + p] for r < count, and 0 for count <= r < width.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumns<TK>(float* src, nint stride, int count, int width, int kc, float* dst)
         where TK : struct, IGemmMicroKernel
     {
@@ -94,6 +97,7 @@ internal static unsafe class GemmPacking
             PackColumnsScalar(src + p, stride, count, width, kc - p, dst + p * width);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRowsAvx512(float* src, nint stride, int count, int width, int kc, float* dst)
     {
         if (count == 32 && width == 32)
@@ -117,6 +121,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRowsAvx2(float* src, nint stride, int count, int width, int kc, float* dst)
     {
         if (count == 16 && width == 16)
@@ -139,6 +144,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRowsScalar(float* src, nint stride, int count, int width, int kc, float* dst)
     {
         for (int p = 0; p < kc; p++, src += stride, dst += width)
@@ -151,7 +157,7 @@ internal static unsafe class GemmPacking
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void PackColumnsScalar(float* src, nint stride, int count, int width, int kc, float* dst)
     {
         for (int r = 0; r < width; r++, src += stride)

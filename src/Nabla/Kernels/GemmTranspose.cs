@@ -15,6 +15,7 @@ namespace Nabla.Kernels;
 internal static unsafe class GemmTranspose
 {
     /// <summary>Transposes a 16×16 block with AVX-512F.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose16x16(float* src, nint stride, int rows, float* dst, nint dstStride)
     {
         Vector512<float> r0 = Row16(src, stride, rows, 0), r1 = Row16(src, stride, rows, 1), r2 = Row16(src, stride, rows, 2), r3 = Row16(src, stride, rows, 3);
@@ -88,6 +89,7 @@ internal static unsafe class GemmTranspose
     }
 
     /// <summary>Transposes an 8×8 block with AVX.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose8x8(float* src, nint stride, int rows, float* dst, nint dstStride)
     {
         Vector256<float> r0 = Row8(src, stride, rows, 0), r1 = Row8(src, stride, rows, 1), r2 = Row8(src, stride, rows, 2), r3 = Row8(src, stride, rows, 3);
