@@ -17,8 +17,10 @@ public sealed class GemmTests : IDisposable
 
     // (m, n, k, padding of every leading dimension, accumulate). Sizes from {0, 1, 7, 17, 63, 65,
     // 257} in every position, exact and exact-plus-one tiles of each kernel (AVX-512 12×32, AVX2 6×16,
-    // scalar 4×4), and sizes that cross every block boundary: Kc 192 / 256, Mc 384 / 192 / 128,
-    // Nc 4096 / 1024. Padding and accumulate vary so each combination meets a variety of shapes.
+    // scalar 4×4), and sizes that cross every block boundary: Kc 1024 / 256 (so C is accumulated
+    // over several k blocks), Mc 96 / 192 / 128, Nc 1024 / 4096, and the 256-row / 256-column
+    // limits for reading B and A in place. Padding and accumulate vary so each combination meets
+    // a variety of shapes.
     private static readonly (int M, int N, int K, int Pad, bool Accumulate)[] Shapes =
     [
         (0, 7, 17, 0, false), (7, 0, 17, 2, true), (0, 0, 0, 0, false),
@@ -28,7 +30,8 @@ public sealed class GemmTests : IDisposable
         (33, 257, 7, 0, false), (1, 1000, 3, 2, true), (1000, 1, 3, 0, false),
         (12, 32, 16, 0, false), (13, 33, 17, 1, true), (24, 64, 32, 0, true), (6, 16, 8, 0, false), (7, 17, 9, 4, false),
         (129, 33, 193, 0, true), (193, 17, 257, 2, false), (385, 40, 20, 0, false), (20, 70, 513, 1, true),
-        (5, 1025, 9, 0, true), (3, 4097, 5, 1, false),
+        (5, 1025, 9, 0, true), (3, 4097, 5, 1, false), (97, 20, 11, 0, false), (257, 257, 3, 0, true),
+        (17, 45, 1100, 2, false), (40, 70, 2050, 0, true),
     ];
 
     public GemmTests() => ResetSettings();
