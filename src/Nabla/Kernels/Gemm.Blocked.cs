@@ -6,10 +6,11 @@ internal static unsafe partial class Gemm
 {
     /// <summary>Computes the block C[row0..row1, col0..col1] of one product on the calling thread (all of k).</summary>
     /// <remarks>
-    /// The five GotoBLAS loops: columns in steps of Nc (B panel packed once per k block and kept
-    /// in L3), k in steps of Kc, rows in steps of Mc (A block packed into L2), then the macro-kernel
-    /// walks Nr-wide B micro-panels (each held in L1) and, inside, the Mr-tall A micro-panels.
-    /// Step sizes are balanced (784 = 5 × 157 rather than 4 × 192 + 16) so no block is a sliver.
+    /// The five GotoBLAS loops: columns in steps of Nc (B panel packed once per k block, kept in
+    /// L3), k in steps of Kc, rows in steps of Mc (A block packed into L2), then the macro-kernel
+    /// walks the Nr-wide B micro-panels and, inside, the Mr-tall A micro-panels; each kernel's
+    /// remarks give its block sizes and why. Step sizes are balanced (k = 784 with Kc = 256 runs
+    /// as 4 × 196, not 3 × 256 + 16) so no block is a sliver.
     /// The loops and the packing routines are compiled fully optimised on first use, so a product
     /// that runs once (or the first calls of a training run) does not go through tier-0 code.
     /// </remarks>
@@ -60,7 +61,6 @@ internal static unsafe partial class Gemm
         }
     }
 
-
     // Runs the micro-kernel over every tile of the mc × nc block of C at (ic, jc). Full panels of
     // an operand read in place come straight from A or B; the others from the packed buffers.
     // Partial tiles at the bottom and right edges go through the kernel's edge variant, which
@@ -93,13 +93,13 @@ internal static unsafe partial class Gemm
         }
     }
 
-    // Splits 'total' into the fewest blocks of at most 'max' and returns the common block size,
-    // rounded up to a multiple of 'multiple'.
+    // Splits 'total' (at least 1) into the fewest blocks of at most 'max' and returns the common
+    // block size, rounded up to a multiple of 'multiple'.
     private static int BlockStep(int total, int max, int multiple)
     {
-        int blocks = Math.Max(1, (total + max - 1) / max);
-        int step = (total + blocks - 1) / blocks;
-        return Math.Max(multiple, (step + multiple - 1) / multiple * multiple);
+        int blocks = ((total - 1) / max) + 1;
+        int step = ((total - 1) / blocks) + 1;
+        return (step + multiple - 1) / multiple * multiple;
     }
 
     private static nint RoundUp(nint value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -38,9 +38,10 @@ internal static unsafe partial class Gemm
             return;
         }
 
-        // Enough blocks per product that batch × blocks spreads evenly over the threads.
-        int blocks = threads / Gcd(batch, threads);
-        int rowUnits = (g.M + TK.Mr - 1) / TK.Mr, colUnits = (g.N + TK.Nr - 1) / TK.Nr;
+        // Enough blocks per product that batch × blocks spreads evenly over the threads; with many
+        // products, whole products per index are even enough (indices are claimed dynamically).
+        int blocks = batch >= 8 * threads ? 1 : threads / Gcd(batch, threads);
+        int rowUnits = ((g.M - 1) / TK.Mr) + 1, colUnits = ((g.N - 1) / TK.Nr) + 1;
         (int gridRows, int gridCols) = ChooseGrid(blocks, rowUnits, colUnits, TK.Mr, TK.Nr);
         var job = new BlockJob<TK>
         {
@@ -77,8 +78,8 @@ internal static unsafe partial class Gemm
             if (blocks % rows != 0)
                 continue;
             int gridRows = Math.Min(rows, rowUnits), gridCols = Math.Min(blocks / rows, colUnits);
-            double height = (double)((rowUnits + gridRows - 1) / gridRows) * mr;
-            double width = (double)((colUnits + gridCols - 1) / gridCols) * nr;
+            double height = (double)(((rowUnits - 1) / gridRows) + 1) * mr;
+            double width = (double)(((colUnits - 1) / gridCols) + 1) * nr;
             double cost = (height * width) + (PackCostInMultiplyAdds * (height + width));
             if (cost < bestCost)
             {

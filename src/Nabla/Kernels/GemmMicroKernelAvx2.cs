@@ -37,6 +37,13 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(nint kc, float* a, nint aStride, float* b, nint bStride, float* c, nint ldc, bool accumulate)
     {
+        // As in the AVX-512 kernel: fetch the C tile (evicted since the previous k block) while the FMAs run.
+        for (nint r = 0; r < 6; r++)
+        {
+            Sse.Prefetch0(c + (r * ldc));
+            Sse.Prefetch0(c + (r * ldc) + 15);
+        }
+
         Vector256<float> c0l = default, c0h = default;
         Vector256<float> c1l = default, c1h = default;
         Vector256<float> c2l = default, c2h = default;
