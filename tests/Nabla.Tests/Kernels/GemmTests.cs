@@ -1,4 +1,5 @@
 using Nabla.Kernels;
+using Nabla.Kernels.Parallel;
 
 namespace Nabla.Tests.Kernels;
 
@@ -129,7 +130,7 @@ public sealed class GemmTests : IDisposable
     {
         Use(path, threads, minFlopsPerThread: 0);
         const int m = 17, n = 40, k = 23, pad = 2;
-        foreach (int batch in new[] { 0, 1, 3 })
+        foreach (int batch in new[] { 0, 1, 3, 17 })
         {
             foreach (bool broadcastB in new[] { false, true })
             {
@@ -138,9 +139,10 @@ public sealed class GemmTests : IDisposable
                 int strideA = ((transposeA ? k : m) * lda) + 5;
                 int strideB = broadcastB ? 0 : ((transposeB ? n : k) * ldb) + 3;
                 int strideC = (m * ldc) + 4;
-                float[] a = Filled(random, (2 * strideA) + ((transposeA ? k : m) * lda));
-                float[] b = Filled(random, (2 * strideB) + ((transposeB ? n : k) * ldb));
-                float[] c = Filled(random, (2 * strideC) + (m * ldc));
+                int last = Math.Max(batch - 1, 0);
+                float[] a = Filled(random, (last * strideA) + ((transposeA ? k : m) * lda));
+                float[] b = Filled(random, (last * strideB) + ((transposeB ? n : k) * ldb));
+                float[] c = Filled(random, (last * strideC) + (m * ldc));
                 float[] c0 = (float[])c.Clone();
 
                 Gemm.MultiplyBatched(transposeA, transposeB, batch, m, n, k, a, lda, strideA, b, ldb, strideB,
@@ -162,6 +164,25 @@ public sealed class GemmTests : IDisposable
                 if (batch == 0)
                     Assert.Equal(c0, c);
             }
+        }
+    }
+
+    // Products issued from inside runner jobs run serially on each worker (never nested
+    // parallelism), each thread packing into its own scratch buffer.
+    [Fact]
+    public void Products_inside_parallel_jobs_match_reference()
+    {
+        const int m = 70, n = 90, k = 300, count = 6;
+        var random = new Random(9);
+        var job = new ProductsJob(
+            [.. Enumerable.Range(0, count).Select(_ => GemmReference.Matrix(random, m, k, k, tail: 0))],
+            GemmReference.Matrix(random, k, n, n, tail: 0),
+            [.. Enumerable.Range(0, count).Select(_ => new float[m * n])]);
+        ParallelRunner.For(count, ref job);
+        for (int i = 0; i < count; i++)
+        {
+            double[] expected = GemmReference.Multiply(false, false, m, n, k, job.A[i], k, job.B, n);
+            GemmReference.AssertClose(expected, job.C[i], m, n, n, Atol(k), Rtol);
         }
     }
 
@@ -324,6 +345,18 @@ public sealed class GemmTests : IDisposable
             if (!inside)
                 Assert.True(c[i] == Sentinel, $"C[{i}] outside the {m}×{n} block changed to {c[i]}.");
         }
+    }
+
+    private readonly struct ProductsJob(float[][] a, float[] b, float[][] c) : IParallelJob
+    {
+        public float[][] A => a;
+
+        public float[] B => b;
+
+        public float[][] C => c;
+
+        public void Execute(int index) =>
+            Gemm.Multiply(false, false, 70, 90, 300, a[index], 300, b, 90, c[index], 90);
     }
 
     private static float[] Filled(Random random, int length)
