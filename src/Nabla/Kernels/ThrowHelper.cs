@@ -16,4 +16,28 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void LengthMismatch(string nameA, int lengthA, string nameB, int lengthB) =>
         throw new ArgumentException($"Spans '{nameA}' ({lengthA} elements) and '{nameB}' ({lengthB} elements) must have the same length.");
+
+    [DoesNotReturn]
+    public static void SourceTooShort(string name, long required, int actual) =>
+        throw new ArgumentException($"Source span '{name}' is too short: it needs {required} elements but has {actual}.", name);
+
+    [DoesNotReturn]
+    public static void DestinationTooShort(string name, long required, int actual) =>
+        throw new ArgumentException($"Destination span '{name}' is too short: it needs {required} elements but has {actual}.", name);
+
+    [DoesNotReturn]
+    public static void LeadingDimensionTooSmall(string name, int required, int actual) =>
+        throw new ArgumentOutOfRangeException(name, actual, $"Leading dimension '{name}' must be at least the row length {required}, but is {actual}.");
+
+    [DoesNotReturn]
+    public static void StrideTooSmall(string name, long required, int actual) =>
+        throw new ArgumentOutOfRangeException(name, actual, $"Batch stride '{name}' must be at least {required} so the matrices do not overlap, but is {actual}.");
+
+    [DoesNotReturn]
+    public static void SpansOverlap(string destination, string source) =>
+        throw new ArgumentException($"Destination span '{destination}' overlaps source span '{source}'; the kernel cannot work in place.", destination);
+
+    [DoesNotReturn]
+    public static void PathNotSupported(string path) =>
+        throw new PlatformNotSupportedException($"GEMM path {path} is not supported by this CPU.");
 }

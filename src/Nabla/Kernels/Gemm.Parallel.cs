@@ -1,0 +1,132 @@
+using Nabla.Kernels.Parallel;
+
+namespace Nabla.Kernels;
+
+internal static unsafe partial class Gemm
+{
+    private static double _minFlopsPerThread = DefaultMinFlopsPerThread;
+
+    /// <summary>Below this many flops per thread an extra thread costs more (waking it, packing its own copy of the shared operand) than it saves.</summary>
+    /// <remarks>Measured on two Zen 5 cores: n³ products break even at n ≈ 64 (0.5 MFLOP), and n = 80 (1 MFLOP) is 10% faster on two.</remarks>
+    internal const double DefaultMinFlopsPerThread = 1 << 19;
+
+    /// <summary>Flops a product needs per thread before it is split (default <see cref="DefaultMinFlopsPerThread"/>); tests set 0 to split even tiny products.</summary>
+    internal static double MinFlopsPerThread
+    {
+        get => _minFlopsPerThread;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _minFlopsPerThread = value;
+        }
+    }
+
+    // Packing one element costs about as much as this many multiply-adds of the micro-kernel
+    // (SIMD lanes included); used to weigh redundant packing against load balance when choosing
+    // how to cut C into per-thread blocks.
+    private const int PackCostInMultiplyAdds = 16;
+
+    private static void Run<TK>(in GemmOperands g, int batch, nint strideA, nint strideB, nint strideC)
+        where TK : struct, IGemmMicroKernel
+    {
+        int threads = ThreadCount(batch, g.M, g.N, g.K);
+        if (threads <= 1)
+        {
+            GemmOperands item = g;
+            for (int i = 0; i < batch; i++, item.A += strideA, item.B += strideB, item.C += strideC)
+                RunBlocked<TK>(in item, 0, g.M, 0, g.N);
+            return;
+        }
+
+        // Enough blocks per product that batch × blocks spreads evenly over the threads; with many
+        // products, whole products per index are even enough (indices are claimed dynamically).
+        int blocks = batch >= 8 * threads ? 1 : threads / Gcd(batch, threads);
+        int rowUnits = ((g.M - 1) / TK.Mr) + 1, colUnits = ((g.N - 1) / TK.Nr) + 1;
+        (int gridRows, int gridCols) = ChooseGrid(blocks, rowUnits, colUnits, TK.Mr, TK.Nr);
+        var job = new BlockJob<TK>
+        {
+            Operands = g,
+            StrideA = strideA,
+            StrideB = strideB,
+            StrideC = strideC,
+            GridRows = gridRows,
+            GridCols = gridCols,
+            RowUnits = rowUnits,
+            ColUnits = colUnits,
+        };
+        ParallelRunner.For(batch * gridRows * gridCols, ref job);
+    }
+
+    private static int ThreadCount(int batch, int m, int n, int k)
+    {
+        int threads = Math.Min(_maxThreads, ParallelRunner.MaxParallelism);
+        if (threads <= 1 || ParallelRunner.IsInsideJob)
+            return 1;
+        double flops = 2.0 * batch * m * n * k;
+        return (int)Math.Clamp(flops / Math.Max(_minFlopsPerThread, 1), 1, threads);
+    }
+
+    // Picks gridRows × gridCols = blocks (or fewer, when a dimension has too few tiles) minimising
+    // the per-thread cost: the multiply-adds of the largest block (padding included) plus packing
+    // its rows of A and columns of B, which every block does for itself.
+    private static (int Rows, int Cols) ChooseGrid(int blocks, int rowUnits, int colUnits, int mr, int nr)
+    {
+        (int Rows, int Cols) best = (1, 1);
+        double bestCost = double.MaxValue;
+        for (int rows = 1; rows <= blocks; rows++)
+        {
+            if (blocks % rows != 0)
+                continue;
+            int gridRows = Math.Min(rows, rowUnits), gridCols = Math.Min(blocks / rows, colUnits);
+            double height = (double)(((rowUnits - 1) / gridRows) + 1) * mr;
+            double width = (double)(((colUnits - 1) / gridCols) + 1) * nr;
+            double cost = (height * width) + (PackCostInMultiplyAdds * (height + width));
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = (gridRows, gridCols);
+            }
+        }
+
+        return best;
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0)
+            (a, b) = (b, a % b);
+        return a;
+    }
+
+    // One index = one block of one product: index / (GridRows·GridCols) picks the product, the rest
+    // the block. Blocks are whole tiles (Mr rows, Nr columns), spread as evenly as possible.
+    private struct BlockJob<TK> : IParallelJob
+        where TK : struct, IGemmMicroKernel
+    {
+        public GemmOperands Operands;
+        public nint StrideA, StrideB, StrideC;
+        public int GridRows, GridCols, RowUnits, ColUnits;
+
+        public readonly void Execute(int index)
+        {
+            int blocks = GridRows * GridCols;
+            int item = index / blocks, block = index - (item * blocks);
+            int gridRow = block / GridCols, gridCol = block - (gridRow * GridCols);
+
+            GemmOperands g = Operands;
+            g.A += item * StrideA;
+            g.B += item * StrideB;
+            g.C += item * StrideC;
+            int row0 = Boundary(gridRow, GridRows, RowUnits, TK.Mr, g.M);
+            int row1 = Boundary(gridRow + 1, GridRows, RowUnits, TK.Mr, g.M);
+            int col0 = Boundary(gridCol, GridCols, ColUnits, TK.Nr, g.N);
+            int col1 = Boundary(gridCol + 1, GridCols, ColUnits, TK.Nr, g.N);
+            if (row0 < row1 && col0 < col1)
+                RunBlocked<TK>(in g, row0, row1, col0, col1);
+        }
+
+        // Start of part 'part' of 'parts' when 'units' tiles of 'unit' elements are shared out.
+        private static int Boundary(int part, int parts, int units, int unit, int limit) =>
+            (int)Math.Min(limit, (long)part * units / parts * unit);
+    }
+}

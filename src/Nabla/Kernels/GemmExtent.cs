@@ -1,0 +1,38 @@
+namespace Nabla.Kernels;
+
+/// <summary>A tile extent known at JIT time, used to specialise micro-kernel loops for edge tiles.</summary>
+internal interface IGemmExtent
+{
+    /// <summary>The extent.</summary>
+    static abstract int Value { get; }
+}
+
+/// <summary>Extent 4.</summary>
+internal readonly struct GemmExtent4 : IGemmExtent
+{
+    public static int Value => 4;
+}
+
+/// <summary>Extent 8.</summary>
+internal readonly struct GemmExtent8 : IGemmExtent
+{
+    public static int Value => 8;
+}
+
+/// <summary>Extent 12.</summary>
+internal readonly struct GemmExtent12 : IGemmExtent
+{
+    public static int Value => 12;
+}
+
+/// <summary>Extent 16.</summary>
+internal readonly struct GemmExtent16 : IGemmExtent
+{
+    public static int Value => 16;
+}
+
+/// <summary>Extent 32.</summary>
+internal readonly struct GemmExtent32 : IGemmExtent
+{
+    public static int Value => 32;
+}

@@ -1,0 +1,384 @@
+using Nabla.Kernels;
+using Nabla.Kernels.Parallel;
+
+namespace Nabla.Tests.Kernels;
+
+[Collection(KernelSettingsCollection.Name)]
+public sealed class GemmTests : IDisposable
+{
+    // Written around C so tests can prove the kernel never touches memory outside the m×n block.
+    private const float Sentinel = 1234.5f;
+
+    private static readonly GemmPath[] Paths =
+        [.. new[] { GemmPath.Avx512, GemmPath.Avx2, GemmPath.Scalar }.Where(Gemm.IsSupported)];
+
+    private static readonly int[] ThreadCounts = Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
+
+    private static readonly (bool A, bool B)[] Transposes = [(false, false), (false, true), (true, false), (true, true)];
+
+    // (m, n, k, padding of every leading dimension, accumulate). Sizes from {0, 1, 7, 17, 63, 65,
+    // 257} in every position, exact and exact-plus-one tiles of each kernel (AVX-512 12×32, AVX2 6×16,
+    // scalar 4×4), and sizes that cross every block boundary: Kc 1024 / 256 (so C is accumulated
+    // over several k blocks), Mc 96 / 192 / 128, Nc 1024 / 4096, and the 256-row / 256-column
+    // limits for reading B and A in place. Padding and accumulate vary so each combination meets
+    // a variety of shapes.
+    private static readonly (int M, int N, int K, int Pad, bool Accumulate)[] Shapes =
+    [
+        (0, 7, 17, 0, false), (7, 0, 17, 2, true), (0, 0, 0, 0, false),
+        (1, 1, 1, 0, false), (1, 17, 7, 3, true), (17, 1, 7, 0, false), (7, 17, 1, 1, true),
+        (7, 7, 7, 0, true), (17, 17, 17, 5, false), (63, 65, 17, 0, false), (65, 63, 63, 1, true),
+        (17, 257, 65, 0, true), (257, 17, 63, 3, false), (63, 17, 257, 0, false), (65, 65, 65, 7, true),
+        (33, 257, 7, 0, false), (1, 1000, 3, 2, true), (1000, 1, 3, 0, false),
+        (12, 32, 16, 0, false), (13, 33, 17, 1, true), (24, 64, 32, 0, true), (6, 16, 8, 0, false), (7, 17, 9, 4, false),
+        (129, 33, 193, 0, true), (193, 17, 257, 2, false), (385, 40, 20, 0, false), (20, 70, 513, 1, true),
+        (5, 1025, 9, 0, true), (3, 4097, 5, 1, false), (97, 20, 11, 0, false), (257, 257, 3, 0, true),
+        (17, 45, 1100, 2, false), (40, 70, 2050, 0, true),
+    ];
+
+    public GemmTests() => ResetSettings();
+
+    public static TheoryData<string, int, bool, bool, int, int, int, int, bool> Cases
+    {
+        get
+        {
+            var data = new TheoryData<string, int, bool, bool, int, int, int, int, bool>();
+            foreach (GemmPath path in Paths)
+            {
+                foreach (int threads in ThreadCounts)
+                {
+                    foreach ((bool ta, bool tb) in Transposes)
+                    {
+                        foreach (var s in Shapes)
+                            data.Add(path.ToString(), threads, ta, tb, s.M, s.N, s.K, s.Pad, s.Accumulate);
+                    }
+                }
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<string, int, bool, bool> PathThreadTransposes
+    {
+        get
+        {
+            var data = new TheoryData<string, int, bool, bool>();
+            foreach (GemmPath path in Paths)
+            {
+                foreach (int threads in ThreadCounts)
+                {
+                    foreach ((bool ta, bool tb) in Transposes)
+                        data.Add(path.ToString(), threads, ta, tb);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    public void Dispose() => ResetSettings();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Multiply_matches_reference(string path, int threads, bool transposeA, bool transposeB,
+        int m, int n, int k, int pad, bool accumulate)
+    {
+        // With several threads even tiny products are split, so the partitioning sees every shape.
+        Use(path, threads, minFlopsPerThread: 0);
+        CheckProduct(transposeA, transposeB, m, n, k, pad, accumulate, seed: (m * 7919) + (n * 104729) + k);
+    }
+
+    [Theory]
+    [MemberData(nameof(PathThreadTransposes))]
+    public void Accumulate_adds_to_C_and_overwrite_ignores_it(string path, int threads, bool transposeA, bool transposeB)
+    {
+        Use(path, threads, minFlopsPerThread: 0);
+        CheckProduct(transposeA, transposeB, 37, 70, 45, pad: 3, accumulate: true, seed: 1);
+        CheckProduct(transposeA, transposeB, 37, 70, 45, pad: 3, accumulate: false, seed: 2);
+    }
+
+    // 300³ crosses the AVX-512 Kc and, with the default threshold, is split over all threads.
+    // Every transpose stores the same logical op(A) and op(B), so one reference serves all runs.
+    [Fact]
+    public void Large_product_matches_reference_on_every_path_and_thread_count()
+    {
+        const int m = 300, n = 310, k = 290, pad = 5;
+        var random = new System.Random(300);
+        float[] opA = GemmReference.Matrix(random, m, k, k, tail: 0);
+        float[] opB = GemmReference.Matrix(random, k, n, n, tail: 0);
+        double[] expected = GemmReference.Multiply(false, false, m, n, k, opA, k, opB, n);
+        foreach ((bool ta, bool tb) in Transposes)
+        {
+            (float[] a, int lda) = Store(opA, m, k, ta, pad);
+            (float[] b, int ldb) = Store(opB, k, n, tb, pad);
+            foreach (GemmPath path in Paths)
+            {
+                foreach (int threads in ThreadCounts)
+                {
+                    Use(path, threads, Gemm.DefaultMinFlopsPerThread);
+                    var c = new float[m * (n + pad)];
+                    Gemm.Multiply(ta, tb, m, n, k, a, lda, b, ldb, c, n + pad);
+                    GemmReference.AssertClose(expected, c, m, n, n + pad, Atol(k), Rtol);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathThreadTransposes))]
+    public void MultiplyBatched_matches_reference_per_matrix(string path, int threads, bool transposeA, bool transposeB)
+    {
+        Use(path, threads, minFlopsPerThread: 0);
+        const int m = 17, n = 40, k = 23, pad = 2;
+        foreach (int batch in new[] { 0, 1, 3, 17 })
+        {
+            foreach (bool broadcastB in new[] { false, true })
+            {
+                var random = new System.Random((batch * 2) + (broadcastB ? 1 : 0));
+                int lda = (transposeA ? m : k) + pad, ldb = (transposeB ? k : n) + pad, ldc = n + pad;
+                int strideA = ((transposeA ? k : m) * lda) + 5;
+                int strideB = broadcastB ? 0 : ((transposeB ? n : k) * ldb) + 3;
+                int strideC = (m * ldc) + 4;
+                int last = Math.Max(batch - 1, 0);
+                float[] a = Filled(random, (last * strideA) + ((transposeA ? k : m) * lda));
+                float[] b = Filled(random, (last * strideB) + ((transposeB ? n : k) * ldb));
+                float[] c = Filled(random, (last * strideC) + (m * ldc));
+                float[] c0 = (float[])c.Clone();
+
+                Gemm.MultiplyBatched(transposeA, transposeB, batch, m, n, k, a, lda, strideA, b, ldb, strideB,
+                    c, ldc, strideC, accumulate: true);
+
+                for (int i = 0; i < batch; i++)
+                {
+                    double[] expected = GemmReference.Multiply(transposeA, transposeB, m, n, k,
+                        a[(i * strideA)..], lda, b[(i * strideB)..], ldb);
+                    for (int r = 0; r < m; r++)
+                    {
+                        for (int j = 0; j < n; j++)
+                            expected[(r * n) + j] += c0[(i * strideC) + (r * ldc) + j];
+                    }
+
+                    GemmReference.AssertClose(expected, c.AsSpan(i * strideC), m, n, ldc, Atol(k), Rtol);
+                }
+
+                if (batch == 0)
+                    Assert.Equal(c0, c);
+            }
+        }
+    }
+
+    // Products issued from inside runner jobs run serially on each worker (never nested
+    // parallelism), each thread packing into its own scratch buffer.
+    [Fact]
+    public void Products_inside_parallel_jobs_match_reference()
+    {
+        const int m = 70, n = 90, k = 300, count = 6;
+        var random = new System.Random(9);
+        var job = new ProductsJob(
+            [.. Enumerable.Range(0, count).Select(_ => GemmReference.Matrix(random, m, k, k, tail: 0))],
+            GemmReference.Matrix(random, k, n, n, tail: 0),
+            [.. Enumerable.Range(0, count).Select(_ => new float[m * n])]);
+        ParallelRunner.For(count, ref job);
+        for (int i = 0; i < count; i++)
+        {
+            double[] expected = GemmReference.Multiply(false, false, m, n, k, job.A[i], k, job.B, n);
+            GemmReference.AssertClose(expected, job.C[i], m, n, n, Atol(k), Rtol);
+        }
+    }
+
+    [Fact]
+    public void K_zero_clears_C_or_leaves_it_when_accumulating()
+    {
+        float[] c = [1, 2, 3, 4, 5, 6, 7];
+        Gemm.Multiply(false, false, 2, 3, 0, [], 0, [], 3, c, 4, accumulate: true);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], c);
+
+        Gemm.Multiply(false, false, 2, 3, 0, [], 0, [], 3, c, 4);
+        Assert.Equal([0, 0, 0, 4, 0, 0, 0], c);
+    }
+
+    [Fact]
+    public void A_and_B_may_be_the_same_span()
+    {
+        // C = A·Aᵀ reads one buffer as both operands.
+        const int m = 20, k = 30;
+        float[] a = GemmReference.Matrix(new System.Random(5), m, k, k, tail: 0);
+        var c = new float[m * m];
+        Gemm.Multiply(false, true, m, m, k, a, k, a, k, c, m);
+        GemmReference.AssertClose(GemmReference.Multiply(false, true, m, m, k, a, k, a, k), c, m, m, m, Atol(k), Rtol);
+    }
+
+    public static TheoryData<string, string> InvalidArguments => new()
+    {
+        { "a too short", "'a' is too short: it needs 12 elements but has 11" },
+        { "b too short", "'b' is too short: it needs 20 elements but has 19" },
+        { "c too short", "'c' is too short: it needs 15 elements but has 14" },
+        { "lda too small", "'lda' must be at least the row length 4, but is 3" },
+        { "ldb too small", "'ldb' must be at least the row length 5, but is 4" },
+        { "ldc too small", "'ldc' must be at least the row length 5, but is 4" },
+        { "c overlaps a", "'c' overlaps source span 'a'" },
+        { "strideC too small", "'strideC' must be at least 15" },
+        { "batched a too short", "'a' is too short: it needs 32 elements but has 31" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidArguments))]
+    public void Invalid_arguments_throw_with_the_argument_named(string scenario, string message)
+    {
+        // A is 3×4, B is 4×5, C is 3×5; each scenario breaks exactly one thing.
+        var a = new float[12];
+        var b = new float[20];
+        var c = new float[15];
+        var shared = new float[40];
+        Action act = scenario switch
+        {
+            "a too short" => () => Gemm.Multiply(false, false, 3, 5, 4, a.AsSpan(1), 4, b, 5, c, 5),
+            "b too short" => () => Gemm.Multiply(false, false, 3, 5, 4, a, 4, b.AsSpan(1), 5, c, 5),
+            "c too short" => () => Gemm.Multiply(false, false, 3, 5, 4, a, 4, b, 5, c.AsSpan(1), 5),
+            "lda too small" => () => Gemm.Multiply(false, false, 3, 5, 4, a, 3, b, 5, c, 5),
+            "ldb too small" => () => Gemm.Multiply(false, false, 3, 5, 4, a, 4, b, 4, c, 5),
+            "ldc too small" => () => Gemm.Multiply(false, false, 3, 5, 4, a, 4, b, 5, c, 4),
+            "c overlaps a" => () => Gemm.Multiply(false, false, 3, 5, 4, shared, 4, b, 5, shared.AsSpan(11), 5),
+            "strideC too small" => () => Gemm.MultiplyBatched(false, false, 2, 3, 5, 4, a, 4, 0, b, 5, 0, new float[40], 5, 14),
+            "batched a too short" => () => Gemm.MultiplyBatched(false, false, 2, 3, 5, 4, new float[31], 4, 20, b, 5, 0, new float[40], 5, 15),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+
+        var e = Assert.ThrowsAny<ArgumentException>(act);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Negative_sizes_throw_naming_the_size()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 2, -1, 2, new float[4], 2, new float[4], 2, new float[4], 2));
+        Assert.Equal("n", e.ParamName);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyBatched(false, false, -1, 1, 1, 1, [1], 1, 1, [1], 1, 1, new float[1], 1, 1));
+        Assert.Equal("batch", e.ParamName);
+    }
+
+    [Fact]
+    public void Settings_reject_invalid_values()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
+        foreach (GemmPath path in Enum.GetValues<GemmPath>().Where(p => !Gemm.IsSupported(p)))
+            Assert.Throws<PlatformNotSupportedException>(() => Gemm.ForcedPath = path);
+        Assert.True(Gemm.IsSupported(GemmPath.Auto));
+        Assert.True(Gemm.IsSupported(GemmPath.Scalar));
+    }
+
+    // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void Warm_calls_do_not_allocate(int threads)
+    {
+        Gemm.MaxThreads = threads == 0 ? Environment.ProcessorCount : threads;
+        const int m = 128, n = 130, k = 300;
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        AllocationAssert.DoesNotAllocate(() =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+                Gemm.Multiply(false, true, m, n, k, a, k, b, k, c, n, accumulate: true);
+                Gemm.Multiply(true, false, m, n, k, a, m, b, n, c, n);
+                Gemm.Multiply(false, false, 17, 33, 9, a, 9, b, 33, c, 33);
+                Gemm.MultiplyBatched(false, false, 3, 20, 30, 40, a, 40, 800, b, 30, 0, c, 30, 600);
+            }
+        });
+    }
+
+    private static double Atol(int k) => (1e-5 * k) + 1e-6;
+
+    private const double Rtol = 1e-4;
+
+    private static void Use(string path, int threads, double minFlopsPerThread) =>
+        Use(Enum.Parse<GemmPath>(path), threads, minFlopsPerThread);
+
+    private static void Use(GemmPath path, int threads, double minFlopsPerThread)
+    {
+        Gemm.ForcedPath = path;
+        Gemm.MaxThreads = threads;
+        Gemm.MinFlopsPerThread = minFlopsPerThread;
+    }
+
+    private static void ResetSettings()
+    {
+        Gemm.ForcedPath = GemmPath.Auto;
+        Gemm.MaxThreads = Environment.ProcessorCount;
+        Gemm.MinFlopsPerThread = Gemm.DefaultMinFlopsPerThread;
+    }
+
+    // Runs one product with NaN in every padding float of A and B (any stray read poisons C),
+    // NaN in C when overwriting (any stray read of C shows) and a sentinel around C.
+    private static void CheckProduct(bool transposeA, bool transposeB, int m, int n, int k, int pad, bool accumulate, int seed)
+    {
+        var random = new System.Random(seed);
+        int lda = (transposeA ? m : k) + pad, ldb = (transposeB ? k : n) + pad, ldc = n + pad;
+        float[] a = GemmReference.Matrix(random, transposeA ? k : m, transposeA ? m : k, lda);
+        float[] b = GemmReference.Matrix(random, transposeB ? n : k, transposeB ? k : n, ldb);
+        float[] c = GemmReference.Matrix(random, m, n, ldc, padding: Sentinel);
+        if (!accumulate)
+        {
+            for (int i = 0; i < m; i++)
+                c.AsSpan(i * ldc, n).Fill(float.NaN);
+        }
+
+        float[] c0 = (float[])c.Clone();
+        double[] expected = GemmReference.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb);
+        if (accumulate)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                    expected[(i * n) + j] += c0[(i * ldc) + j];
+            }
+        }
+
+        Gemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+
+        GemmReference.AssertClose(expected, c, m, n, ldc, Atol(k), Rtol);
+        for (int i = 0; i < c.Length; i++)
+        {
+            bool inside = ldc > 0 && i / ldc < m && i % ldc < n;
+            if (!inside)
+                Assert.True(c[i] == Sentinel, $"C[{i}] outside the {m}×{n} block changed to {c[i]}.");
+        }
+    }
+
+    private readonly struct ProductsJob(float[][] a, float[] b, float[][] c) : IParallelJob
+    {
+        public float[][] A => a;
+
+        public float[] B => b;
+
+        public float[][] C => c;
+
+        public void Execute(int index) =>
+            Gemm.Multiply(false, false, 70, 90, 300, a[index], 300, b, 90, c[index], 90);
+    }
+
+    private static float[] Filled(System.Random random, int length)
+    {
+        var data = new float[length];
+        for (int i = 0; i < length; i++)
+            data[i] = (random.NextSingle() * 2) - 1;
+        return data;
+    }
+
+    // Stores a logical rows×cols matrix either as is or transposed, with padded rows.
+    private static (float[] Data, int Ld) Store(float[] logical, int rows, int cols, bool transpose, int pad)
+    {
+        int storedRows = transpose ? cols : rows, storedCols = transpose ? rows : cols, ld = storedCols + pad;
+        var data = new float[storedRows * ld];
+        Array.Fill(data, float.NaN);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+                data[transpose ? (c * ld) + r : (r * ld) + c] = logical[(r * cols) + c];
+        }
+
+        return (data, ld);
+    }
+}
