@@ -17,6 +17,7 @@ namespace Nabla.Kernels;
 internal static class ActivationDriver
 {
     /// <summary>y[i] = f(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, Span<float> y)
         where TOp : struct, IActivationOp
     {
@@ -55,6 +56,7 @@ internal static class ActivationDriver
     /// y = f(z), and z is also stored into <paramref name="pre"/> unless that is empty. One pass; x, y and pre may
     /// alias exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MapBias<TOp>(in TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, Span<float> pre)
         where TOp : struct, IActivationOp
     {
@@ -129,6 +131,7 @@ internal static class ActivationDriver
     }
 
     /// <summary>dx[i] = g[i]·f'(v[i]) in the op's convention for v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MapGradient<TOp>(in TOp op, ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx)
         where TOp : struct, IActivationGradientOp
     {
@@ -173,6 +176,7 @@ internal static class ActivationDriver
     /// also overwrites <paramref name="columnSums"/> with the sums of dx over the rows (a dense layer's bias
     /// gradient), in the same pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MapGradientColumnSums<TOp>(in TOp op, ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx, Span<float> columnSums)
         where TOp : struct, IActivationGradientOp
     {

@@ -16,6 +16,7 @@ namespace Nabla.Kernels;
 internal static class Binary
 {
     /// <summary>y[i] = op(a[i], b[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
         where TOp : struct, IBinaryOp
     {
@@ -55,6 +56,7 @@ internal static class Binary
     }
 
     /// <summary>y[i] = op(a[i], b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MapScalarRight<TOp>(ReadOnlySpan<float> a, float b, Span<float> y)
         where TOp : struct, IBinaryOp
     {
@@ -90,6 +92,7 @@ internal static class Binary
     }
 
     /// <summary>y[i] = op(a, b[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MapScalarLeft<TOp>(float a, ReadOnlySpan<float> b, Span<float> y)
         where TOp : struct, IBinaryOp
     {
@@ -128,6 +131,7 @@ internal static class Binary
     /// y = op(a, b) with NumPy broadcasting: shapes are right-aligned, and each axis of a and b must equal
     /// the output's or be 1. The caller has validated the shapes (see <c>Broadcast.ResultShape</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Broadcast<TOp>(
         ReadOnlySpan<float> a, ReadOnlySpan<int> aDims,
         ReadOnlySpan<float> b, ReadOnlySpan<int> bDims,

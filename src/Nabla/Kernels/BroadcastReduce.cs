@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Nabla.Kernels;
 
@@ -9,6 +10,7 @@ internal static class BroadcastReduce
     /// dst = src summed down to <paramref name="dstDims"/>, which must broadcast to <paramref name="srcDims"/>
     /// (right-aligned; every axis equal or 1). Overwrites dst. Accumulates in float, row by row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumTo(ReadOnlySpan<float> src, ReadOnlySpan<int> srcDims, Span<float> dst, ReadOnlySpan<int> dstDims)
     {
         if (dst.Length == src.Length)

@@ -12,6 +12,7 @@ internal static class Clip
     /// boundaries included (as TensorFlow's <c>clip_by_value</c>). NaN inputs get 0. <c>dx</c> may alias
     /// <c>g</c> or <c>x</c> exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> x, float min, float max, Span<float> dx)
     {
         if (g.Length != x.Length)

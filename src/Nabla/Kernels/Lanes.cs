@@ -33,6 +33,12 @@ internal interface ILanes<TSelf>
 
     static abstract TSelf Max(TSelf x, TSelf y);
 
+    /// <summary>
+    /// Replaces subnormal values (magnitude below the smallest normal float, 1.17549435e-38) with zero and keeps
+    /// everything else, NaN included: what a CPU in flush-to-zero mode does.
+    /// </summary>
+    static abstract TSelf FlushSubnormal(TSelf x);
+
     static abstract TSelf operator +(TSelf x, TSelf y);
 
     static abstract TSelf operator -(TSelf x, TSelf y);
@@ -40,6 +46,13 @@ internal interface ILanes<TSelf>
     static abstract TSelf operator *(TSelf x, TSelf y);
 
     static abstract TSelf operator /(TSelf x, TSelf y);
+}
+
+/// <summary>Constants shared by the lane types.</summary>
+internal static class Lanes
+{
+    /// <summary>The smallest positive normal float, 2^-126; below it floats are subnormal.</summary>
+    public const float SmallestNormal = 1.17549435e-38f;
 }
 
 /// <summary>Sixteen lanes in a <see cref="Vector512{T}"/>.</summary>
@@ -67,6 +80,10 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Max(Lanes512 x, Lanes512 y) => new(Vector512.Max(x._v, y._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 FlushSubnormal(Lanes512 x) =>
+        new(Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x._v), Vector512.Create(Lanes.SmallestNormal)), Vector512<float>.Zero, x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator +(Lanes512 x, Lanes512 y) => new(x._v + y._v);
@@ -108,6 +125,10 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public static Lanes256 Max(Lanes256 x, Lanes256 y) => new(Vector256.Max(x._v, y._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 FlushSubnormal(Lanes256 x) =>
+        new(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x._v), Vector256.Create(Lanes.SmallestNormal)), Vector256<float>.Zero, x._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator +(Lanes256 x, Lanes256 y) => new(x._v + y._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -145,6 +166,9 @@ internal readonly struct Lane1 : ILanes<Lane1>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Max(Lane1 x, Lane1 y) => new(MathF.Max(x._v, y._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 FlushSubnormal(Lane1 x) => new(MathF.Abs(x._v) < Lanes.SmallestNormal ? 0f : x._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator +(Lane1 x, Lane1 y) => new(x._v + y._v);

@@ -19,6 +19,7 @@ namespace Nabla.Kernels;
 internal static class Reduction
 {
     /// <summary>y[o, i] = Σ_a x[o, a, i] (0 for an empty axis).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sum(ReadOnlySpan<float> x, int outer, int n, int inner, Span<float> y)
     {
         Check(x, outer, n, inner, y, nameof(y));
@@ -63,6 +64,7 @@ internal static class Reduction
         Arg<Less>(x, outer, n, inner, best, indices);
 
     /// <summary>dx[o, a, i] = scale·g[o, i]: the adjoint of Sum (scale 1) and Mean (scale 1/n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Spread(ReadOnlySpan<float> g, int outer, int n, int inner, float scale, Span<float> dx)
     {
         Check(dx, outer, n, inner, g, nameof(g));
@@ -88,6 +90,7 @@ internal static class Reduction
     /// <c>reduce_max</c>). A NaN extremum matches nothing and gives NaN, as in TensorFlow. <c>counts</c> is scratch
     /// of length outer·inner (unused when inner is 1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ExtremumBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g,
         int outer, int n, int inner, Span<float> counts, Span<float> dx)
     {

@@ -25,6 +25,7 @@ namespace Nabla.Kernels;
 internal static class Softmax
 {
     /// <summary>y[r, :] = softmax(x[r, :]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         CheckRows(x, y, rows, cols);
@@ -39,6 +40,7 @@ internal static class Softmax
     }
 
     /// <summary>y[r, :] = log_softmax(x[r, :]) = (x − m) − ln Σ e^(x − m), m the row's maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         CheckRows(x, y, rows, cols);
@@ -56,6 +58,7 @@ internal static class Softmax
     /// <summary>
     /// Softmax backward from its output y: dx = y ⊙ (g − Σ g⊙y) per row (the Jacobian diag(y) − y·yᵀ applied to g).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxBackwardRows(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int rows, int cols)
     {
         CheckRows(y, dx, rows, cols);
@@ -72,6 +75,7 @@ internal static class Softmax
     /// Log-softmax backward from its output y: dx = g − softmax·Σg per row, with softmax = e^y (the Jacobian
     /// I − 1·softmaxᵀ, transposed, applied to g).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmaxBackwardRows(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int rows, int cols)
     {
         CheckRows(y, dx, rows, cols);
@@ -87,6 +91,7 @@ internal static class Softmax
     /// Σ e^(x[i] − shift), also storing each term into <paramref name="y"/> unless it is empty. The vectorised
     /// core of softmax; summed in float, which is exact enough because every term is at most 1 after the shift.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ExpShiftSum(ReadOnlySpan<float> x, float shift, Span<float> y)
     {
         bool store = !y.IsEmpty;
@@ -148,6 +153,7 @@ internal static class Softmax
     }
 
     /// <summary>dx[i] = g[i] − e^(y[i])·scale, in one pass (so dx may alias g or y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SubtractScaledExp(ReadOnlySpan<float> g, ReadOnlySpan<float> y, float scale, Span<float> dx)
     {
         if (g.Length != y.Length)

@@ -29,6 +29,7 @@ internal interface IUnaryOp
 internal static class Unary
 {
     /// <summary>y[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(ReadOnlySpan<float> x, Span<float> y)
         where TOp : struct, IUnaryOp
     {

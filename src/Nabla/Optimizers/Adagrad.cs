@@ -67,6 +67,9 @@ public sealed class Adagrad : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, float learningRate) =>
-        OptimizerSteps.Adagrad(weight, gradient, _accumulators[slot].Value.Span, learningRate, Epsilon);
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate) =>
+        OptimizerSteps.Adagrad(weight, gradient, SlotSegment(_accumulators[slot], offset, weight.Length), learningRate, Epsilon);
 }

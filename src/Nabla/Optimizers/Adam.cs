@@ -90,10 +90,13 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, float learningRate) =>
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate) =>
         OptimizerSteps.Adam(
-            weight, gradient, _momentums[slot].Value.Span, _velocities[slot].Value.Span,
-            Amsgrad ? _velocityHats[slot].Value.Span : default, 1f - Beta1, 1f - Beta2, _alpha, Epsilon);
+            weight, gradient, SlotSegment(_momentums[slot], offset, weight.Length), SlotSegment(_velocities[slot], offset, weight.Length),
+            Amsgrad ? SlotSegment(_velocityHats[slot], offset, weight.Length) : default, 1f - Beta1, 1f - Beta2, _alpha, Epsilon);
 
     private Variable[] Slots(IReadOnlyList<Variable> variables, string name)
     {

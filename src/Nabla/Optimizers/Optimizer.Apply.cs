@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Nabla.Autodiff;
+using Nabla.Kernels.Parallel;
 using Nabla.Tensors;
 
 namespace Nabla.Optimizers;
@@ -8,6 +9,9 @@ namespace Nabla.Optimizers;
 // public overloads copy their arguments into arrays and forward to it.
 public abstract partial class Optimizer
 {
+    // Below this many elements in one update, splitting it over threads costs more than it saves.
+    private const long ParallelMinElements = 1 << 15;
+
     private float[] _clipped = [];
 
     /// <summary>
@@ -97,51 +101,80 @@ public abstract partial class Optimizer
         }
 
         // Check everything before changing anything, so that a bad argument never leaves a half-applied update.
-        bool any = false;
+        long total = 0;
         for (int i = 0; i < grads.Length; i++)
         {
             int slot = SlotOf(variables[i], i);
             if (grads[i] is Tensor g)
             {
                 CheckShape(g, _variables[slot]);
-                any = true;
+                total += g.Size;
             }
         }
 
-        if (!any)
+        if (total == 0 && !HasAnyGradient(grads))
         {
             throw new ArgumentException($"Optimizer '{Name}': no gradients provided for any variable (all {grads.Length} are null).", nameof(grads));
         }
 
         float lr = LearningRate;
         float globalScale = GlobalClipnorm is float limit ? GlobalScale(grads, limit) : 1f;
-        float decay = WeightDecay is float wd ? wd * lr : 0f;
         PrepareStep(lr);
-        for (int i = 0; i < grads.Length; i++)
+        // In parallel, each thread takes a fixed share of the elements of all variables, the same share every step,
+        // so that its weights, gradients and slots stay in its core's cache from one step to the next.
+        bool clips = Clipnorm.HasValue || Clipvalue.HasValue || GlobalClipnorm.HasValue;
+        int parts = UpdatesElementwise && !clips && total >= ParallelMinElements ? ParallelRunner.MaxParallelism : 1;
+        var update = new UpdateJob(this, grads, variables, lr, WeightDecay is float wd ? wd * lr : 0f, globalScale, total, parts);
+        ParallelRunner.For(parts, ref update);
+
+        Iterations++;
+    }
+
+    private static bool HasAnyGradient(ReadOnlySpan<Tensor> grads)
+    {
+        foreach (Tensor? g in grads)
+        {
+            if (g is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Updates the elements [start, end) of the concatenation of all variables that have gradients.
+    private void UpdateElements(ReadOnlySpan<Tensor> grads, ReadOnlySpan<Variable> variables, long start, long end, in UpdateJob job)
+    {
+        long position = 0;
+        for (int i = 0; i < grads.Length && position < end; i++)
         {
             if (grads[i] is not Tensor g)
             {
                 continue;
             }
 
-            int slot = SlotOf(variables[i], i);
-            Span<float> w = _variables[slot].Value.Span;
-            if (decay != 0f)
+            long first = Math.Max(start, position), last = Math.Min(end, position + g.Size);
+            position += g.Size;
+            if (first >= last)
             {
-                // Decoupled weight decay, before the update as Keras's base optimizer: w = w - w·(wd·lr).
-                TensorPrimitives.MultiplyAdd(w, -decay, w, w);
+                continue;
             }
 
-            UpdateStep(w, Clip(g.Span, globalScale), slot, lr);
-        }
+            int slot = SlotOf(variables[i], i);
+            int offset = (int)(first - (position - g.Size)), length = (int)(last - first);
+            Span<float> w = _variables[slot].Value.Span.Slice(offset, length);
+            if (job.Decay != 0f)
+            {
+                // Decoupled weight decay, before the update as Keras's base optimizer: w = w - w·(wd·lr).
+                TensorPrimitives.MultiplyAdd(w, -job.Decay, w, w);
+            }
 
-        Iterations++;
+            ReadOnlySpan<float> gradient = offset == 0 && length == g.Size ? Clip(g.Span, job.GlobalScale) : g.Span.Slice(offset, length);
+            UpdateStep(w, gradient, slot, offset, job.LearningRate);
+        }
     }
 
-    /// <summary>
-    /// The slot index of a variable: its position in the build list. The trainer passes the variables in build
-    /// order, so position <paramref name="position"/> is checked before the dictionary.
-    /// </summary>
     private int SlotOf(Variable variable, int position)
     {
         ArgumentNullException.ThrowIfNull(variable);
@@ -225,5 +258,28 @@ public abstract partial class Optimizer
         }
 
         return g;
+    }
+
+    // One update as a parallel job: part p of Parts updates its fixed share of the elements, cut at multiples of 16
+    // floats (a 64-byte cache line) so that no two threads write the same line. One part runs inline.
+    private readonly ref struct UpdateJob(Optimizer owner, ReadOnlySpan<Tensor> grads, ReadOnlySpan<Variable> variables,
+        float learningRate, float decay, float globalScale, long total, int parts) : IParallelJob
+    {
+        private readonly ReadOnlySpan<Tensor> _grads = grads;
+        private readonly ReadOnlySpan<Variable> _variables = variables;
+
+        public float LearningRate { get; } = learningRate;
+
+        public float Decay { get; } = decay;
+
+        public float GlobalScale { get; } = globalScale;
+
+        public void Execute(int index)
+        {
+            long start = Boundary(index), end = Boundary(index + 1);
+            owner.UpdateElements(_grads, _variables, start, end, in this);
+        }
+
+        private long Boundary(int part) => part >= parts ? total : total * part / parts / 16 * 16;
     }
 }

@@ -212,11 +212,36 @@ public abstract partial class Optimizer
     /// Updates one weight in place from its (clipped) gradient. Runs for every variable on every training step,
     /// so it must not allocate.
     /// </summary>
-    /// <param name="weight">The variable's elements, updated in place (weight decay is already applied).</param>
-    /// <param name="gradient">Its gradient, of the same length.</param>
+    /// <remarks>
+    /// When <see cref="UpdatesElementwise"/> is true, the base class may pass a segment of a variable, the elements
+    /// [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="weight"/>.Length), and may update
+    /// different segments on different threads at once; slot state is then sliced the same way with
+    /// <see cref="SlotSegment"/>. Otherwise <paramref name="offset"/> is always 0 and the spans cover the variable.
+    /// </remarks>
+    /// <param name="weight">The variable's elements (or a segment of them), updated in place (weight decay is already applied).</param>
+    /// <param name="gradient">The gradient of those elements, of the same length.</param>
     /// <param name="slot">The variable's index in the list given to <see cref="BuildSlots"/>.</param>
+    /// <param name="offset">Where <paramref name="weight"/> starts within the variable's elements.</param>
     /// <param name="learningRate">The learning rate of this step.</param>
-    protected abstract void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, float learningRate);
+    protected abstract void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate);
+
+    /// <summary>
+    /// Whether <see cref="UpdateStep"/> treats every element on its own (true for Keras's built-in optimizers), so
+    /// that a large update can be split into segments that run in parallel. Default false: a custom rule that needs
+    /// a whole variable at once (a norm, say) always receives it whole.
+    /// </summary>
+    protected virtual bool UpdatesElementwise => false;
+
+    /// <summary>The elements of a slot variable that match the segment <see cref="UpdateStep"/> received.</summary>
+    /// <param name="slotVariable">A slot created with <see cref="AddSlot"/>.</param>
+    /// <param name="offset">The segment's offset, as given to <see cref="UpdateStep"/>.</param>
+    /// <param name="length">The segment's length (the length of the weight span).</param>
+    /// <returns>The slot's elements [offset, offset + length).</returns>
+    protected static Span<float> SlotSegment(Variable slotVariable, int offset, int length)
+    {
+        ArgumentNullException.ThrowIfNull(slotVariable);
+        return slotVariable.Value.Span.Slice(offset, length);
+    }
 
     /// <summary>
     /// Called once per update before the first <see cref="UpdateStep"/>, with <see cref="Iterations"/> still at

@@ -80,11 +80,14 @@ public sealed class RMSprop : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, float learningRate) =>
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate) =>
         OptimizerSteps.RmsProp(
-            weight, gradient, _velocities[slot].Value.Span,
-            Momentum > 0f ? _momentums[slot].Value.Span : default,
-            Centered ? _averageGradients[slot].Value.Span : default,
+            weight, gradient, SlotSegment(_velocities[slot], offset, weight.Length),
+            Momentum > 0f ? SlotSegment(_momentums[slot], offset, weight.Length) : default,
+            Centered ? SlotSegment(_averageGradients[slot], offset, weight.Length) : default,
             learningRate, Rho, Momentum, Epsilon);
 
     private Variable[] Slots(IReadOnlyList<Variable> variables, string name)

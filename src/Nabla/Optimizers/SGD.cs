@@ -70,7 +70,10 @@ public sealed class SGD : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, float learningRate)
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate)
     {
         if (Momentum == 0f)
         {
@@ -78,7 +81,7 @@ public sealed class SGD : Optimizer
         }
         else
         {
-            OptimizerSteps.SgdMomentum(weight, gradient, _momentums[slot].Value.Span, learningRate, Momentum, Nesterov);
+            OptimizerSteps.SgdMomentum(weight, gradient, SlotSegment(_momentums[slot], offset, weight.Length), learningRate, Momentum, Nesterov);
         }
     }
 }

@@ -162,6 +162,41 @@ public class OptimizerStepsTests
         Assert.Equal(scalar, Run(512));
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void Decaying_slots_are_flushed_to_zero_below_the_smallest_normal_float(int bits)
+    {
+        // A weight whose gradient has stopped: its momentum only decays. 1e-39 is subnormal; 0.9·1e-39 would stay
+        // subnormal (and slow) for ever, so it becomes 0. Normal values, signs and NaN pass through untouched.
+        const int n = 16 + 8 + 3;
+        float[] m = new float[n], v = new float[n], w = new float[n], g = new float[n];
+        Array.Fill(m, 1e-39f);
+        Array.Fill(v, 2e-39f);
+        (m[1], v[1]) = (-1e-39f, 0f);
+        (m[2], v[2]) = (1e-30f, 1e-30f);
+        (m[n - 1], v[n - 1]) = (float.NaN, 1e-30f);
+        WithWidth(bits, () => OptimizerSteps.Adam(w, g, m, v, default, 0.1f, 0.001f, 0.01f, 1e-7f));
+        for (int i = 0; i < n - 1; i++)
+        {
+            Assert.False(float.IsSubnormal(m[i]) || float.IsSubnormal(v[i]), $"element {i}: m {m[i]}, v {v[i]}");
+        }
+
+        Assert.Equal(0f, m[0]);
+        Assert.Equal(0f, v[0]);
+        Assert.Equal(1e-30f + ((0f - 1e-30f) * 0.1f), m[2]);
+        Assert.True(float.IsNaN(m[n - 1]) && float.IsNaN(w[n - 1]));
+
+        float[] momentum = [1e-39f, -3e-39f, 0.5f];
+        WithWidth(bits, () => OptimizerSteps.SgdMomentum(new float[3], new float[3], momentum, 0.1f, 0.9f, nesterov: false));
+        Assert.Equal([0f, 0f, 0.45f], momentum);
+
+        float[] velocity = [1e-39f, 1f];
+        WithWidth(bits, () => OptimizerSteps.RmsProp(new float[2], new float[2], velocity, default, default, 0.1f, 0.9f, 0f, 1e-7f));
+        Assert.Equal([0f, 0.9f], velocity);
+    }
+
     [Fact]
     public void Length_mismatch_is_rejected()
     {
