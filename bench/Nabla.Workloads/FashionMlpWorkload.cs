@@ -36,7 +36,7 @@ internal sealed class FashionMlpWorkload : Workload
     public static Sequential CreateModel()
     {
         var model = new Sequential([
-            new Flatten(inputShape: [28, 28]),   // as the tutorial writes it; the [28, 28] images get their channel added
+            new Flatten(inputShape: [28, 28, 1]),   // as the tutorial writes it; the [28, 28] images get their channel added
             new Dense(128, activation: "relu"),
             new Dense(10, activation: "softmax"),
         ]);
