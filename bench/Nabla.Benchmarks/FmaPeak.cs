@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -25,6 +26,25 @@ internal static class FmaPeak
 
     /// <summary>Runs <paramref name="iterations"/> iterations of the AVX2 loop on each of <paramref name="threads"/> threads at once.</summary>
     public static float RunAvx2(long iterations, int threads) => Run(iterations, threads, avx512: false);
+
+    /// <summary>
+    /// The best rate in GFLOP/s over <paramref name="runs"/> timed runs of <paramref name="iterations"/> iterations on each
+    /// of <paramref name="threads"/> threads: the AVX-512 loop when <paramref name="avx512"/>, else the AVX2 one.
+    /// </summary>
+    /// <remarks>The best run, not the mean: other processes share the cores, and only they make a run slower.</remarks>
+    public static double MeasureGflops(int threads, bool avx512, int runs, long iterations = 20_000_000)
+    {
+        double flopsPerRun = (double)iterations * threads * (avx512 ? Avx512FlopsPerIteration : Avx2FlopsPerIteration);
+        double best = 0;
+        for (int run = 0; run < runs; run++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Run(iterations, threads, avx512);
+            best = Math.Max(best, flopsPerRun / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+        }
+
+        return best;
+    }
 
     private static float Run(long iterations, int threads, bool avx512)
     {

@@ -59,29 +59,10 @@ internal static class QuickBenchmark
         foreach (int threads in threadCounts)
         {
             if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-                Console.WriteLine($"FMA peak AVX-512, {threads} thread(s): {Peak(threads, avx512: true):F1} GFLOP/s");
+                Console.WriteLine($"FMA peak AVX-512, {threads} thread(s): {FmaPeak.MeasureGflops(threads, avx512: true, Runs):F1} GFLOP/s");
             if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
-                Console.WriteLine($"FMA peak AVX2,    {threads} thread(s): {Peak(threads, avx512: false):F1} GFLOP/s");
+                Console.WriteLine($"FMA peak AVX2,    {threads} thread(s): {FmaPeak.MeasureGflops(threads, avx512: false, Runs):F1} GFLOP/s");
         }
-    }
-
-    private static double Peak(int threads, bool avx512)
-    {
-        const long iterations = 20_000_000;
-        double best = 0;
-        for (int run = 0; run < Runs; run++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            if (avx512)
-                FmaPeak.RunAvx512(iterations, threads);
-            else
-                FmaPeak.RunAvx2(iterations, threads);
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            double flops = (double)iterations * threads * (avx512 ? FmaPeak.Avx512FlopsPerIteration : FmaPeak.Avx2FlopsPerIteration);
-            best = Math.Max(best, flops / seconds / 1e9);
-        }
-
-        return best;
     }
 
     private static void Time(string name, GemmPath path, int threads, bool ta, bool tb, int m, int n, int k)

@@ -1,0 +1,43 @@
+// End-to-end benchmark runner: trains the tutorial workloads through the public API, as a user would, and measures
+// time, throughput, allocation and garbage collections per epoch; prints a table against the goals and writes JSON.
+// Run: dotnet run -c Release --project bench/Nabla.Workloads -- [names...] [--out path.json] [--quick]
+// What each workload is, the goals and the TorchSharp baselines: docs/benchmarks.md.
+using System.Diagnostics;
+using Nabla.Workloads;
+using Nabla.Workloads.Reporting;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(RunnerOptions.Usage);
+    return 0;
+}
+
+RunnerOptions options;
+IReadOnlyList<Workload> workloads;
+try
+{
+    options = RunnerOptions.Parse(args);
+    workloads = WorkloadCatalog.Select(options.Selectors);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var results = new List<WorkloadResult>();
+foreach (Workload workload in workloads)
+{
+    Console.Write($"{workload.Id} {workload.Name}... ");
+    long start = Stopwatch.GetTimestamp();
+    results.Add(workload.Run(options));
+    Console.WriteLine($"{Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s");
+}
+
+var report = new RunReport(DateTimeOffset.UtcNow, RunReport.LibraryVersion(), options.Quick, RunReport.SteadyStateRule,
+    MachineInfo.Current(), results);
+Console.WriteLine();
+ResultTable.Print(report, Console.Out);
+ReportWriter.Write(report, options.OutputPath);
+Console.WriteLine($"Wrote {Path.GetFullPath(options.OutputPath)}");
+return 0;
