@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Nabla.Tensors;
 
 namespace Nabla.Autodiff;
@@ -30,19 +31,27 @@ namespace Nabla.Autodiff;
 /// </example>
 public sealed class GradientTape : IDisposable
 {
-    private readonly Tape _tape;
-    private readonly int _generation;
+    private Tape _tape;
+    private int _generation;
     private bool _recording;
 
     /// <summary>Starts recording on the current thread.</summary>
     /// <exception cref="InvalidOperationException">Another tape is still recording on this thread.</exception>
-    public GradientTape()
+    public GradientTape() => Begin();
+
+    /// <summary>
+    /// Starts recording with <paramref name="cached"/> again once it has been disposed, or with a new tape the first
+    /// time: the training loop's way of not allocating a tape object per step.
+    /// </summary>
+    internal static GradientTape Reuse(ref GradientTape? cached)
     {
-        _tape = Tape.ForThread;
-        _tape.Start();
-        _generation = _tape.Generation;
-        Arena.BeginStep();
-        _recording = true;
+        if (cached is { _recording: false })
+        {
+            cached.Begin();
+            return cached;
+        }
+
+        return cached = new GradientTape();
     }
 
     /// <summary>True until the tape is disposed.</summary>
@@ -125,6 +134,16 @@ public sealed class GradientTape : IDisposable
 
             Arena.End(-1);
         }
+    }
+
+    [MemberNotNull(nameof(_tape))]
+    private void Begin()
+    {
+        _tape = Tape.ForThread;
+        _tape.Start();
+        _generation = _tape.Generation;
+        Arena.BeginStep();
+        _recording = true;
     }
 
     private void CheckCurrent(string operation)

@@ -12,6 +12,7 @@ public partial class Model
     private Variable[] _trainVars = [];
     private Tensor[] _trainValues = [];
     private Tensor[] _grads = [];
+    private GradientTape? _stepTape;
 
     /// <summary>
     /// One training step on a batch: forward pass under a <see cref="GradientTape"/>, loss, gradients, optimizer
@@ -34,7 +35,7 @@ public partial class Model
     protected virtual void TrainStep(Tensor x, Tensor y)
     {
         Tensor yPred, loss;
-        using (var tape = new GradientTape())
+        using (GradientTape tape = GradientTape.Reuse(ref _stepTape))
         {
             yPred = Apply(x, training: true);
             loss = ComputeLoss(x, y, yPred);

@@ -180,9 +180,10 @@ public partial class Model : Layer
     /// <inheritdoc/>
     internal override Tensor? AddRegularization(Tensor? total)
     {
-        foreach (Layer layer in AllLayers)
+        IReadOnlyList<Layer> layers = AllLayers;
+        for (int i = 0; i < layers.Count; i++)
         {
-            total = layer.AddRegularization(total);
+            total = layers[i].AddRegularization(total);
         }
 
         return total;
