@@ -7,6 +7,12 @@ internal interface IGemmExtent
     static abstract int Value { get; }
 }
 
+/// <summary>Extent 2.</summary>
+internal readonly struct GemmExtent2 : IGemmExtent
+{
+    public static int Value => 2;
+}
+
 /// <summary>Extent 4.</summary>
 internal readonly struct GemmExtent4 : IGemmExtent
 {
@@ -17,6 +23,12 @@ internal readonly struct GemmExtent4 : IGemmExtent
 internal readonly struct GemmExtent8 : IGemmExtent
 {
     public static int Value => 8;
+}
+
+/// <summary>Extent 6.</summary>
+internal readonly struct GemmExtent6 : IGemmExtent
+{
+    public static int Value => 6;
 }
 
 /// <summary>Extent 12.</summary>
