@@ -77,11 +77,11 @@ public partial class Model
     }
 
     /// <summary>Writes the current metric results into <paramref name="logs"/>, keys in sorted order.</summary>
-    private void FillLogs(Dictionary<string, double> logs, string prefix = "")
+    private void FillLogs(Dictionary<string, double> logs)
     {
         foreach (string name in _logNames)
         {
-            logs[prefix + name] = name == "loss" ? _lossTracker.Result() : Find(name).Result();
+            logs[name] = name == "loss" ? _lossTracker.Result() : Find(name).Result();
         }
 
         Metric Find(string name)

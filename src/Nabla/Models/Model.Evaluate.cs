@@ -40,10 +40,10 @@ public partial class Model
     /// <summary>The evaluation loop shared by <c>Evaluate</c> and <c>Fit</c>'s validation.</summary>
     private Dictionary<string, double> RunEvaluate(string operation, EpochIterator iterator, CallbackList list)
     {
-        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
         var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
         list.TestBegin(new Dictionary<string, double>());
         ResetMetrics();
+        IReadOnlyDictionary<string, double>? stepLogs = null;
         foreach ((int step, Tensor xb, Tensor? yb) in iterator.NextEpoch())
         {
             CheckFinite(operation, xb, step);
@@ -51,14 +51,15 @@ public partial class Model
             list.TestBatchBegin(step, _noLogs);
             using (InferenceScope.Begin())
             {
-                TestStep(xb, yb!);
+                stepLogs = TestStep(xb, yb!);
             }
 
-            FillLogs(batchLogs);
+            CopyStepLogs(nameof(TestStep), stepLogs, batchLogs);
             list.TestBatchEnd(step, batchLogs);
         }
 
-        FillLogs(logs);
+        // The result is the last step's logs (the running means over all batches), as Keras's evaluate returns.
+        Dictionary<string, double> logs = LogsAfter(nameof(TestStep), stepLogs);
         list.TestEnd(logs);
         return logs;
     }
@@ -78,9 +79,8 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(y);
         ArrayBatcher.CheckLengths(nameof(TrainOnBatch), x, y);
         CheckFinite(nameof(TrainOnBatch), x, 0);
-        TrainStep(x, y);
         var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        FillLogs(logs);
+        CopyStepLogs(nameof(TrainStep), TrainStep(x, y), logs);
         return logs;
     }
 
@@ -96,13 +96,12 @@ public partial class Model
         ArgumentNullException.ThrowIfNull(y);
         ArrayBatcher.CheckLengths(nameof(TestOnBatch), x, y);
         CheckFinite(nameof(TestOnBatch), x, 0);
+        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
         using (InferenceScope.Begin())
         {
-            TestStep(x, y);
+            CopyStepLogs(nameof(TestStep), TestStep(x, y), logs);
         }
 
-        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        FillLogs(logs);
         return logs;
     }
 }

@@ -4,7 +4,8 @@ using Nabla.Models;
 
 namespace Nabla;
 
-// Fit: the training loop over TrainStep, with Keras's callback order and validation.
+// Fit: the training loop over TrainStep (whose returned logs reach the callbacks), with Keras's callback order and
+// validation.
 public partial class Model
 {
     private readonly Dictionary<string, double> _noLogs = [];
@@ -91,13 +92,14 @@ public partial class Model
         {
             ResetMetrics();
             list.EpochBegin(epoch, new Dictionary<string, double>());
+            IReadOnlyDictionary<string, double>? stepLogs = null;
             foreach ((int step, Tensor xb, Tensor? yb) in iterator.NextEpoch())
             {
                 CheckFinite(nameof(Fit), xb, step);
                 _noLogs.Clear();
                 list.TrainBatchBegin(step, _noLogs);
-                TrainStep(xb, yb!);
-                FillLogs(batchLogs);
+                stepLogs = TrainStep(xb, yb!);
+                CopyStepLogs(nameof(TrainStep), stepLogs, batchLogs);   // callbacks may edit their copy, not the step's
                 list.TrainBatchEnd(step, batchLogs);
                 if (StopTraining)
                 {
@@ -105,13 +107,17 @@ public partial class Model
                 }
             }
 
-            var epochLogs = new Dictionary<string, double>(StringComparer.Ordinal);
-            FillLogs(epochLogs);
+            // As Keras, the epoch's logs are the last step's (the running means over the epoch). They are copied
+            // before validation, whose steps refill the dictionary the default TrainStep returns.
+            Dictionary<string, double> epochLogs = LogsAfter(nameof(TrainStep), stepLogs);
+
             if (validation is not null && (epoch + 1) % validationFreq == 0)
             {
                 validationIterator ??= validation();
-                RunEvaluate(nameof(Fit), validationIterator, list);
-                FillLogs(epochLogs, "val_");
+                foreach (KeyValuePair<string, double> entry in RunEvaluate(nameof(Fit), validationIterator, list))
+                {
+                    epochLogs["val_" + entry.Key] = entry.Value;
+                }
             }
 
             list.EpochEnd(epoch, epochLogs);

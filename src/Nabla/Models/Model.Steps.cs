@@ -13,26 +13,40 @@ public partial class Model
     private Tensor[] _trainValues = [];
     private Tensor[] _grads = [];
     private GradientTape? _stepTape;
+    private readonly Dictionary<string, double> _stepLogs = new(StringComparer.Ordinal);
 
     /// <summary>
     /// One training step on a batch: forward pass under a <see cref="GradientTape"/>, loss, gradients, optimizer
-    /// update, metric updates (Keras's <c>train_step</c>). Fit reads the logs from <see cref="Metrics"/> afterwards.
+    /// update, metric updates (Keras's <c>train_step</c>). Returns the logs Fit passes to the callbacks.
     /// </summary>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="y">The batch's targets.</param>
+    /// <returns>
+    /// The logs of the step, by name: by default the running loss and metrics from <see cref="GetMetricsResult"/>
+    /// (Keras's <c>compute_metrics</c>). Fit and TrainOnBatch copy them at once, so an override may return a
+    /// dictionary it reuses; extra entries appear in the batch logs, the epoch logs and <c>History</c>.
+    /// </returns>
     /// <example>
     /// <code>
-    /// protected override void TrainStep(Tensor x, Tensor y)
+    /// protected override IReadOnlyDictionary&lt;string, double&gt; TrainStep(Tensor x, Tensor y)
     /// {
-    ///     using var tape = new GradientTape();
-    ///     Tensor yPred = Apply(x, training: true);
-    ///     Tensor loss = ComputeLoss(x, y, yPred);
-    ///     Optimizer!.Apply(tape.Gradient(loss, TrainableWeights), TrainableWeights);
+    ///     IReadOnlyList&lt;Variable&gt; weights = TrainableWeights;
+    ///     Tensor yPred, loss;
+    ///     IReadOnlyList&lt;Tensor&gt; grads;
+    ///     using (var tape = new GradientTape())
+    ///     {
+    ///         yPred = Apply(x, training: true);
+    ///         loss = ComputeLoss(x, y, yPred);
+    ///         grads = tape.Gradient(loss, weights);
+    ///     }
+    ///
+    ///     Optimizer!.Apply(grads, weights);
     ///     UpdateMetrics(y, yPred, loss);
+    ///     return GetMetricsResult();
     /// }
     /// </code>
     /// </example>
-    protected virtual void TrainStep(Tensor x, Tensor y)
+    protected virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y)
     {
         Tensor yPred, loss;
         using (GradientTape tape = GradientTape.Reuse(ref _stepTape))
@@ -49,15 +63,33 @@ public partial class Model
 
         Optimizer!.Apply(_grads, _trainVars);
         UpdateMetrics(y, yPred, loss);
+        return GetMetricsResult();
     }
 
     /// <summary>One evaluation step: forward pass in inference mode, loss and metric updates (Keras's <c>test_step</c>).</summary>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="y">The batch's targets.</param>
-    protected virtual void TestStep(Tensor x, Tensor y)
+    /// <returns>The logs of the step, by default <see cref="GetMetricsResult"/>; Evaluate copies them at once.</returns>
+    protected virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y)
     {
         Tensor yPred = Apply(x, training: false);
         UpdateMetrics(y, yPred, ComputeLoss(x, y, yPred));
+        return GetMetricsResult();
+    }
+
+    /// <summary>
+    /// The running result of the loss tracker and of every compiled metric, by name (Keras's
+    /// <c>get_metrics_result</c>), as <see cref="TrainStep"/> and <see cref="TestStep"/> return it.
+    /// </summary>
+    /// <returns>
+    /// One dictionary per model, refilled on every call so that a training step allocates nothing: copy it to keep
+    /// the values past the next step.
+    /// </returns>
+    protected IReadOnlyDictionary<string, double> GetMetricsResult()
+    {
+        _stepLogs.Clear();
+        FillLogs(_stepLogs);
+        return _stepLogs;
     }
 
     /// <summary>One prediction step: the forward pass in inference mode (Keras's <c>predict_step</c>).</summary>
@@ -116,6 +148,51 @@ public partial class Model
 
         _grads = new Tensor[_trainVars.Length];
         _trainCached = true;
+    }
+
+    /// <summary>
+    /// Copies the logs a step returned into <paramref name="destination"/>, replacing its entries. Without
+    /// allocating when the step returned a <see cref="Dictionary{TKey, TValue}"/> (its enumerator is a struct).
+    /// </summary>
+    private void CopyStepLogs(string step, IReadOnlyDictionary<string, double>? source, Dictionary<string, double> destination)
+    {
+        if (source is null)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Name}.{step} returned null, but it must return the step's logs: return GetMetricsResult() after UpdateMetrics(...).");
+        }
+
+        destination.Clear();
+        if (source is Dictionary<string, double> dictionary)
+        {
+            foreach (KeyValuePair<string, double> entry in dictionary)
+            {
+                destination[entry.Key] = entry.Value;
+            }
+        }
+        else
+        {
+            foreach (KeyValuePair<string, double> entry in source)
+            {
+                destination[entry.Key] = entry.Value;
+            }
+        }
+    }
+
+    /// <summary>A new dictionary of the last step's logs, or of the metrics' results when no step ran.</summary>
+    private Dictionary<string, double> LogsAfter(string step, IReadOnlyDictionary<string, double>? lastStepLogs)
+    {
+        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (lastStepLogs is null)
+        {
+            FillLogs(logs);
+        }
+        else
+        {
+            CopyStepLogs(step, lastStepLogs, logs);
+        }
+
+        return logs;
     }
 
     /// <summary>Throws a clear error when a batch holds NaN or infinity, naming where.</summary>

@@ -81,7 +81,10 @@ public class Sequential : Model
         }
     }
 
-    /// <summary>Removes and returns the last layer (Keras's <c>pop</c>).</summary>
+    /// <summary>
+    /// Removes and returns the last layer (Keras's <c>pop</c>). The model's output shape becomes that of the new last
+    /// layer, so that label checks and the summary follow.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The model has no layers.</exception>
     public Layer Pop()
     {
@@ -92,6 +95,11 @@ public class Sequential : Model
 
         Layer last = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
+        if (DeclaredInputShape is not null)
+        {
+            BuildLayers();   // the remaining layers are built already; this only recomputes the shapes
+        }
+
         return last;
     }
 

@@ -18,6 +18,9 @@ public class ModelTests
     private static Tensor Labels(int n, int classes) =>
         Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)(i % classes)).ToArray(), n);
 
+    private static Tensor Concat(Tensor a, Tensor b) =>
+        Tensor.FromArray([.. a.ToArray(), .. b.ToArray()], [a.Dim(0) + b.Dim(0), .. a.Shape[1..]]);
+
     [Fact]
     public void Fit_evaluate_predict_round_trip()
     {
@@ -50,13 +53,11 @@ public class ModelTests
     [Fact]
     public void Steps_per_epoch_without_batch_size_splits_the_data_evenly_as_keras()
     {
-        var model = new Sequential([new Dense(1, inputShape: [1])]);
+        var model = new RecordingModel(new Dense(1, inputShape: [1]));
         model.Compile(loss: "mse", optimizer: "adam");
-        var sizes = new List<int>();
-        var spy = new SpyBatchSize(sizes);
         Tensor x = Tensor.Arange(0f, 20f, 0.1f).Reshape(-1, 1);
-        model.Fit(x, x.Sin(), stepsPerEpoch: 10, epochs: 1, verbose: 0, callbacks: [spy]);
-        Assert.Equal(10, spy.Batches);
+        model.Fit(x, x.Sin(), stepsPerEpoch: 10, epochs: 1, verbose: 0);
+        Assert.Equal(Enumerable.Repeat(20, 10), model.TrainBatches.Select(b => b.X.Length));   // ceil(200 / 10)
     }
 
     [Fact]
@@ -72,6 +73,26 @@ public class ModelTests
         Assert.Equal([-1, 3], output.Shape);
         Assert.Equal(3, functional.Layers.Count);   // the input layer, then the two Dense layers
         AssertEx.Close(sequential.Predict(x, verbose: 0), functional.Predict(x, verbose: 0));
+    }
+
+    [Fact]
+    public void Functional_inputs_must_come_from_Input()
+    {
+        var input = new Input(shape: [4]);
+        KerasTensor hidden = new Dense(8, name: "hidden").Apply(input);
+        KerasTensor output = new Dense(3).Apply(hidden);
+        AssertEx.Throws<ArgumentException>(() => new Model(hidden, output),
+            "Model: inputs must come from new Input(shape: ...), but received the output of layer 'hidden' (Dense, units=8).");
+    }
+
+    [Fact]
+    public void Functional_outputs_must_be_computed_from_the_inputs()
+    {
+        var used = new Input(shape: [4], name: "used");
+        var other = new Input(shape: [4], name: "other");
+        KerasTensor output = new Dense(3).Apply(used);
+        AssertEx.Throws<ArgumentException>(() => new Model(other, output),
+            "Model: the outputs are not computed from the given inputs", "never reaches <KerasTensor shape=[None, 4], source=other>");
     }
 
     [Fact]
@@ -111,13 +132,40 @@ public class ModelTests
     }
 
     [Fact]
-    public void Train_on_batch_and_test_on_batch_accumulate_metrics()
+    public void Train_on_batch_accumulates_metrics_as_a_mean_weighted_by_batch_size()
+    {
+        Tensor x1 = TestData.Uniform([8, 4], seed: 1), y1 = Labels(8, 3);
+        Tensor x2 = TestData.Uniform([4, 4], seed: 2), y2 = Tensor.FromArray([2f, 2f, 1f, 0f], 4);
+        Sequential model = Classifier(), twin = Classifier();
+        twin.SetWeights(model.GetWeights());
+
+        // The twin takes the same two steps but resets its metrics in between, which gives each batch's own results.
+        IReadOnlyDictionary<string, double> first = twin.TrainOnBatch(x1, y1);
+        twin.ResetMetrics();
+        IReadOnlyDictionary<string, double> second = twin.TrainOnBatch(x2, y2);
+
+        Assert.Equal(first["loss"], model.TrainOnBatch(x1, y1)["loss"], 6);
+        IReadOnlyDictionary<string, double> running = model.TrainOnBatch(x2, y2);
+        Assert.NotEqual(first["loss"], second["loss"], 3);
+        foreach (string name in new[] { "loss", "accuracy" })
+        {
+            Assert.Equal(((8 * first[name]) + (4 * second[name])) / 12, running[name], 5);
+        }
+    }
+
+    [Fact]
+    public void Test_on_batch_accumulates_metrics_until_they_are_reset()
     {
         Sequential model = Classifier();
-        Tensor x = TestData.Uniform([8, 4]), y = Labels(8, 3);
-        IReadOnlyDictionary<string, double> logs = model.TrainOnBatch(x, y);
-        Assert.True(logs["loss"] > 0);
-        Assert.InRange(model.TestOnBatch(x, y)["accuracy"], 0, 1);
+        Tensor x1 = TestData.Uniform([8, 4], seed: 1), y1 = Labels(8, 3);
+        Tensor x2 = TestData.Uniform([4, 4], seed: 2), y2 = Tensor.FromArray([2f, 2f, 1f, 0f], 4);
+        double loss2 = model.TestOnBatch(x2, y2)["loss"];
+        model.ResetMetrics();
+        IReadOnlyDictionary<string, double> first = model.TestOnBatch(x1, y1);
+        IReadOnlyDictionary<string, double> running = model.TestOnBatch(x2, y2);
+        Assert.Equal(((8 * first["loss"]) + (4 * loss2)) / 12, running["loss"], 5);
+        Assert.Equal(model.Evaluate(Concat(x1, x2), Concat(y1, y2), batchSize: 8, verbose: 0)["loss"], running["loss"], 5);
+        Assert.InRange(running["accuracy"], 0, 1);
     }
 
     [Fact]
@@ -208,16 +256,5 @@ public class ModelTests
         History h = model.Fit(x, y, epochs: 1, verbose: 0, validationSplit: 0.3f);
         double lastThree = model.Evaluate(x[7..], y[7..], verbose: 0)["loss"];
         Assert.Equal(lastThree, h["val_loss"][0], 5);
-    }
-
-    private sealed class SpyBatchSize(List<int> sizes) : Nabla.Callbacks.Callback
-    {
-        public int Batches { get; private set; }
-
-        public override void OnTrainBatchEnd(int batch, Dictionary<string, double> logs)
-        {
-            Batches++;
-            sizes.Add(batch);
-        }
     }
 }

@@ -78,6 +78,23 @@ public class AdagradTests
     }
 
     [Fact]
+    public void Defaults_follow_keras_and_drive_the_first_step()
+    {
+        var opt = new Adagrad();
+        Assert.Equal("adagrad", opt.Name);
+        Assert.Equal(0.001f, opt.LearningRate);
+        Assert.Equal(0.1f, opt.InitialAccumulatorValue);
+        Assert.Equal(1e-7f, opt.Epsilon);
+
+        // One step from the defaults: acc = 0.1 + g², w −= 0.001·g/√(acc + 1e-7).
+        float[] w0 = [1f, -2f, 0.5f], g = [0.5f, 3f, -0.01f];
+        var w = new Variable(Tensor.FromArray(w0));
+        opt.Apply([Tensor.FromArray(g)], [w]);
+        float[] expected = [.. w0.Select((v, i) => (float)(v - (0.001 * g[i] / Math.Sqrt(0.1 + ((double)g[i] * g[i]) + 1e-7))))];
+        AssertEx.Close(expected, w.Value.ToArray(), atol: 1e-7, rtol: 1e-6);
+    }
+
+    [Fact]
     public void Negative_initial_accumulator_is_rejected() =>
         AssertEx.Throws<ArgumentOutOfRangeException>(() => new Adagrad(initialAccumulatorValue: -0.1f), "Adagrad optimizer 'adagrad': initialAccumulatorValue must be a non-negative finite number");
 }

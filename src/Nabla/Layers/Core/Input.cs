@@ -17,6 +17,8 @@ public sealed class Input : KerasTensor
     /// <param name="shape">The shape of one sample, without the batch axis, e.g. <c>[784]</c>.</param>
     /// <param name="batchSize">A fixed batch size, or null for any (default).</param>
     /// <param name="name">The input layer's name; default <c>input_layer</c>, made unique.</param>
+    /// <exception cref="ArgumentException">A length of <paramref name="shape"/> is zero or negative other than -1 (unknown).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is zero or negative.</exception>
     public Input(int[] shape, int? batchSize = null, string? name = null)
         : this(new InputLayer(shape, batchSize, name))
     {

@@ -14,7 +14,8 @@ public sealed class InputLayer : Layer
     /// <param name="shape">The shape of one sample, without the batch axis, e.g. <c>[28, 28, 1]</c>.</param>
     /// <param name="batchSize">A fixed batch size, or null for any (default).</param>
     /// <param name="name">The layer's name; default <c>input_layer</c>, made unique.</param>
-    /// <exception cref="ArgumentException">A length is zero or negative.</exception>
+    /// <exception cref="ArgumentException">A length of <paramref name="shape"/> is zero or negative other than -1 (unknown).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is zero or negative.</exception>
     public InputLayer(int[] shape, int? batchSize = null, string? name = null)
         : base(name, CheckShape(shape))
     {
@@ -48,9 +49,19 @@ public sealed class InputLayer : Layer
     /// <inheritdoc/>
     protected override string DescribeHyperparameters() => $"shape={ShapeUtil.Format(_batchShape.AsSpan(1))}";
 
+    // Checked here rather than left to Layer's inputShape check, so that the message names InputLayer and its argument.
     private static int[] CheckShape(int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        foreach (int d in shape)
+        {
+            if (d <= 0 && d != -1)
+            {
+                throw new ArgumentException(
+                    $"InputLayer: shape must hold positive lengths (or -1 for unknown), but received {ShapeUtil.Format(shape)}.", nameof(shape));
+            }
+        }
+
         return shape;
     }
 }
