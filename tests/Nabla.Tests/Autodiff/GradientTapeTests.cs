@@ -105,4 +105,30 @@ public class GradientTapeTests
         tape.Dispose();
         AssertEx.Throws<InvalidOperationException>(() => tape.Watch(Tensor.Ones(1)), "while the tape is recording");
     }
+
+    [Fact]
+    public void Each_Gradient_call_of_a_step_returns_its_own_list()
+    {
+        // The lists come from a per-thread pool; lists handed out during one step must never be shared.
+        var w = new Variable(Tensor.FromArray([1f, 2f, 3f], 3), "w");
+        var v = new Variable(Tensor.FromArray([4f], 1), "v");
+        using var tape = new GradientTape();
+        Tensor y = Ops.Multiply(Ops.Multiply(w, w), v);   // y = w²·v: dΣy/dw = 2w·v, dΣy/dv = Σw² = 14
+        var lists = new List<(IReadOnlyList<Tensor> Grads, int K)>();
+        for (int k = 1; k <= 20; k++)   // more calls than the pool keeps, lengths 1 and 2 mixed
+        {
+            Tensor target = Ops.Multiply(y, k);
+            lists.Add((k % 3 == 0 ? tape.Gradient(target, [w]) : tape.Gradient(target, [w, v]), k));
+        }
+
+        foreach ((IReadOnlyList<Tensor> grads, int k) in lists)
+        {
+            Assert.Equal(k % 3 == 0 ? 1 : 2, grads.Count);
+            Assert.Equal([8f * k, 16f * k, 24f * k], grads[0].ToArray());
+            if (grads.Count == 2)
+            {
+                Assert.Equal([14f * k], grads[1].ToArray());
+            }
+        }
+    }
 }
