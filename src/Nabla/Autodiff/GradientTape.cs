@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using Nabla.Tensors;
 
@@ -14,9 +15,9 @@ namespace Nabla.Autodiff;
 /// being computed. One tape records at a time on a thread (tapes do not nest).
 /// </para>
 /// <para>
-/// Tensors computed while the tape records, and the gradients it returns, are recycled when the next tape
-/// starts on the same thread; that is what makes a warm training step allocation-free. Read what you need
-/// (the loss, the gradients) before starting the next step, or <see cref="Tensor.Clone"/> it.
+/// Tensors computed while the tape records, and the gradients it returns (and the list holding them), are recycled
+/// when the next tape starts on the same thread; that is what makes a warm training step allocation-free. Read
+/// what you need (the loss, the gradients) before starting the next step, or <see cref="Tensor.Clone"/> it.
 /// </para>
 /// </remarks>
 /// <example>
@@ -74,36 +75,59 @@ public sealed class GradientTape : IDisposable
     /// <summary>Computes d<paramref name="target"/>/d<c>v</c> for each variable (zeros where the target does not depend on it).</summary>
     /// <param name="target">The value to differentiate, usually a scalar loss; a non-scalar target is summed.</param>
     /// <param name="sources">The variables to differentiate with respect to.</param>
-    /// <returns>One gradient per source, each of its variable's shape.</returns>
+    /// <returns>
+    /// One gradient per source, each of its variable's shape. The list, like the gradients in it, belongs to this
+    /// step: it is reused when the next tape starts on this thread, so a warm step allocates nothing here.
+    /// </returns>
+    /// <exception cref="ArgumentException">A source is null.</exception>
+    /// <exception cref="InvalidOperationException">Called on another thread, or after a newer tape started on this one.</exception>
     public IReadOnlyList<Tensor> Gradient(Tensor target, IReadOnlyList<Variable> sources)
     {
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
-        var values = new Tensor[sources.Count];
-        for (int i = 0; i < values.Length; i++)
+        Tensor[] values = ArrayPool<Tensor>.Shared.Rent(sources.Count);
+        try
         {
-            values[i] = (sources[i] ?? throw new ArgumentException($"Gradient: sources[{i}] is null.", nameof(sources))).Value;
-        }
+            for (int i = 0; i < sources.Count; i++)
+            {
+                values[i] = (sources[i] ?? throw new ArgumentException($"Gradient: sources[{i}] is null.", nameof(sources))).Value;
+            }
 
-        return Gradient(target, values);
+            return GradientList(target, values.AsSpan(0, sources.Count));
+        }
+        finally
+        {
+            ArrayPool<Tensor>.Shared.Return(values, clearArray: true);
+        }
     }
 
     /// <summary>Computes d<paramref name="target"/>/d<c>s</c> for each source tensor (watched tensors or variable values).</summary>
     /// <param name="target">The value to differentiate, usually a scalar loss; a non-scalar target is summed.</param>
     /// <param name="sources">The tensors to differentiate with respect to.</param>
-    /// <returns>One gradient per source, each of its source's shape.</returns>
+    /// <returns>
+    /// One gradient per source, each of its source's shape. The list, like the gradients in it, belongs to this
+    /// step: it is reused when the next tape starts on this thread.
+    /// </returns>
+    /// <exception cref="ArgumentException">A source is null.</exception>
+    /// <exception cref="InvalidOperationException">Called on another thread, or after a newer tape started on this one.</exception>
     public IReadOnlyList<Tensor> Gradient(Tensor target, IReadOnlyList<Tensor> sources)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
-        var src = new Tensor[sources.Count];
-        for (int i = 0; i < src.Length; i++)
+        Tensor[] src = ArrayPool<Tensor>.Shared.Rent(sources.Count);
+        try
         {
-            src[i] = sources[i] ?? throw new ArgumentException($"Gradient: sources[{i}] is null.", nameof(sources));
-        }
+            for (int i = 0; i < sources.Count; i++)
+            {
+                src[i] = sources[i] ?? throw new ArgumentException($"Gradient: sources[{i}] is null.", nameof(sources));
+            }
 
-        var results = new Tensor[src.Length];
-        Gradient(target, src, results);
-        return results;
+            return GradientList(target, src.AsSpan(0, sources.Count));
+        }
+        finally
+        {
+            ArrayPool<Tensor>.Shared.Return(src, clearArray: true);
+        }
     }
 
     /// <summary>The allocation-free form the trainer uses: gradients written into <paramref name="results"/>.</summary>
@@ -119,6 +143,15 @@ public sealed class GradientTape : IDisposable
         {
             Arena.End(-1);
         }
+    }
+
+    /// <summary>The public overloads' common part: the gradients in a list from the tape's pool (see <see cref="Tape.RentResultList"/>).</summary>
+    private Tensor[] GradientList(Tensor target, ReadOnlySpan<Tensor> sources)
+    {
+        CheckCurrent(nameof(Gradient));   // before taking a list from the tape, which may not be this thread's
+        Tensor[] results = sources.IsEmpty ? [] : _tape.RentResultList(sources.Length);
+        Gradient(target, sources, results);
+        return results;
     }
 
     /// <summary>Stops recording. Gradients can still be computed afterwards.</summary>

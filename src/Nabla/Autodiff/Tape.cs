@@ -22,8 +22,16 @@ internal sealed class Tape
 
     private static int s_generation;
 
+    // At most this many result lists are kept for reuse (a step asks for one or two).
+    private const int MaxResultLists = 16;
+
     private TapeNode[] _nodes = new TapeNode[256];
     private int _count;
+
+    // The lists GradientTape.Gradient returned during this recording are [0, _resultListsUsed); the rest are spares
+    // from earlier recordings. Like the gradients they hold, they are reused once the next recording starts.
+    private readonly List<Tensor[]> _resultLists = [];
+    private int _resultListsUsed;
 
     /// <summary>The current recording's generation (unique across threads).</summary>
     public int Generation { get; private set; }
@@ -56,6 +64,12 @@ internal sealed class Tape
 
         Array.Clear(_nodes, 0, _count);
         _count = 0;
+        for (int i = 0; i < _resultListsUsed; i++)
+        {
+            Array.Clear(_resultLists[i]);   // the gradients they held are recycled now; do not keep them reachable
+        }
+
+        _resultListsUsed = 0;
         Generation = Interlocked.Increment(ref s_generation);
         IsRecording = true;
     }
@@ -197,6 +211,36 @@ internal sealed class Tape
         {
             SetRecording(wasRecording);
         }
+    }
+
+    /// <summary>
+    /// An array of <paramref name="length"/> for the gradients one <see cref="GradientTape"/>.Gradient call returns:
+    /// distinct from every other list handed out during this recording, and reused from the next <see cref="Start"/>
+    /// on, when the gradient tensors in it are recycled too. So a warm step that asks for gradients allocates no list.
+    /// </summary>
+    public Tensor[] RentResultList(int length)
+    {
+        for (int i = _resultListsUsed; i < _resultLists.Count; i++)
+        {
+            if (_resultLists[i].Length == length)
+            {
+                (_resultLists[i], _resultLists[_resultListsUsed]) = (_resultLists[_resultListsUsed], _resultLists[i]);
+                return _resultLists[_resultListsUsed++];
+            }
+        }
+
+        var list = new Tensor[length];
+        if (_resultListsUsed < _resultLists.Count)
+        {
+            _resultLists[_resultListsUsed++] = list;   // no spare of this length: replace one
+        }
+        else if (_resultLists.Count < MaxResultLists)
+        {
+            _resultLists.Add(list);
+            _resultListsUsed++;
+        }
+
+        return list;
     }
 
     private void EnsureLeaf(Tensor? t)

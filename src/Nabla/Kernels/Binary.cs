@@ -9,8 +9,8 @@ namespace Nabla.Kernels;
 /// broadcasting over shapes.
 /// </summary>
 /// <remarks>
-/// Each driver picks Vector512 or Vector256 at run time (the JIT removes the untaken branch) and finishes with a
-/// scalar tail. Destination may alias either source exactly (in place); partial overlap is not supported.
+/// Each driver picks Vector512 or Vector256 at run time through <see cref="Simd"/> (so tests can force the narrower
+/// paths) and finishes with a scalar tail. Destination may alias either source exactly (in place); partial overlap is not supported.
 /// NaN propagates as the operator's scalar form defines.
 /// </remarks>
 internal static class Binary
@@ -34,14 +34,14 @@ internal static class Binary
         ref float pb = ref MemoryMarshal.GetReference(b);
         ref float py = ref MemoryMarshal.GetReference(y);
         int n = a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Simd.Use512)
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 TOp.Invoke(Vector512.LoadUnsafe(ref pa, (nuint)i), Vector512.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Simd.Use256)
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
@@ -68,7 +68,7 @@ internal static class Binary
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float py = ref MemoryMarshal.GetReference(y);
         int n = a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Simd.Use512)
         {
             var vb = Vector512.Create(b);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
@@ -76,7 +76,7 @@ internal static class Binary
                 TOp.Invoke(Vector512.LoadUnsafe(ref pa, (nuint)i), vb).StoreUnsafe(ref py, (nuint)i);
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Simd.Use256)
         {
             var vb = Vector256.Create(b);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
@@ -104,7 +104,7 @@ internal static class Binary
         ref float pb = ref MemoryMarshal.GetReference(b);
         ref float py = ref MemoryMarshal.GetReference(y);
         int n = b.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Simd.Use512)
         {
             var va = Vector512.Create(a);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
@@ -112,7 +112,7 @@ internal static class Binary
                 TOp.Invoke(va, Vector512.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Simd.Use256)
         {
             var va = Vector256.Create(a);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)

@@ -6,7 +6,7 @@ namespace Nabla.Kernels;
 
 /// <summary>Conversions of other element types to float, for loading data (IDX files hold unsigned bytes).</summary>
 /// <remarks>
-/// Vectorised with Vector256 where available, with a scalar tail. Every byte value is exactly
+/// Vectorised with Vector256 where <see cref="Simd.Use256"/> allows it, with a scalar tail. Every byte value is exactly
 /// representable as a float, so the result is exact. Source and destination must not overlap.
 /// </remarks>
 internal static class Conversion
@@ -26,7 +26,7 @@ internal static class Conversion
         // Vector256 only: the conversion is bound by memory bandwidth, and one vector path keeps the test honest
         // (an AVX-512 path would be the only one exercised on AVX-512 machines). 32 bytes widen to 4 × 8 int32 lanes;
         // Widen returns (lower, upper) halves, so element order is kept.
-        if (Vector256.IsHardwareAccelerated)
+        if (Simd.Use256)
         {
             for (; i <= n - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {

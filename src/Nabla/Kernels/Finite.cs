@@ -7,12 +7,15 @@ namespace Nabla.Kernels;
 internal static class Finite
 {
     /// <summary>The index of the first NaN or ±infinity in <paramref name="x"/>, or -1 when all are finite.</summary>
-    /// <remarks>Uses x − x, which is 0 for every finite x and NaN otherwise, so one compare covers both cases.</remarks>
+    /// <remarks>
+    /// Uses x − x, which is 0 for every finite x and NaN otherwise, so one compare covers both cases. Vector512 or
+    /// Vector256 (see <see cref="Simd"/>) finds the first vector holding one; the scalar loop then finds it within.
+    /// </remarks>
     public static int IndexOfNonFinite(ReadOnlySpan<float> x)
     {
         ref float p = ref MemoryMarshal.GetReference(x);
         int n = x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Simd.Use512)
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
@@ -23,7 +26,7 @@ internal static class Finite
                 }
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Simd.Use256)
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {

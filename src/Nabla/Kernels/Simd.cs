@@ -17,7 +17,9 @@ internal enum SimdPath
 }
 
 /// <summary>
-/// Width selection for the custom kernels of <see cref="Unary"/>, <see cref="Clip"/> and <see cref="Reduction"/>.
+/// Width selection for the custom kernels (<see cref="Unary"/>, <see cref="Binary"/>, <see cref="Clip"/>,
+/// <see cref="Reduction"/>, <see cref="Softmax"/>, <see cref="Transpose"/>, <see cref="Finite"/>,
+/// <see cref="Conversion"/>, <see cref="ActivationDriver"/>); GEMM has its own, <c>Gemm.ForcedPath</c>.
 /// </summary>
 /// <remarks>
 /// The override is per thread, so a test that forces the scalar path does not change what kernels running on

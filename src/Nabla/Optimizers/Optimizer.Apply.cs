@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Nabla.Autodiff;
 using Nabla.Kernels.Parallel;
@@ -6,7 +7,7 @@ using Nabla.Tensors;
 namespace Nabla.Optimizers;
 
 // One update: validate, clip, decay, update, count. The span overload is the trainer's allocation-free path; the
-// public overloads copy their arguments into arrays and forward to it.
+// public overloads copy their arguments into pooled arrays and forward to it.
 public abstract partial class Optimizer
 {
     // Below this many elements in one update, splitting it over threads costs more than it saves.
@@ -26,19 +27,30 @@ public abstract partial class Optimizer
     {
         ArgumentNullException.ThrowIfNull(grads);
         ArgumentNullException.ThrowIfNull(variables);
-        var g = new Tensor[grads.Count];
-        var v = new Variable[variables.Count];
-        for (int i = 0; i < g.Length; i++)
-        {
-            g[i] = grads[i];
-        }
 
-        for (int i = 0; i < v.Length; i++)
+        // Copied into pooled arrays rather than new ones, so that a warm training step written on the public API
+        // (Apply(tape.Gradient(loss, weights), weights)) allocates nothing here.
+        Tensor[] g = ArrayPool<Tensor>.Shared.Rent(grads.Count);
+        Variable[] v = ArrayPool<Variable>.Shared.Rent(variables.Count);
+        try
         {
-            v[i] = variables[i] ?? throw new ArgumentException($"Optimizer '{Name}': variables[{i}] is null.", nameof(variables));
-        }
+            for (int i = 0; i < grads.Count; i++)
+            {
+                g[i] = grads[i];
+            }
 
-        Apply(g, v);
+            for (int i = 0; i < variables.Count; i++)
+            {
+                v[i] = variables[i] ?? throw new ArgumentException($"Optimizer '{Name}': variables[{i}] is null.", nameof(variables));
+            }
+
+            Apply(g.AsSpan(0, grads.Count), v.AsSpan(0, variables.Count));
+        }
+        finally
+        {
+            ArrayPool<Tensor>.Shared.Return(g, clearArray: true);
+            ArrayPool<Variable>.Shared.Return(v, clearArray: true);
+        }
     }
 
     /// <summary>Applies one update to the variables the optimizer was built with, in that order.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 
 namespace Nabla.Tensors;
@@ -6,17 +7,26 @@ namespace Nabla.Tensors;
 internal static class ShapeUtil
 {
     /// <summary>Product of the dimensions; 1 for a scalar shape.</summary>
+    /// <exception cref="ArgumentException">The product exceeds <see cref="Array.MaxLength"/>.</exception>
     public static int Product(ReadOnlySpan<int> dims)
     {
         long p = 1;
         foreach (int d in dims)
         {
-            p *= d;
+            // Past the limit p stays where it is: further lengths of 1 or more cannot bring it back under (only a 0
+            // can), and multiplying on could overflow a long and wrap round to a small, wrong size.
+            p = p <= Array.MaxLength ? p * d : d == 0 ? 0 : p;
         }
 
         if (p > Array.MaxLength)
         {
-            throw new ArgumentException($"A tensor of shape {Format(dims)} would hold {p} elements, more than the {Array.MaxLength} a .NET array allows.");
+            BigInteger total = 1;
+            foreach (int d in dims)
+            {
+                total *= d;
+            }
+
+            throw new ArgumentException($"A tensor of shape {Format(dims)} would hold {total} elements, more than the {Array.MaxLength} a .NET array allows.");
         }
 
         return (int)p;

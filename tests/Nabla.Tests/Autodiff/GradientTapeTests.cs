@@ -105,4 +105,99 @@ public class GradientTapeTests
         tape.Dispose();
         AssertEx.Throws<InvalidOperationException>(() => tape.Watch(Tensor.Ones(1)), "while the tape is recording");
     }
+
+    [Fact]
+    public void Nothing_is_recorded_after_the_tape_is_disposed()
+    {
+        var w = new Variable(Tensor.FromArray([1f, 2f], 2), "w");
+        Tensor y;
+        GradientTape tape;
+        using (tape = new GradientTape())
+        {
+            y = Ops.Multiply(w, 2f);
+        }
+
+        int recorded = Tape.ForThread.Count;
+        Tensor after = Ops.Multiply(Ops.Add(w, 1f), w);   // trainable inputs: an open tape would record both ops
+        Assert.Equal(-1, after.NodeIndex);
+        Assert.Equal(recorded, Tape.ForThread.Count);
+        Assert.Null(Tape.Recording);
+        Assert.False(tape.IsRecording);
+
+        // The step's own records are intact, and computing its gradients records nothing either.
+        Assert.Equal([2f, 2f], tape.Gradient(y, [w])[0].ToArray());
+        Assert.Equal(recorded, Tape.ForThread.Count);
+    }
+
+    [Fact]
+    public void Nothing_is_recorded_while_gradients_are_computed()
+    {
+        // A rule that runs a public op on a trainable variable during the reverse pass: if the tape recorded while
+        // rules run, that op would add a node (and the sweep would see a node it did not expect).
+        var w = new Variable(Tensor.FromArray([1f, 2f], 2), "w");
+        var probe = new OpInBackwardRule(w);
+        using var tape = new GradientTape();
+        Tensor y = Ops.Multiply(w, 2f);
+        Tensor output = Tensor.Zeros(2);
+        Tape.ForThread.Record(probe, output, y);
+        int recorded = Tape.ForThread.Count;
+
+        IReadOnlyList<Tensor> g = tape.Gradient(output, [w]);
+
+        Assert.True(probe.Ran);
+        Assert.False(probe.SawRecording);
+        Assert.Equal(-1, probe.OpNodeIndex);
+        Assert.Equal(recorded, Tape.ForThread.Count);
+        Assert.Equal([2f, 2f], g[0].ToArray());   // d(2w)/dw, passed through the probe unchanged
+
+        // Recording resumes afterwards, since the tape is still open.
+        Assert.True(tape.IsRecording);
+        Assert.True(Ops.Multiply(w, 3f).NodeIndex >= 0);
+    }
+
+    [Fact]
+    public void Each_Gradient_call_of_a_step_returns_its_own_list()
+    {
+        // The lists come from a per-thread pool; lists handed out during one step must never be shared.
+        var w = new Variable(Tensor.FromArray([1f, 2f, 3f], 3), "w");
+        var v = new Variable(Tensor.FromArray([4f], 1), "v");
+        using var tape = new GradientTape();
+        Tensor y = Ops.Multiply(Ops.Multiply(w, w), v);   // y = w²·v: dΣy/dw = 2w·v, dΣy/dv = Σw² = 14
+        var lists = new List<(IReadOnlyList<Tensor> Grads, int K)>();
+        for (int k = 1; k <= 20; k++)   // more calls than the pool keeps, lengths 1 and 2 mixed
+        {
+            Tensor target = Ops.Multiply(y, k);
+            lists.Add((k % 3 == 0 ? tape.Gradient(target, [w]) : tape.Gradient(target, [w, v]), k));
+        }
+
+        foreach ((IReadOnlyList<Tensor> grads, int k) in lists)
+        {
+            Assert.Equal(k % 3 == 0 ? 1 : 2, grads.Count);
+            Assert.Equal([8f * k, 16f * k, 24f * k], grads[0].ToArray());
+            if (grads.Count == 2)
+            {
+                Assert.Equal([14f * k], grads[1].ToArray());
+            }
+        }
+    }
+
+    /// <summary>Passes the gradient through to its input, after running an op and noting whether the tape records.</summary>
+    private sealed class OpInBackwardRule(Variable variable) : BackwardRule
+    {
+        public bool Ran { get; private set; }
+
+        public bool SawRecording { get; private set; }
+
+        public int OpNodeIndex { get; private set; } = int.MinValue;
+
+        public override string Name => "OpInBackward";
+
+        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        {
+            Ran = true;
+            SawRecording = Tape.Recording is not null;
+            OpNodeIndex = Ops.Multiply(variable, 3f).NodeIndex;
+            tape.Accumulate(node.A, grad);
+        }
+    }
 }

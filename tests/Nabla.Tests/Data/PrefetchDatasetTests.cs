@@ -13,6 +13,37 @@ public class PrefetchDatasetTests
         Assert.Equal(Iota(0, 300), Values(Range(300).Map(x => x).Prefetch(1).Prefetch(7)));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 3)]
+    [InlineData(8, 8)]
+    [InlineData(Dataset.Autotune, 2)]
+    public void The_producer_runs_at_most_bufferSize_elements_ahead_of_a_blocked_consumer(int bufferSize, int queued)
+    {
+        int produced = 0;
+        Dataset ds = Range(1000).Map(x => { Interlocked.Increment(ref produced); return x; }).Prefetch(bufferSize);
+        using IEnumerator<DatasetElement> e = ds.GetEnumerator();
+        for (int taken = 1; taken <= 3; taken++)
+        {
+            Assert.True(e.MoveNext());
+            Assert.Equal(taken - 1, (int)e.Current.X.Item());
+
+            // While the consumer holds still, the producer fills the queue (it does prefetch) ...
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Volatile.Read(ref produced) < taken + queued && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(1);
+            }
+
+            Assert.True(Volatile.Read(ref produced) >= taken + queued, $"after {taken} taken the producer made only {produced} of {taken + queued}");
+
+            // ... and then stops: at most one more element, made and waiting for room. Unbounded, it would reach 1000.
+            Thread.Sleep(200);
+            int ahead = Volatile.Read(ref produced) - taken;
+            Assert.InRange(ahead, queued, queued + 1);
+        }
+    }
+
     [Fact]
     public void Elements_are_produced_on_another_thread()
     {

@@ -1,14 +1,19 @@
 using Nabla.Kernels;
+using Nabla.Tests.Support;
 
 namespace Nabla.Tests.Kernels;
 
 public class ConversionTests
 {
-    [Fact]
-    public void BytesToFloats_matches_a_naive_loop_over_every_remainder_path()
+    public static TheoryData<string> Paths() => [.. ForcedSimd.All];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void BytesToFloats_matches_a_naive_loop_on_every_path_and_remainder(string path)
     {
+        using var forced = new ForcedSimd(path);
         var rng = new System.Random(3);
-        for (int n = 0; n <= (3 * 32) + 1; n++)
+        foreach (int n in Enumerable.Range(0, (3 * 32) + 2).Append(1000))
         {
             var x = new byte[n];
             rng.NextBytes(x);
@@ -33,6 +38,6 @@ public class ConversionTests
     [Fact]
     public void A_short_destination_is_rejected()
     {
-        Support.AssertEx.Throws<ArgumentException>(() => Conversion.BytesToFloats(new byte[5], new float[4]), "needs 5 elements but has 4");
+        AssertEx.Throws<ArgumentException>(() => Conversion.BytesToFloats(new byte[5], new float[4]), "needs 5 elements but has 4");
     }
 }

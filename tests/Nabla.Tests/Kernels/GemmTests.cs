@@ -267,6 +267,57 @@ public sealed class GemmTests : IDisposable
         Assert.True(Gemm.IsSupported(GemmPath.Scalar));
     }
 
+    // Products below two threads' worth of work (2·MinFlopsPerThread flops) are not worth splitting; they must not
+    // reach the workers at all, with every core allowed (the default settings, restored by the constructor).
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(1, 7, 17, 63)]
+    [InlineData(1, 64, 64, 64)]      // 2·64³ = 0.5 MFLOP: exactly one thread's worth
+    [InlineData(1, 80, 80, 80)]      // 2·80³ = 1,024,000, just under two threads' worth (1,048,576)
+    [InlineData(1, 1, 4096, 127)]    // wide and flat
+    [InlineData(1, 255, 1, 1000)]
+    [InlineData(8, 32, 32, 32)]      // batched: the whole call counts, 8·2·32³ = 0.5 MFLOP
+    public void Products_below_the_threading_threshold_stay_on_the_calling_thread(int batch, int m, int n, int k)
+    {
+        Assert.True(2.0 * batch * m * n * k < 2 * Gemm.DefaultMinFlopsPerThread);
+        float[] a = GemmReference.Matrix(new System.Random(m), batch * m, k, k, tail: 0);
+        float[] b = GemmReference.Matrix(new System.Random(n), batch * k, n, n, tail: 0);
+        var c = new float[batch * m * n];
+        long before = ParallelRunner.BatchCount;
+        foreach ((bool ta, bool tb) in Transposes)
+        {
+            if (batch == 1)
+                Gemm.Multiply(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, c, n);
+            else
+                Gemm.MultiplyBatched(ta, tb, batch, m, n, k, a, ta ? m : k, m * k, b, tb ? k : n, k * n, c, n, m * n);
+        }
+
+        Assert.Equal(before, ParallelRunner.BatchCount);
+    }
+
+    // The other side of the threshold, so the test above cannot pass because nothing is ever split.
+    [Fact]
+    public void Products_of_two_threads_worth_are_split_unless_one_thread_is_allowed()
+    {
+        if (ParallelRunner.WorkerCount == 0)
+            return;   // one core: nothing can be split
+        const int n = 81;   // 2·81³ = 1,062,882 ≥ 2·2^19
+        float[] a = GemmReference.Matrix(new System.Random(1), n, n, n, tail: 0), b = GemmReference.Matrix(new System.Random(2), n, n, n, tail: 0);
+        var c = new float[n * n];
+        long before = ParallelRunner.BatchCount;
+        Gemm.Multiply(false, false, n, n, n, a, n, b, n, c, n);
+        Assert.Equal(before + 1, ParallelRunner.BatchCount);
+
+        Gemm.MaxThreads = 1;
+        Gemm.Multiply(false, false, n, n, n, a, n, b, n, c, n);
+        Assert.Equal(before + 1, ParallelRunner.BatchCount);
+
+        // Batched products share the threshold: 17·2·32³ = 1,114,112 flops in all.
+        Gemm.MaxThreads = Environment.ProcessorCount;
+        Gemm.MultiplyBatched(false, false, 17, 32, 32, 32, new float[17 * 32 * 32], 32, 32 * 32, new float[17 * 32 * 32], 32, 32 * 32, new float[17 * 32 * 32], 32, 32 * 32);
+        Assert.Equal(before + 2, ParallelRunner.BatchCount);
+    }
+
     // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
     [Theory]
     [InlineData(1)]

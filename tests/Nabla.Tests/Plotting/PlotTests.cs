@@ -29,6 +29,33 @@ public sealed class PlotTests : IDisposable
         ImageFiles.AssertJpeg(jpg);
     }
 
+    [Theory]
+    [InlineData(613, 347)]    // odd sizes, neither default nor a multiple of a panel
+    [InlineData(240, 180)]    // small
+    [InlineData(1500, 97)]    // wide and flat
+    public void Every_plot_writes_a_png_of_exactly_the_width_and_height_asked_for(int width, int height)
+    {
+        Tensor x = Tensor.Linspace(0f, 1f, 20);
+        Plot.Lines(File("lines.png"), x, [("y", x * 2f)], width: width, height: height);
+        Assert.Equal((width, height), ImageFiles.PngSize(File("lines.png")));
+
+        var history = new History();
+        history.Record(0, [new("loss", 1.0), new("accuracy", 0.5), new("val_loss", 1.1)]);
+        history.Record(1, [new("loss", 0.5), new("accuracy", 0.7), new("val_loss", 0.6)]);
+        Plot.History(File("history.png"), history, width: width, height: height);
+        Assert.Equal((width, height), ImageFiles.PngSize(File("history.png")));
+
+        Tensor images = Tensor.RandomUniform([4, 28, 28], 0f, 255f, seed: 2), labels = Tensor.FromArray(new[] { 0, 1, 2, 3 });
+        Plot.ImageGrid(File("grid.png"), images, labels, Probabilities(4, i => i), s_classes, columns: 2, width: width, height: height);
+        Assert.Equal((width, height), ImageFiles.PngSize(File("grid.png")));
+
+        Plot.Bars(File("bars.png"), Probabilities(1, _ => 4)[0], s_classes, trueLabel: 4, width: width, height: height);
+        Assert.Equal((width, height), ImageFiles.PngSize(File("bars.png")));
+
+        Plot.Image(File("image.png"), images[0], title: "first", width: width, height: height);
+        Assert.Equal((width, height), ImageFiles.PngSize(File("image.png")));
+    }
+
     [Fact]
     public void Lines_rejects_mismatched_and_misshapen_series()
     {

@@ -50,6 +50,7 @@ internal static unsafe class ParallelRunner
     private static delegate*<void*, void> _drain;
     private static Exception? _error;
     private static Worker[]? _workers;
+    private static long _batches;
 
     // True on worker threads, and on the caller while it runs its share of a batch.
     [ThreadStatic]
@@ -63,6 +64,12 @@ internal static unsafe class ParallelRunner
 
     /// <summary>Whether the current thread is executing a job of a parallel batch (nested calls run serially).</summary>
     public static bool IsInsideJob => _inBatch;
+
+    /// <summary>
+    /// How many calls have been handed to the workers since the process started; calls that ran serially on the caller
+    /// (one index, nested, or while another batch ran) are not counted. Tests use it to see whether a kernel split its work.
+    /// </summary>
+    internal static long BatchCount => Interlocked.Read(ref _batches);
 
     /// <summary>Calls <c>job.Execute(i)</c> once for every <c>i</c> in [0, <paramref name="count"/>), in parallel, and returns when all are done.</summary>
     /// <typeparam name="TJob">The job type; a struct (or ref struct) so calls bind statically and nothing is boxed.</typeparam>
@@ -85,6 +92,7 @@ internal static unsafe class ParallelRunner
 
         try
         {
+            Interlocked.Increment(ref _batches);
             RunBatch(count, ref job);
         }
         finally
