@@ -152,33 +152,33 @@ public abstract partial class Dataset
     }
 
     /// <summary>The first <paramref name="count"/> elements (all of them if there are fewer), as <c>dataset.take</c>.</summary>
-    /// <param name="count">How many elements to keep.</param>
-    /// <returns>A dataset of at most <paramref name="count"/> elements.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <param name="count">How many elements to keep; -1 keeps them all, as in tf.data.</param>
+    /// <returns>A dataset of at most <paramref name="count"/> elements (this dataset itself for -1).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than -1.</exception>
     public Dataset Take(int count)
     {
-        if (count < 0)
+        if (count < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count,
-                $"Take: count must be non-negative, but received {count}.");
+                $"Take: count must be non-negative, or -1 to take every element, but received {count}.");
         }
 
-        return new TakeDataset(this, count);
+        return count == -1 ? this : new TakeDataset(this, count);
     }
 
     /// <summary>All elements but the first <paramref name="count"/>, as <c>dataset.skip</c>.</summary>
-    /// <param name="count">How many elements to skip.</param>
+    /// <param name="count">How many elements to skip; -1 skips them all, as in tf.data (the source is still enumerated).</param>
     /// <returns>The remaining elements.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than -1.</exception>
     public Dataset Skip(int count)
     {
-        if (count < 0)
+        if (count < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count,
-                $"Skip: count must be non-negative, but received {count}.");
+                $"Skip: count must be non-negative, or -1 to skip every element, but received {count}.");
         }
 
-        return new SkipDataset(this, count);
+        return new SkipDataset(this, count == -1 ? null : count);
     }
 
     /// <summary>Keeps the elements in memory after the first complete enumeration and replays them afterwards, as <c>dataset.cache()</c>.</summary>

@@ -4,9 +4,11 @@ namespace Nabla.Data;
 internal sealed class SkipDataset : Dataset
 {
     private readonly Dataset _source;
-    private readonly int _count;
+    private readonly int? _count;
 
-    public SkipDataset(Dataset source, int count)
+    /// <param name="source">The dataset to skip elements of.</param>
+    /// <param name="count">How many to skip; null skips every element (tf.data's <c>skip(-1)</c>).</param>
+    public SkipDataset(Dataset source, int? count)
         : base(source.HasLabels)
     {
         _source = source;
@@ -16,7 +18,12 @@ internal sealed class SkipDataset : Dataset
     private protected override long ComputeCardinality()
     {
         long n = _source.Cardinality;
-        return n < 0 ? n : Math.Max(n - _count, 0);
+        if (_count is not int count)
+        {
+            return n == InfiniteCardinality ? UnknownCardinality : n < 0 ? n : 0;   // an endless source never ends the skip
+        }
+
+        return n < 0 ? n : Math.Max(n - count, 0);
     }
 
     private protected override IEnumerator<DatasetElement> Enumerate()
@@ -24,7 +31,7 @@ internal sealed class SkipDataset : Dataset
         int skipped = 0;
         foreach (DatasetElement e in _source)
         {
-            if (skipped < _count)
+            if (_count is null || skipped < _count)
             {
                 skipped++;
                 continue;

@@ -129,6 +129,19 @@ public class DatasetTests
     }
 
     [Fact]
+    public void Take_and_Skip_minus_one_mean_every_element_as_in_tf_data()
+    {
+        Dataset ten = Range(10);
+        Assert.Equal(Iota(0, 10), Values(ten.Take(-1)));
+        Assert.Equal(10, ten.Take(-1).Cardinality);
+        Assert.Equal(Dataset.InfiniteCardinality, ten.Repeat().Take(-1).Cardinality);
+        Assert.Empty(Values(ten.Skip(-1)));
+        Assert.Equal(0, ten.Skip(-1).Cardinality);
+        Assert.Equal(Dataset.UnknownCardinality, ten.Repeat().Skip(-1).Cardinality);
+        Assert.Equal(Dataset.UnknownCardinality, ten.Filter(x => true).Skip(-1).Cardinality);
+    }
+
+    [Fact]
     public void Take_does_not_compute_more_elements_than_it_returns()
     {
         int computed = 0;
@@ -174,8 +187,8 @@ public class DatasetTests
         AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Batch(0), "Batch: batchSize must be at least 1, but received 0");
         AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Shuffle(0), "Shuffle: bufferSize must be at least 1", "received 0");
         AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Repeat(-2), "Repeat: count must be non-negative, or null (or -1)", "received -2");
-        AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Take(-1), "Take: count must be non-negative, but received -1");
-        AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Skip(-3), "Skip: count must be non-negative, but received -3");
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Take(-2), "Take: count must be non-negative, or -1 to take every element, but received -2");
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Skip(-3), "Skip: count must be non-negative, or -1 to skip every element, but received -3");
         AssertEx.Throws<ArgumentOutOfRangeException>(() => ds.Prefetch(0), "Prefetch: bufferSize must be at least 1, or Dataset.Autotune");
         Assert.Throws<ArgumentNullException>(() => ds.Map((Func<Tensor, Tensor>)null!));
         Assert.Throws<ArgumentNullException>(() => ds.Filter((Func<Tensor, bool>)null!));
