@@ -41,7 +41,9 @@ public abstract class Layer
             {
                 if (d <= 0 && d != -1)
                 {
-                    throw new ArgumentException($"inputShape must hold positive lengths (or -1 for unknown), but received {ShapeUtil.Format(inputShape)}.", nameof(inputShape));
+                    throw new ArgumentException(
+                        $"{GetType().Name}: inputShape must hold positive lengths (or -1 for unknown), but received {ShapeUtil.Format(inputShape)}.",
+                        nameof(inputShape));
                 }
             }
 
