@@ -13,5 +13,4 @@ public sealed class LayerTests
             "Dense: inputShape must hold positive lengths (or -1 for unknown), but received [0].");
         AssertEx.Throws<ArgumentException>(() => new Flatten(inputShape: [28, -3]), "Flatten: inputShape", "received [28, -3]");
     }
-
 }
