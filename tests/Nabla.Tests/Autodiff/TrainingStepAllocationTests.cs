@@ -43,9 +43,7 @@ public class TrainingStepAllocationTests(ITestOutputHelper output)
             GradientTape tape;
             using (tape = new GradientTape())
             {
-                Tensor h = Ops.Dense(x, w1, b1, "relu");
-                Tensor logits = Ops.Dense(h, w2, b2);
-                loss = Ops.Mean(Ops.SparseSoftmaxCrossEntropy(logits, y));
+                loss = MlpLoss(x, y, w1, b1, w2, b2);
             }
 
             sgd.Apply(tape.Gradient(loss, weights), weights);
@@ -69,9 +67,7 @@ public class TrainingStepAllocationTests(ITestOutputHelper output)
             GradientTape tape;
             using (tape = new GradientTape())
             {
-                Tensor h = Ops.Dense(x, w1, b1, "relu");
-                Tensor logits = Ops.Dense(h, w2, b2);
-                loss = Ops.Mean(Ops.SparseSoftmaxCrossEntropy(logits, y));
+                loss = MlpLoss(x, y, w1, b1, w2, b2);
             }
 
             tape.Gradient(loss, parameters, grads);   // the allocation-free overload: results go into `grads`
@@ -83,6 +79,14 @@ public class TrainingStepAllocationTests(ITestOutputHelper output)
 
             return loss.Item();
         });
+    }
+
+    // The 784-128-10 MLP's forward pass and mean sparse cross-entropy, as both step forms record it.
+    private static Tensor MlpLoss(Tensor x, Tensor y, Variable w1, Variable b1, Variable w2, Variable b2)
+    {
+        Tensor h = Ops.Dense(x, w1, b1, "relu");
+        Tensor logits = Ops.Dense(h, w2, b2);
+        return Ops.Mean(Ops.SparseSoftmaxCrossEntropy(logits, y));
     }
 
     /// <summary>
