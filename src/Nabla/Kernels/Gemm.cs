@@ -11,7 +11,8 @@ namespace Nabla.Kernels;
 /// or <see cref="GemmMicroKernelScalar"/>) computes Mr × Nr tiles of C. Packing absorbs the
 /// transposes, so all four combinations run at about the same speed; an operand whose k steps are
 /// already contiguous (B as is, A transposed) is read in place when packing it would not pay off
-/// (few rows or columns to reuse it, as with a batch of 32). Large products are split into a
+/// (few rows or columns to reuse it, as with a batch of 32). A product with k = 1 (an outer product) skips the
+/// blocking and writes each row of C in one vectorised pass. Large products are split into a
 /// grid of C blocks run on <see cref="Parallel.ParallelRunner"/>; each thread packs into its own
 /// <see cref="GemmScratch"/> buffer, so a warm call allocates nothing.
 /// </para>
@@ -183,6 +184,12 @@ internal static unsafe partial class Gemm
                 TransposeB = transposeB,
                 Accumulate = accumulate,
             };
+            if (k == 1)
+            {
+                RankOne(in g, batch, strideA, strideB, strideC);
+                return;
+            }
+
             GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
             switch (path)
             {

@@ -97,6 +97,20 @@ public sealed class GemmTests : IDisposable
         CheckProduct(transposeA, transposeB, 37, 70, 45, pad: 3, accumulate: false, seed: 2);
     }
 
+    // k = 1 skips the blocked driver (Gemm.RankOne): every transpose, padding, accumulate and overwrite (which must
+    // ignore the NaN CheckProduct leaves in C), and, at 1030 × 1030, C large enough to be split over the threads.
+    [Theory]
+    [MemberData(nameof(PathThreadTransposes))]
+    public void Rank_one_products_match_reference(string path, int threads, bool transposeA, bool transposeB)
+    {
+        Use(path, threads, Gemm.DefaultMinFlopsPerThread);
+        foreach ((int m, int n, int pad) in new[] { (1, 1, 0), (784, 128, 0), (7, 33, 3), (1, 1000, 1), (1000, 1, 2), (1030, 1030, 1) })
+        {
+            CheckProduct(transposeA, transposeB, m, n, 1, pad, accumulate: false, seed: m + n);
+            CheckProduct(transposeA, transposeB, m, n, 1, pad, accumulate: true, seed: m - n);
+        }
+    }
+
     // 300³ crosses the AVX-512 Kc and, with the default threshold, is split over all threads.
     // Every transpose stores the same logical op(A) and op(B), so one reference serves all runs.
     [Fact]
@@ -129,8 +143,8 @@ public sealed class GemmTests : IDisposable
     public void MultiplyBatched_matches_reference_per_matrix(string path, int threads, bool transposeA, bool transposeB)
     {
         Use(path, threads, minFlopsPerThread: 0);
-        const int m = 17, n = 40, k = 23, pad = 2;
-        foreach (int batch in new[] { 0, 1, 3, 17 })
+        const int m = 17, n = 40, pad = 2;
+        foreach ((int batch, int k) in new[] { (0, 23), (1, 23), (3, 23), (17, 23), (1, 1), (17, 1) })   // k = 1: the rank-one path
         {
             foreach (bool broadcastB in new[] { false, true })
             {
