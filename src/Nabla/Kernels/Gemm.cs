@@ -12,7 +12,8 @@ namespace Nabla.Kernels;
 /// transposes, so all four combinations run at about the same speed; an operand whose k steps are
 /// already contiguous (B as is, A transposed) is read in place when packing it would not pay off
 /// (few rows or columns to reuse it, as with a batch of 32). A product with k = 1 (an outer product) skips the
-/// blocking and writes each row of C in one vectorised pass. Large products are split into a
+/// blocking and writes each row of C in one vectorised pass; one with m = 1 and B as is (a row vector times a
+/// matrix) streams B row by row. Large products are split into a
 /// grid of C blocks run on <see cref="Parallel.ParallelRunner"/>; each thread packs into its own
 /// <see cref="GemmScratch"/> buffer, so a warm call allocates nothing.
 /// </para>
@@ -187,6 +188,12 @@ internal static unsafe partial class Gemm
             if (k == 1)
             {
                 RankOne(in g, batch, strideA, strideB, strideC);
+                return;
+            }
+
+            if (m == 1 && !transposeB)
+            {
+                RowVector(in g, batch, strideA, strideB, strideC);
                 return;
             }
 

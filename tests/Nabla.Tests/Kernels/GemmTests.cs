@@ -111,6 +111,20 @@ public sealed class GemmTests : IDisposable
         }
     }
 
+    // m = 1 with B as is skips the blocked driver (Gemm.RowVector): k below, at and above its 4-row step, n across its
+    // 1024-column blocks and vector tails, and, at 1 × 1100 × 1000, B large enough to split the columns over the threads.
+    [Theory]
+    [MemberData(nameof(PathThreadTransposes))]
+    public void Row_vector_products_match_reference(string path, int threads, bool transposeA, bool transposeB)
+    {
+        Use(path, threads, Gemm.DefaultMinFlopsPerThread);
+        foreach ((int n, int k, int pad) in new[] { (1, 2, 0), (128, 784, 0), (10, 128, 3), (17, 5, 1), (2500, 37, 2), (1100, 1000, 1), (33, 4, 0) })
+        {
+            CheckProduct(transposeA, transposeB, 1, n, k, pad, accumulate: false, seed: n + k);
+            CheckProduct(transposeA, transposeB, 1, n, k, pad, accumulate: true, seed: n - k);
+        }
+    }
+
     // 300³ crosses the AVX-512 Kc and, with the default threshold, is split over all threads.
     // Every transpose stores the same logical op(A) and op(B), so one reference serves all runs.
     [Fact]
@@ -143,8 +157,9 @@ public sealed class GemmTests : IDisposable
     public void MultiplyBatched_matches_reference_per_matrix(string path, int threads, bool transposeA, bool transposeB)
     {
         Use(path, threads, minFlopsPerThread: 0);
-        const int m = 17, n = 40, pad = 2;
-        foreach ((int batch, int k) in new[] { (0, 23), (1, 23), (3, 23), (17, 23), (1, 1), (17, 1) })   // k = 1: the rank-one path
+        const int n = 40, pad = 2;
+        // k = 1 runs the rank-one path, m = 1 the row-vector path (B as is), the rest the blocked driver.
+        foreach ((int batch, int m, int k) in new[] { (0, 17, 23), (1, 17, 23), (3, 17, 23), (17, 17, 23), (1, 17, 1), (17, 17, 1), (3, 1, 23), (17, 1, 6) })
         {
             foreach (bool broadcastB in new[] { false, true })
             {

@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using Nabla.Kernels.Parallel;
+
+namespace Nabla.Kernels;
+
+internal static unsafe partial class Gemm
+{
+    // Below this many elements of B, a vector-matrix product stays on the calling thread (see RankOneParallelMinElements).
+    private const long RowVectorParallelMinElements = 1 << 20;
+
+    // Columns of C updated together: 4 KB of C stays in L1 while every row of B streams past it.
+    private const int RowVectorColumnBlock = 1024;
+
+    /// <summary>C = op(A)·B (or C += …) when m = 1 and B is not transposed: a row vector times a matrix.</summary>
+    /// <remarks>
+    /// One sample through a Dense layer (Predict on one image, a batch-1 training step) reads every weight once for a
+    /// single multiply-add, so it is bound by streaming B. The blocked driver walks B in Nr-column micro-panels, one
+    /// 64-byte piece per row at a stride of the row length, a pattern the prefetchers follow poorly; here B is read
+    /// row by row, four rows at a time into a block of C held in L1, at the width of the GEMM path in force. Large
+    /// products split the columns over the threads.
+    /// </remarks>
+    private static void RowVector(in GemmOperands g, int batch, nint strideA, nint strideB, nint strideC)
+    {
+        GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
+        var job = new RowVectorJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
+        long elements = (long)batch * g.N * g.K;
+        int threads = Math.Min(_maxThreads, ParallelRunner.MaxParallelism);
+        int columnGroups = ((g.N - 1) / 16) + 1;   // split on 16-column boundaries, whole vectors for every width
+        job.Parts = elements >= RowVectorParallelMinElements && !ParallelRunner.IsInsideJob ? Math.Clamp(threads, 1, columnGroups) : 1;
+        ParallelRunner.For(job.Parts, ref job);
+    }
+
+    // Part p of Parts takes an equal share of C's columns (in groups of 16) for every product of the batch.
+    private struct RowVectorJob : IParallelJob
+    {
+        public GemmOperands Operands;
+        public nint StrideA, StrideB, StrideC;
+        public int Batch, Parts;
+        public GemmPath Path;
+
+        public readonly void Execute(int index)
+        {
+            int groups = ((Operands.N - 1) / 16) + 1;
+            int col0 = Math.Min(Operands.N, groups * index / Parts * 16);
+            int col1 = Math.Min(Operands.N, groups * (index + 1) / Parts * 16);
+            for (int item = 0; item < Batch; item++)
+            {
+                for (int j = col0; j < col1; j += RowVectorColumnBlock)
+                {
+                    int width = Math.Min(RowVectorColumnBlock, col1 - j);
+                    switch (Path)
+                    {
+                        case GemmPath.Avx512:
+                            Block<Lanes512>(item, j, width);
+                            break;
+                        case GemmPath.Avx2:
+                            Block<Lanes256>(item, j, width);
+                            break;
+                        default:
+                            Block<Lane1>(item, j, width);
+                            break;
+                    }
+                }
+            }
+        }
+
+        // c[col .. col+width] of product 'item' = Σ_p a[p]·B[p, col .. col+width] (+ c when accumulating).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private readonly void Block<T>(int item, int col, int width)
+            where T : struct, ILanes<T>
+        {
+            GemmOperands g = Operands;
+            float* a = g.A + (item * StrideA);
+            float* b = g.B + (item * StrideB) + col;
+            float* c = g.C + (item * StrideC) + col;
+            nint aStep = g.TransposeA ? g.Lda : 1, ldb = g.Ldb;
+            if (!g.Accumulate)
+                new Span<float>(c, width).Clear();   // overwrite: whatever C held (NaN included) never reaches the sum
+
+            int k = g.K, p = 0;
+            for (; p <= k - 4; p += 4, a += 4 * aStep, b += 4 * ldb)
+            {
+                int j = AddFourRows<T>(a, aStep, b, ldb, c, 0, width);
+                AddFourRows<Lane1>(a, aStep, b, ldb, c, j, width);
+            }
+
+            for (; p < k; p++, a += aStep, b += ldb)
+            {
+                int j = AddRow<T>(*a, b, c, 0, width);
+                AddRow<Lane1>(*a, b, c, j, width);
+            }
+        }
+
+        // c[j..] += a[0]·b0[j..] + a[1]·b1[j..] + a[2]·b2[j..] + a[3]·b3[j..] in whole bundles; returns where it stopped.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int AddFourRows<T>(float* a, nint aStep, float* b, nint ldb, float* c, int j, int width)
+            where T : struct, ILanes<T>
+        {
+            T a0 = T.Splat(a[0]), a1 = T.Splat(a[aStep]), a2 = T.Splat(a[2 * aStep]), a3 = T.Splat(a[3 * aStep]);
+            ref float b0 = ref *b, b1 = ref *(b + ldb), b2 = ref *(b + (2 * ldb)), b3 = ref *(b + (3 * ldb)), rc = ref *c;
+            for (; j <= width - T.Count; j += T.Count)
+            {
+                nuint at = (nuint)j;
+                T sum = (T.Load(ref b0, at) * a0) + (T.Load(ref b1, at) * a1) + ((T.Load(ref b2, at) * a2) + (T.Load(ref b3, at) * a3));
+                T.Store(T.Load(ref rc, at) + sum, ref rc, at);
+            }
+
+            return j;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int AddRow<T>(float a, float* b, float* c, int j, int width)
+            where T : struct, ILanes<T>
+        {
+            T scale = T.Splat(a);
+            ref float rb = ref *b, rc = ref *c;
+            for (; j <= width - T.Count; j += T.Count)
+                T.Store(T.Load(ref rc, (nuint)j) + (T.Load(ref rb, (nuint)j) * scale), ref rc, (nuint)j);
+            return j;
+        }
+    }
+}
