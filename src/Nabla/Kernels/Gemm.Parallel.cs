@@ -57,14 +57,24 @@ internal static unsafe partial class Gemm
         ParallelRunner.For(batch * gridRows * gridCols, ref job);
     }
 
-    private static int ThreadCount(int batch, int m, int n, int k)
+    private static int ThreadCount(int batch, int m, int n, int k) => ThreadsFor(2.0 * batch * m * n * k);
+
+    // Threads for 'work' flops (or flop equivalents): one per MinFlopsPerThread, at most what may run at once, and
+    // one inside a runner job (never nested).
+    private static int ThreadsFor(double work)
     {
         int threads = Math.Min(_maxThreads, ParallelRunner.MaxParallelism);
         if (threads <= 1 || ParallelRunner.IsInsideJob)
             return 1;
-        double flops = 2.0 * batch * m * n * k;
-        return (int)Math.Clamp(flops / Math.Max(_minFlopsPerThread, 1), 1, threads);
+        return (int)Math.Clamp(work / Math.Max(_minFlopsPerThread, 1), 1, threads);
     }
+
+    /// <summary>Threads for a kernel that streams <paramref name="elements"/> floats through one multiply(-add) each (rank-one and vector-matrix products).</summary>
+    /// <remarks>
+    /// Memory-bound: an element costs about as much as four flops of the blocked kernel, so the default threshold
+    /// splits from 2^20 elements (4 MB) on; below that, waking a worker costs more than streaming the data.
+    /// </remarks>
+    private static int StreamingThreadCount(long elements) => ThreadsFor(elements / 2.0);
 
     // Picks gridRows × gridCols = blocks (or fewer, when a dimension has too few tiles) minimising
     // the per-thread cost: the multiply-adds of the largest block (padding included) plus packing

@@ -5,10 +5,6 @@ namespace Nabla.Kernels;
 
 internal static unsafe partial class Gemm
 {
-    // Below this many elements of C, a rank-one product stays on the calling thread: it only streams C once, and
-    // waking a worker costs more than writing a few hundred kilobytes.
-    private const long RankOneParallelMinElements = 1 << 20;
-
     /// <summary>C = op(A)·op(B) (or C += …) when k = 1: every row of C is one value of A times the row of B.</summary>
     /// <remarks>
     /// An outer product (the weight gradient xᵀ·dz of a batch of one) does one multiply per element of C, so it is
@@ -16,15 +12,15 @@ internal static unsafe partial class Gemm
     /// stores on a single k step; here each row of C is one vectorised pass, at the width of the GEMM path in force
     /// (Vector512, Vector256 or scalar; like the micro-kernels, forceable through <see cref="ForcedPath"/>).
     /// op(A)[i, 0] is A[i·lda] (A[i] when A is transposed); op(B)[0, j] is B[j] (B[j·ldb] when B is transposed,
-    /// gathered once into the thread's scratch buffer).
+    /// gathered into the thread's scratch buffer unless ldb is 1). Large C is split by rows over the threads
+    /// (<see cref="StreamingThreadCount"/>).
     /// </remarks>
     private static void RankOne(in GemmOperands g, int batch, nint strideA, nint strideB, nint strideC)
     {
         GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
         var job = new RankOneJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
-        long elements = (long)batch * g.M * g.N;
-        int threads = Math.Min(_maxThreads, ParallelRunner.MaxParallelism);
-        job.Parts = elements >= RankOneParallelMinElements && !ParallelRunner.IsInsideJob ? Math.Max(1, threads) : 1;
+        long rows = (long)batch * g.M;
+        job.Parts = (int)Math.Min(StreamingThreadCount(rows * g.N), rows);
         ParallelRunner.For(job.Parts, ref job);
     }
 
@@ -60,19 +56,19 @@ internal static unsafe partial class Gemm
             long rows = (long)Batch * g.M;
             long first = rows * index / Parts, last = rows * (index + 1) / Parts;
             int n = g.N;
-            float* gathered = g.TransposeB ? GemmScratch.Get(n) : null;
-            int gatheredItem = -1;
+            bool gather = g.TransposeB && g.Ldb != 1;   // with ldb = 1 a transposed n×1 B is already a contiguous row
+            float* gathered = gather ? GemmScratch.Get(n) : null, gatheredFrom = null;
             for (long r = first; r < last; r++)
             {
                 int item = (int)(r / g.M), i = (int)(r - ((long)item * g.M));
                 float* b = g.B + (item * StrideB);
-                if (g.TransposeB)
+                if (gather)
                 {
-                    if (gatheredItem != item)
+                    if (gatheredFrom != b)   // once per distinct B: every product shares it when StrideB is 0
                     {
                         for (int col = 0; col < n; col++)
                             gathered[col] = b[col * (nint)g.Ldb];
-                        gatheredItem = item;
+                        gatheredFrom = b;
                     }
 
                     b = gathered;

@@ -5,9 +5,6 @@ namespace Nabla.Kernels;
 
 internal static unsafe partial class Gemm
 {
-    // Below this many elements of B, a vector-matrix product stays on the calling thread (see RankOneParallelMinElements).
-    private const long RowVectorParallelMinElements = 1 << 20;
-
     // Columns of C updated together: 4 KB of C stays in L1 while every row of B streams past it.
     private const int RowVectorColumnBlock = 1024;
 
@@ -17,34 +14,38 @@ internal static unsafe partial class Gemm
     /// single multiply-add, so it is bound by streaming B. The blocked driver walks B in Nr-column micro-panels, one
     /// 64-byte piece per row at a stride of the row length, a pattern the prefetchers follow poorly; here B is read
     /// row by row, four rows at a time into a block of C held in L1, at the width of the GEMM path in force. Large
-    /// products split the columns over the threads.
+    /// calls are split over the threads (<see cref="StreamingThreadCount"/>) in runs of 16-column groups, counted over
+    /// all the products of a batch, so a batch of narrow products is shared out as well as one wide product.
     /// </remarks>
     private static void RowVector(in GemmOperands g, int batch, nint strideA, nint strideB, nint strideC)
     {
         GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
         var job = new RowVectorJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
-        long elements = (long)batch * g.N * g.K;
-        int threads = Math.Min(_maxThreads, ParallelRunner.MaxParallelism);
-        int columnGroups = ((g.N - 1) / 16) + 1;   // split on 16-column boundaries, whole vectors for every width
-        job.Parts = elements >= RowVectorParallelMinElements && !ParallelRunner.IsInsideJob ? Math.Clamp(threads, 1, columnGroups) : 1;
+        job.Groups = ((g.N - 1) / 16) + 1;   // split on 16-column boundaries, whole vectors for every width
+        long units = (long)batch * job.Groups;
+        job.Parts = (int)Math.Min(StreamingThreadCount((long)batch * g.N * g.K), units);
         ParallelRunner.For(job.Parts, ref job);
     }
 
-    // Part p of Parts takes an equal share of C's columns (in groups of 16) for every product of the batch.
+    // The batch's column groups, product after product, form Batch × Groups units; part p of Parts takes an equal,
+    // contiguous run of them, which is one run of columns in each product it touches.
     private struct RowVectorJob : IParallelJob
     {
         public GemmOperands Operands;
         public nint StrideA, StrideB, StrideC;
-        public int Batch, Parts;
+        public int Batch, Groups, Parts;
         public GemmPath Path;
 
         public readonly void Execute(int index)
         {
-            int groups = ((Operands.N - 1) / 16) + 1;
-            int col0 = Math.Min(Operands.N, groups * index / Parts * 16);
-            int col1 = Math.Min(Operands.N, groups * (index + 1) / Parts * 16);
-            for (int item = 0; item < Batch; item++)
+            long units = (long)Batch * Groups;
+            long first = units * index / Parts, last = units * (index + 1) / Parts;
+            for (long u = first; u < last;)
             {
+                int item = (int)(u / Groups), group = (int)(u - ((long)item * Groups));
+                int groupEnd = (int)Math.Min(Groups, group + (last - u));
+                int col0 = group * 16, col1 = Math.Min(Operands.N, groupEnd * 16);
+                u += groupEnd - group;
                 for (int j = col0; j < col1; j += RowVectorColumnBlock)
                 {
                     int width = Math.Min(RowVectorColumnBlock, col1 - j);
