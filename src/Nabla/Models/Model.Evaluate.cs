@@ -70,7 +70,7 @@ public partial class Model
     /// </summary>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="y">The batch's targets.</param>
-    /// <returns>The running loss and metrics.</returns>
+    /// <returns>A copy of the logs the step returned: by default the running loss and metrics, plus any entries an override adds.</returns>
     /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
     public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor x, Tensor y)
     {
@@ -87,7 +87,7 @@ public partial class Model
     /// <summary>One evaluation step on one batch (Keras's <c>test_on_batch</c>); metrics accumulate across calls.</summary>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="y">The batch's targets.</param>
-    /// <returns>The running loss and metrics.</returns>
+    /// <returns>A copy of the logs the step returned: by default the running loss and metrics, plus any entries an override adds.</returns>
     /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
     public IReadOnlyDictionary<string, double> TestOnBatch(Tensor x, Tensor y)
     {

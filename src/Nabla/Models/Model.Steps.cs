@@ -128,8 +128,8 @@ public partial class Model
         }
     }
 
-    /// <summary>Forgets cached training state (after Compile, or when trainability may have changed).</summary>
-    private void ResetTrainingState()
+    /// <summary>Forgets cached training state (after Compile, when trainability may have changed, or when layers are added or removed).</summary>
+    private protected void ResetTrainingState()
     {
         _trainCached = false;
         _trainVars = [];

@@ -74,6 +74,7 @@ public class Sequential : Model
         }
 
         _layers.Add(layer);
+        ResetTrainingState();   // the next step trains the new layer's weights too
         if (DeclaredInputShape is not null)
         {
             BuildLayers();
@@ -95,6 +96,7 @@ public class Sequential : Model
 
         Layer last = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
+        ResetTrainingState();   // the next step no longer updates the removed layer's weights
         if (DeclaredInputShape is not null)
         {
             BuildLayers();   // the remaining layers are built already; this only recomputes the shapes

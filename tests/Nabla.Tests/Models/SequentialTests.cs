@@ -30,6 +30,30 @@ public class SequentialTests
     }
 
     [Fact]
+    public void TrainOnBatch_after_Pop_or_Add_trains_exactly_the_layers_the_model_has_now()
+    {
+        var model = new Sequential([new Dense(8, activation: "relu", inputShape: [4]), new Dense(6), new Dense(3)]);
+        model.Compile(optimizer: "sgd", loss: "mse");
+        Tensor x = TestData.Uniform([16, 4]);
+        model.TrainOnBatch(x, TestData.Uniform([16, 3], seed: 2));   // caches the three layers' weights for the step
+
+        var popped = (Dense)model.Pop();
+        float[] poppedKernel = popped.Kernel!.Value.ToArray();
+        float[] firstKernel = model.Layers[0].Weights[0].Value.ToArray();
+        model.TrainOnBatch(x, TestData.Uniform([16, 6], seed: 3));
+        Assert.Equal(poppedKernel, popped.Kernel!.Value.ToArray());   // a removed layer is not trained any more
+        Assert.NotEqual(firstKernel, model.Layers[0].Weights[0].Value.ToArray());
+
+        var added = new Dense(2);
+        model.Add(added);
+        model.Compile(optimizer: "sgd", loss: "mse");   // a new optimizer for the new set of weights, as in Keras
+        model.TrainOnBatch(x, TestData.Uniform([16, 2], seed: 4));
+        float[] addedKernel = added.Kernel!.Value.ToArray();
+        model.TrainOnBatch(x, TestData.Uniform([16, 2], seed: 5));
+        Assert.NotEqual(addedKernel, added.Kernel!.Value.ToArray());   // the added layer is trained
+    }
+
+    [Fact]
     public void Pop_on_a_model_built_from_its_first_batch_updates_the_output_too()
     {
         var model = new Sequential([new Dense(6), new Dense(2)]);
