@@ -245,14 +245,21 @@ public class OptimizerTests
                 opt.Apply(grads.AsSpan(), vars.AsSpan());
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++)
+            // The quietest of up to five windows counts: a one-off allocation on this thread (seen once in some 25 runs
+            // of the suite: 3,552 bytes in one window) must not fail the test, an allocation per update shows in all.
+            var windows = new List<long>();
+            for (int w = 0; w < 5 && (windows.Count == 0 || windows[^1] != 0); w++)
             {
-                opt.Apply(grads.AsSpan(), vars.AsSpan());
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 100; i++)
+                {
+                    opt.Apply(grads.AsSpan(), vars.AsSpan());
+                }
+
+                windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{opt}: 100 warm updates allocated {allocated} bytes.");
+            Assert.True(windows.Min() == 0, $"{opt}: 100 warm updates allocated {string.Join(", ", windows)} bytes in each window.");
         }
     }
 }
