@@ -4,29 +4,29 @@ namespace Nabla.Tests;
 internal static class AllocationAssert
 {
     /// <summary>
-    /// Runs <paramref name="action"/> once to warm it up, then asserts that further runs allocate
-    /// nothing on the calling thread and, in at least one of up to 20 runs, nothing in the whole
-    /// process (which covers worker threads too).
+    /// Runs <paramref name="action"/> once to warm it up, then asserts that, in at least one of up to 20 further runs,
+    /// it allocates nothing on the calling thread and nothing in the whole process (which covers worker threads too).
     /// </summary>
     /// <remarks>
-    /// The process-wide counter also sees the test host, which allocates on its own threads now and
-    /// then (result reporting), so a single dirty run proves nothing; a clean one proves the code
-    /// under test, workers included, allocated nothing.
+    /// The process-wide counter also sees the test host, which allocates on its own threads now and then (result
+    /// reporting), and the test thread itself once saw a one-off allocation in a warm loop (3,552 bytes, in one of
+    /// some 25 runs of the suite), so a single dirty run proves nothing; a clean one proves that the code under test,
+    /// workers included, allocated nothing, and code that allocates on every call never gets one.
     /// </remarks>
     public static void DoesNotAllocate(Action action)
     {
         action();
-        long total = long.MaxValue;
-        for (int attempt = 0; attempt < 20 && total != 0; attempt++)
+        long thread = long.MaxValue, total = long.MaxValue;
+        for (int attempt = 0; attempt < 20 && (thread != 0 || total != 0); attempt++)
         {
             long threadBefore = GC.GetAllocatedBytesForCurrentThread();
             long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
             action();
             total = GC.GetTotalAllocatedBytes(precise: true) - totalBefore;
-            long thread = GC.GetAllocatedBytesForCurrentThread() - threadBefore;
-            Assert.True(thread == 0, $"The calling thread allocated {thread} bytes.");
+            thread = GC.GetAllocatedBytesForCurrentThread() - threadBefore;
         }
 
-        Assert.True(total == 0, $"The process allocated {total} bytes in each of 20 runs.");
+        Assert.True(thread == 0 && total == 0,
+            $"In each of 20 runs something was allocated; in the last, {thread} bytes on the calling thread and {total} in the process.");
     }
 }
