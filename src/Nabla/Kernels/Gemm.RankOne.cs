@@ -15,9 +15,8 @@ internal static unsafe partial class Gemm
     /// gathered into the thread's scratch buffer unless ldb is 1). Large C is split by rows over the threads
     /// (<see cref="StreamingThreadCount"/>).
     /// </remarks>
-    private static void RankOne(in GemmOperands g, int batch, nint strideA, nint strideB, nint strideC)
+    private static void RankOne(in GemmOperands g, GemmPath path, int batch, nint strideA, nint strideB, nint strideC)
     {
-        GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
         var job = new RankOneJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
         long rows = (long)batch * g.M;
         job.Parts = (int)Math.Min(StreamingThreadCount(rows * g.N), rows);
@@ -80,21 +79,22 @@ internal static unsafe partial class Gemm
                 ScaleRow<Lane1>(a, b, c, j, n, g.Accumulate);
             }
         }
+    }
 
-        // c[j..] = a·b[j..] (+ c[j..]) in whole bundles of T's width; returns where it stopped.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int ScaleRow<T>(float a, float* b, float* c, int j, int n, bool accumulate)
-            where T : struct, ILanes<T>
+    // c[j..n) = a·b[j..n) (+ c[j..n) when accumulating) in whole bundles of T's width; returns where it stopped. One
+    // row of a rank-one product, and the single-row remainder of a row-vector product.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScaleRow<T>(float a, float* b, float* c, int j, int n, bool accumulate)
+        where T : struct, ILanes<T>
+    {
+        T scale = T.Splat(a);
+        ref float rb = ref *b, rc = ref *c;
+        for (; j <= n - T.Count; j += T.Count)
         {
-            T scale = T.Splat(a);
-            ref float rb = ref *b, rc = ref *c;
-            for (; j <= n - T.Count; j += T.Count)
-            {
-                T product = T.Load(ref rb, (nuint)j) * scale;
-                T.Store(accumulate ? T.Load(ref rc, (nuint)j) + product : product, ref rc, (nuint)j);
-            }
-
-            return j;
+            T product = T.Load(ref rb, (nuint)j) * scale;
+            T.Store(accumulate ? T.Load(ref rc, (nuint)j) + product : product, ref rc, (nuint)j);
         }
+
+        return j;
     }
 }

@@ -17,9 +17,8 @@ internal static unsafe partial class Gemm
     /// calls are split over the threads (<see cref="StreamingThreadCount"/>) in runs of 16-column groups, counted over
     /// all the products of a batch, so a batch of narrow products is shared out as well as one wide product.
     /// </remarks>
-    private static void RowVector(in GemmOperands g, int batch, nint strideA, nint strideB, nint strideC)
+    private static void RowVector(in GemmOperands g, GemmPath path, int batch, nint strideA, nint strideB, nint strideC)
     {
-        GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
         var job = new RowVectorJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
         job.Groups = ((g.N - 1) / 16) + 1;   // split on 16-column boundaries, whole vectors for every width
         long units = (long)batch * job.Groups;
@@ -87,8 +86,8 @@ internal static unsafe partial class Gemm
 
             for (; p < k; p++, a += aStep, b += ldb)
             {
-                int j = AddRow<T>(*a, b, c, 0, width);
-                AddRow<Lane1>(*a, b, c, j, width);
+                int j = ScaleRow<T>(*a, b, c, 0, width, accumulate: true);
+                ScaleRow<Lane1>(*a, b, c, j, width, accumulate: true);
             }
         }
 
@@ -106,17 +105,6 @@ internal static unsafe partial class Gemm
                 T.Store(T.Load(ref rc, at) + sum, ref rc, at);
             }
 
-            return j;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int AddRow<T>(float a, float* b, float* c, int j, int width)
-            where T : struct, ILanes<T>
-        {
-            T scale = T.Splat(a);
-            ref float rb = ref *b, rc = ref *c;
-            for (; j <= width - T.Count; j += T.Count)
-                T.Store(T.Load(ref rc, (nuint)j) + (T.Load(ref rb, (nuint)j) * scale), ref rc, (nuint)j);
             return j;
         }
     }

@@ -185,19 +185,19 @@ internal static unsafe partial class Gemm
                 TransposeB = transposeB,
                 Accumulate = accumulate,
             };
+            GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
             if (k == 1)
             {
-                RankOne(in g, batch, strideA, strideB, strideC);
+                RankOne(in g, path, batch, strideA, strideB, strideC);
                 return;
             }
 
             if (m == 1 && !transposeB)
             {
-                RowVector(in g, batch, strideA, strideB, strideC);
+                RowVector(in g, path, batch, strideA, strideB, strideC);
                 return;
             }
 
-            GemmPath path = _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
             switch (path)
             {
                 case GemmPath.Avx512:
