@@ -52,6 +52,7 @@ public static partial class Plot
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, p.Length).Select(i => (double)i).ToArray(), classNames);
         plot.Axes.Bottom.TickLabelStyle.Rotation = -40;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.TickLabelStyle.OffsetY = 6;   // clear of the tick marks
         plot.Axes.Bottom.MinimumSize = 90;
         plot.YLabel("probability");
         string verdict = trueLabel is int truth
