@@ -1,3 +1,4 @@
+using Nabla.Kernels;
 using Nabla.Tensors;
 
 namespace Nabla.Models;
@@ -81,10 +82,7 @@ internal sealed class ArrayBatcher : IBatchSource
         }
         else
         {
-            for (int i = 0; i < count; i++)
-            {
-                src.Slice(_order[_cursor + i] * row, row).CopyTo(dst.Slice(i * row, row));
-            }
+            RowGather.Copy(src, _order.AsSpan(_cursor, count), row, dst);
         }
 
         return buffer;
