@@ -29,11 +29,11 @@ internal static unsafe partial class Gemm
         // Read an operand in place, unpacked, when its k steps are already contiguous and packing
         // would not pay for itself: B when the block has at most 64 rows (each B element is then
         // used by at most 64 rows, and the pack, a copy out of L2 or L3, cost a fifth of the time
-        // of a 32-row product; at 128 rows and ldb = 512 the in-place B, whose k steps then fall in
-        // a few L1 sets, ran 20-25% slower than packed), A when the block is at most 8 B micro-panels wide (each A
-        // micro-panel is read that many times). Larger blocks keep both packed, which also shields
-        // them from cache-set conflicts of power-of-two leading dimensions (direct A at
-        // lda = 2048 ran at two thirds of the packed speed).
+        // of a 32-row product; at 128 rows and ldb = 512 the in-place B, whose k steps then fall
+        // in a few L1 sets, ran 20-25% slower than packed), A when the block is at most 8 B
+        // micro-panels wide (each A micro-panel is read that many times). Larger blocks keep both
+        // packed, which also shields them from cache-set conflicts of power-of-two leading
+        // dimensions (direct A at lda = 2048 ran at two thirds of the packed speed).
         bool directA = g.TransposeA && col1 - col0 <= 8 * TK.Nr;
         bool directB = !g.TransposeB && row1 - row0 <= 64;
         for (int jc = col0; jc < col1; jc += ncStep)
