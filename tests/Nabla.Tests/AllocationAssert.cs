@@ -29,4 +29,22 @@ internal static class AllocationAssert
         Assert.True(thread == 0 && total == 0,
             $"In each of 20 runs something was allocated; in the last, {thread} bytes on the calling thread and {total} in the process.");
     }
+
+    /// <summary>
+    /// Like <see cref="DoesNotAllocate"/> but counts only the calling thread, for code that never uses other threads
+    /// and tests that run in parallel with others (whose allocations the process-wide counter would see).
+    /// </summary>
+    public static void DoesNotAllocateOnThisThread(Action action)
+    {
+        action();
+        long thread = long.MaxValue;
+        for (int attempt = 0; attempt < 20 && thread != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            thread = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.True(thread == 0, $"In each of 20 runs something was allocated on the calling thread; in the last, {thread} bytes.");
+    }
 }

@@ -1,4 +1,5 @@
 using Nabla.Data;
+using Nabla.Tests.Support;
 using static Nabla.Tests.Data.DatasetTesting;
 
 namespace Nabla.Tests.Data;
@@ -101,7 +102,7 @@ public class ShuffleDatasetTests
     }
 }
 
-[Collection(GlobalRandomCollection.Name)]
+[Collection(GlobalRandomSeedCollection.Name)]
 public class ShuffleDatasetGlobalSeedTests
 {
     [Fact]
@@ -114,11 +115,4 @@ public class ShuffleDatasetGlobalSeedTests
         Assert.Equal(a, b);
         Assert.NotEqual(Iota(0, 40), a);
     }
-}
-
-/// <summary>Tests that set Nabla.Random's global seed run alone, so that no other test draws from the sequence meanwhile.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GlobalRandomCollection
-{
-    public const string Name = "Nabla.Random global seed";
 }

@@ -5,8 +5,10 @@ namespace Nabla.Tests.Kernels;
 
 /// <summary>
 /// The fused optimizer kernels against naive double twins, over every remainder length and every vector width
-/// (512, 256, scalar), and the widths against each other bit for bit.
+/// (512, 256, scalar), and the widths against each other bit for bit. In the kernel-settings collection because it
+/// sets the process-wide <c>OptimizerSteps.MaxVectorBits</c>.
 /// </summary>
+[Collection(KernelSettingsCollection.Name)]
 public class OptimizerStepsTests
 {
     public static TheoryData<int, int> Cases()

@@ -73,13 +73,13 @@ public class MeanTests
         m.Update(0.5, 32);
         m.Update(2.0, 8);
         Assert.Equal(((0.5 * 32) + (2.0 * 8)) / 40, m.Result(), 12);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        AllocationAssert.DoesNotAllocateOnThisThread(() =>
         {
-            m.Update(1.0, 32);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 100; i++)
+            {
+                m.Update(1.0, 32);
+            }
+        });
     }
 
     [Fact]
