@@ -13,38 +13,29 @@ internal static class AllocationAssert
     /// some 25 runs of the suite), so a single dirty run proves nothing; a clean one proves that the code under test,
     /// workers included, allocated nothing, and code that allocates on every call never gets one.
     /// </remarks>
-    public static void DoesNotAllocate(Action action)
+    public static void DoesNotAllocate(Action action) => Check(action, processWide: true);
+
+    /// <summary>
+    /// Like <see cref="DoesNotAllocate"/> but counts only the calling thread, for code that never uses other threads
+    /// and tests that run in parallel with others (whose allocations the process-wide counter would see).
+    /// </summary>
+    public static void DoesNotAllocateOnThisThread(Action action) => Check(action, processWide: false);
+
+    private static void Check(Action action, bool processWide)
     {
         action();
         long thread = long.MaxValue, total = long.MaxValue;
         for (int attempt = 0; attempt < 20 && (thread != 0 || total != 0); attempt++)
         {
             long threadBefore = GC.GetAllocatedBytesForCurrentThread();
-            long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
+            long totalBefore = processWide ? GC.GetTotalAllocatedBytes(precise: true) : 0;
             action();
-            total = GC.GetTotalAllocatedBytes(precise: true) - totalBefore;
+            total = processWide ? GC.GetTotalAllocatedBytes(precise: true) - totalBefore : 0;
             thread = GC.GetAllocatedBytesForCurrentThread() - threadBefore;
         }
 
-        Assert.True(thread == 0 && total == 0,
-            $"In each of 20 runs something was allocated; in the last, {thread} bytes on the calling thread and {total} in the process.");
-    }
-
-    /// <summary>
-    /// Like <see cref="DoesNotAllocate"/> but counts only the calling thread, for code that never uses other threads
-    /// and tests that run in parallel with others (whose allocations the process-wide counter would see).
-    /// </summary>
-    public static void DoesNotAllocateOnThisThread(Action action)
-    {
-        action();
-        long thread = long.MaxValue;
-        for (int attempt = 0; attempt < 20 && thread != 0; attempt++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            action();
-            thread = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.True(thread == 0, $"In each of 20 runs something was allocated on the calling thread; in the last, {thread} bytes.");
+        Assert.True(thread == 0 && total == 0, processWide
+            ? $"In each of 20 runs something was allocated; in the last, {thread} bytes on the calling thread and {total} in the process."
+            : $"In each of 20 runs something was allocated on the calling thread; in the last, {thread} bytes.");
     }
 }
