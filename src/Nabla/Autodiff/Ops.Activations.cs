@@ -95,53 +95,34 @@ public static partial class Ops
 
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            ref TapeNode node = ref tape.Record(ActivationRule.For(f.Kind), y, x);
-            node.I0 = (int)f.Kind;
-            node.F0 = f.Alpha;
-            node.I1 = f.Approximate ? 1 : 0;
+            tape.RecordUnary<ActivationNode>(y, x).Activation = f;
         }
 
         return y;
     }
 
-    private sealed class ActivationRule(string name) : BackwardRule
+    private sealed class ActivationNode : UnaryNode
     {
-        // One singleton per kind, so that diagnostics name the activation.
-        private static readonly ActivationRule[] s_rules = CreateRules();
+        public FusedActivation Activation;
 
-        public override string Name => name;
-
-        public static ActivationRule For(ActivationKind kind) => s_rules[(int)kind];
+        public override string Name => ActivationKinds.Name(Activation.Kind);
 
         // dL/dx = g ⊙ f'(x), with f' read from the output y where that is cheaper:
         //   relu' = [y > 0]            sigmoid' = y(1 − y)            tanh' = 1 − y²
         //   elu'  = 1 | alpha·e^x      selu' = scale·(1 | alpha·e^x)  leaky_relu' = 1 | negativeSlope   (x > 0 | x ≤ 0)
         //   gelu' = Φ(x) + x·φ(x)      (tanh form: s + x·s(1 − s)·2u', s = σ(2u), u = √(2/π)(x + 0.044715x³))
         //   softplus' = σ(x)           swish' = σ(x)·(1 + x(1 − σ(x)))
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
-            if (!tape.NeedsGradient(x))
+            if (!tape.NeedsGradient(X))
             {
                 return;
             }
 
-            var f = new FusedActivation((ActivationKind)node.I0, node.F0, node.I1 != 0);
-            Tensor v = f.DerivativeFromOutput ? node.Output : x;
-            Tensor dx = OpSupport.Empty(x.Dims);
-            f.Backward(grad.Span, v.Span, dx.Span, default, 0);
-            tape.Accumulate(x, dx, owned: true);
-        }
-
-        private static ActivationRule[] CreateRules()
-        {
-            var rules = new ActivationRule[(int)ActivationKind.Swish + 1];
-            for (int k = 0; k < rules.Length; k++)
-            {
-                rules[k] = new ActivationRule(ActivationKinds.Name((ActivationKind)k));
-            }
-
-            return rules;
+            Tensor v = Activation.DerivativeFromOutput ? Output : X;
+            Tensor dx = OpSupport.Empty(X.Dims);
+            Activation.Backward(grad.Span, v.Span, dx.Span, default, 0);
+            tape.Accumulate(X, dx, owned: true);
         }
     }
 }

@@ -55,12 +55,7 @@ public static partial class Ops
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
         Tensor? pre = tape is not null && f.NeedsInput ? OpSupport.Empty(dims) : null;
         f.Forward(y.Span, bias is null ? default : bias.Span, y.Span, pre is null ? default : pre.Span, units);
-        if (tape is not null)
-        {
-            ref TapeNode node = ref tape.Record(DenseRule.Instance, y, x, kernel, bias);
-            node.Saved = pre;
-            node.I0 = (int)activation;
-        }
+        tape?.Record<DenseNode>(y, x, kernel, bias).Set(x, kernel, bias, pre, f);
 
         return y;
     }
@@ -108,26 +103,31 @@ public static partial class Ops
             $"Dense: kernel {k} expects input with last axis {inputDim}, but received shape {s}.{hint}");
     }
 
-    private sealed class DenseRule : BackwardRule
+    private sealed class DenseNode : TapeNode
     {
-        public static readonly DenseRule Instance = new();
+        public Tensor X = null!, Kernel = null!;
+        public Tensor? Bias, PreActivation;
+        public FusedActivation Activation;
 
         public override string Name => "Dense";
+
+        public void Set(Tensor x, Tensor kernel, Tensor? bias, Tensor? preActivation, FusedActivation activation) =>
+            (X, Kernel, Bias, PreActivation, Activation) = (x, kernel, bias, preActivation, activation);
 
         // y = f(z), z = x·W + b over rows of x ([rows, K]·[K, U]):
         //   dZ = g ⊙ f'(·)   (row-wise softmax Jacobian for softmax; dZ = g for linear)
         //   dW = xᵀ·dZ,  db = Σ_rows dZ,  dx = dZ·Wᵀ
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!, kernel = node.B!;
-            Tensor? bias = node.C;
+            Tensor x = X, kernel = Kernel;
+            Tensor? bias = Bias;
             bool needX = tape.NeedsGradient(x), needKernel = tape.NeedsGradient(kernel), needBias = tape.NeedsGradient(bias);
             if (!needX && !needKernel && !needBias)
             {
                 return;
             }
 
-            FusedActivation f = FusedActivation.Of((ActivationKind)node.I0);
+            FusedActivation f = Activation;
             int inputDim = kernel.Dim(0), units = kernel.Dim(1), rows = units == 0 ? 0 : grad.Size / units;
             Tensor? db = needBias ? OpSupport.Empty(bias!.Dims) : null;
             Tensor dz;
@@ -142,7 +142,7 @@ public static partial class Ops
             else
             {
                 dz = OpSupport.Empty(grad.Dims);
-                Tensor v = f.DerivativeFromOutput ? node.Output : node.Saved!;
+                Tensor v = f.DerivativeFromOutput ? Output : PreActivation!;
                 f.Backward(grad.Span, v.Span, dz.Span, db is null ? default : db.Span, units);
             }
 

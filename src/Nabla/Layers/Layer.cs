@@ -185,7 +185,7 @@ public abstract class Layer
             probe[i] = probe[i] < 0 ? 1 : probe[i];
         }
 
-        using (InferenceScope.Begin())
+        using (StepContext.Current.BeginInferenceBatch())
         {
             int[] output = Apply(Tensor.Zeros(probe), training: false).Shape;
             if (inputShape.Length > 0 && output.Length > 0 && inputShape[0] < 0)

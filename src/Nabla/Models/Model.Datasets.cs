@@ -78,7 +78,7 @@ public partial class Model
         {
             CheckFinite(nameof(Predict), xb, step);
             list.PredictBatchBegin(step, logs);
-            using (Autodiff.InferenceScope.Begin())
+            using (Autodiff.StepContext.Current.BeginInferenceBatch())
             {
                 outputs.Add(PredictStep(xb).Clone());
             }

@@ -49,7 +49,7 @@ public partial class Model
             CheckFinite(operation, xb, step);
             _noLogs.Clear();
             list.TestBatchBegin(step, _noLogs);
-            using (InferenceScope.Begin())
+            using (StepContext.Current.BeginInferenceBatch())
             {
                 stepLogs = TestStep(xb, yb!);
             }
@@ -97,7 +97,7 @@ public partial class Model
         ArrayBatcher.CheckLengths(nameof(TestOnBatch), x, y);
         CheckFinite(nameof(TestOnBatch), x, 0);
         var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        using (InferenceScope.Begin())
+        using (StepContext.Current.BeginInferenceBatch())
         {
             CopyStepLogs(nameof(TestStep), TestStep(x, y), logs);
         }

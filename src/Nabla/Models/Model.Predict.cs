@@ -40,7 +40,7 @@ public partial class Model
         {
             CheckFinite(nameof(Predict), xb, step);
             list.PredictBatchBegin(step, logs);
-            using (InferenceScope.Begin())
+            using (StepContext.Current.BeginInferenceBatch())
             {
                 Tensor yb = PredictStep(xb);
                 result ??= Tensor.Zeros([x.Dim(0), .. yb.Dims[1..]]);
@@ -61,7 +61,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckFinite(nameof(PredictOnBatch), x, 0);
-        using (InferenceScope.Begin())
+        using (StepContext.Current.BeginInferenceBatch())
         {
             return PredictStep(x).Clone();
         }

@@ -12,7 +12,6 @@ public partial class Model
     private Variable[] _trainVars = [];
     private Tensor[] _trainValues = [];
     private Tensor[] _grads = [];
-    private GradientTape? _stepTape;
     private readonly Dictionary<string, double> _stepLogs = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -49,16 +48,16 @@ public partial class Model
     protected virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y)
     {
         Tensor yPred, loss;
-        using (GradientTape tape = GradientTape.Reuse(ref _stepTape))
+        using (StepContext.TrainingStep step = StepContext.Current.BeginTrainingStep())
         {
             yPred = Apply(x, training: true);
             loss = ComputeLoss(x, y, yPred);
             if (!_trainCached)
             {
-                CacheTrainableWeights();
+                CacheTrainableWeights();   // after the forward pass, which builds a model declared without an input shape
             }
 
-            tape.Gradient(loss, _trainValues, _grads);
+            step.Tape.ComputeGradients(loss, null, _trainValues, _grads);
         }
 
         Optimizer!.Apply(_grads, _trainVars);

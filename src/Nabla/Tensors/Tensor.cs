@@ -14,10 +14,10 @@ namespace Nabla;
 /// share storage with their source, which is safe because no public operation writes into an existing tensor.
 /// </para>
 /// <para>
-/// Memory is ordinary managed memory: there is nothing to dispose. While a <see cref="Autodiff.GradientTape"/>
-/// records a training step, intermediate results are drawn from a per-thread arena that is recycled when the
-/// next tape on the same thread starts; call <see cref="Clone"/> on a tensor computed inside a step to keep it
-/// beyond the next step.
+/// Memory is ordinary managed memory: there is nothing to dispose, and a tensor you hold keeps its value for as long
+/// as you hold it, including the loss, predictions and gradients of a custom training loop. Only the library's own
+/// steps inside <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c>, which hand none of their intermediate tensors out,
+/// recycle them, so that a warm training step allocates nothing.
 /// </para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerText,nq}")]
