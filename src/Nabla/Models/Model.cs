@@ -7,9 +7,9 @@ namespace Nabla;
 /// <summary>
 /// A network of layers with training and inference (Keras's <c>keras.Model</c>): build one from a functional graph
 /// (<c>new Model(input, output)</c>), use <see cref="Sequential"/> for a plain stack, or derive from it and
-/// override <see cref="Call"/>. Then <see cref="Compile"/>, <see cref="Fit(Tensor, Tensor, int?, int, int, IEnumerable{Callbacks.Callback}?, float, ValueTuple{Tensor, Tensor}?, bool, int, int?, int?, int?, int)"/>,
-/// <see cref="Evaluate(Tensor, Tensor, int?, int, int?, IEnumerable{Callbacks.Callback}?)"/> and
-/// <see cref="Predict(Tensor, int?, int, int?, IEnumerable{Callbacks.Callback}?)"/>.
+/// override <see cref="Call"/>. Then <see cref="Compile"/>, <c>Fit</c>,
+/// <c>Evaluate</c> and
+/// <c>Predict</c>.
 /// </summary>
 /// <remarks>
 /// A model is itself a <see cref="Layer"/>, so models nest. Inputs whose rank differs from the declared input by a

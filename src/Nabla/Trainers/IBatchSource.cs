@@ -1,6 +1,6 @@
-namespace Nabla.Models;
+namespace Nabla.Trainers;
 
-/// <summary>A source of (x, y) batches for the training loop: arrays or a dataset.</summary>
+/// <summary>A source of batches for the trainer's loops: in-memory arrays or a dataset.</summary>
 internal interface IBatchSource : IDisposable
 {
     /// <summary>Batches in one full pass, or null when unknown (a dataset of unknown length).</summary>
@@ -9,6 +9,6 @@ internal interface IBatchSource : IDisposable
     /// <summary>Starts a new pass over the data (reshuffling when shuffling).</summary>
     void Restart();
 
-    /// <summary>The next batch of the current pass; false at its end. <paramref name="y"/> is null without targets.</summary>
-    bool Next(out Tensor x, out Tensor? y);
+    /// <summary>The next batch of the current pass; false at its end.</summary>
+    bool Next(out StepBatch batch);
 }

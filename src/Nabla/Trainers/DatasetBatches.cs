@@ -1,6 +1,6 @@
 using Nabla.Data;
 
-namespace Nabla.Models;
+namespace Nabla.Trainers;
 
 /// <summary>Batches from a <see cref="Dataset"/> for the training loop: each pass is a new enumeration.</summary>
 internal sealed class DatasetBatches : IBatchSource
@@ -36,23 +36,21 @@ internal sealed class DatasetBatches : IBatchSource
     }
 
     /// <inheritdoc/>
-    public bool Next(out Tensor x, out Tensor? y)
+    public bool Next(out StepBatch batch)
     {
         if (_pass is null || !_pass.MoveNext())
         {
-            x = null!;
-            y = null;
+            batch = default;
             return false;
         }
 
         DatasetElement e = _pass.Current;
-        x = e.X;
-        y = e.Y;
-        if (_needsLabels && y is null)
+        if (_needsLabels && e.Y is null)
         {
             throw new ArgumentException($"{_operation}: a dataset element has no labels; every element must be an (x, y) pair.");
         }
 
+        batch = new StepBatch([e.X], e.Y is null || !_needsLabels ? [] : [e.Y], null);
         return true;
     }
 

@@ -1,4 +1,4 @@
-namespace Nabla.Models;
+namespace Nabla.Trainers;
 
 /// <summary>
 /// The batches of one epoch after another, with Keras's <c>EpochIterator</c> semantics.
@@ -28,15 +28,15 @@ internal sealed class EpochIterator : IDisposable
     public int? NumBatches => _steps ?? _source.BatchCount;
 
     /// <summary>The batches of the next epoch, with their step numbers (0-based).</summary>
-    public IEnumerable<(int Step, Tensor X, Tensor? Y)> NextEpoch()
+    public IEnumerable<(int Step, StepBatch Batch)> NextEpoch()
     {
         if (_steps is not int steps)
         {
             _source.Restart();
             int step = 0;
-            while (_source.Next(out Tensor x, out Tensor? y))
+            while (_source.Next(out StepBatch batch))
             {
-                yield return (step++, x, y);
+                yield return (step++, batch);
             }
 
             yield break;
@@ -51,7 +51,7 @@ internal sealed class EpochIterator : IDisposable
 
         for (int step = 0; step < steps; step++)
         {
-            if (!_source.Next(out Tensor x, out Tensor? y))
+            if (!_source.Next(out StepBatch batch))
             {
                 Console.Error.WriteLine(
                     "Warning: your input ran out of data; interrupting the epoch. Make sure that your dataset can generate at least " +
@@ -61,7 +61,7 @@ internal sealed class EpochIterator : IDisposable
             }
 
             _seenInPass++;
-            yield return (step, x, y);
+            yield return (step, batch);
         }
 
         if (_source.BatchCount is int count && _seenInPass >= count)
