@@ -35,10 +35,10 @@ public static partial class Ops
     /// </exception>
     /// <exception cref="ArgumentException">The activation name is unknown (the message lists the known names).</exception>
     public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias = null, string? activation = null) =>
-        Dense(x, kernel, bias, ActivationKinds.Parse(activation));
+        Dense(x, kernel, bias, ActivationTable.Parse(activation));
 
     /// <summary>The fused dense op with an already parsed activation (layers parse their name once).</summary>
-    internal static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, ActivationKind activation)
+    internal static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, ActivationDescriptor activation)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(kernel);
@@ -51,7 +51,7 @@ public static partial class Ops
         Tensor y = OpSupport.Empty(dims);
         Gemm.Multiply(false, false, rows, units, inputDim, x.Span, inputDim, kernel.Span, units, y.Span, units);
 
-        FusedActivation f = FusedActivation.Of(activation);
+        ActivationDescriptor f = activation;
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
         Tensor? pre = tape is not null && f.NeedsInput ? OpSupport.Empty(dims) : null;
         f.Forward(y.Span, bias is null ? default : bias.Span, y.Span, pre is null ? default : pre.Span, units);
@@ -107,11 +107,11 @@ public static partial class Ops
     {
         public Tensor X = null!, Kernel = null!;
         public Tensor? Bias, PreActivation;
-        public FusedActivation Activation;
+        public ActivationDescriptor Activation = null!;
 
         public override string Name => "Dense";
 
-        public void Set(Tensor x, Tensor kernel, Tensor? bias, Tensor? preActivation, FusedActivation activation) =>
+        public void Set(Tensor x, Tensor kernel, Tensor? bias, Tensor? preActivation, ActivationDescriptor activation) =>
             (X, Kernel, Bias, PreActivation, Activation) = (x, kernel, bias, preActivation, activation);
 
         // y = f(z), z = x·W + b over rows of x ([rows, K]·[K, U]):
@@ -127,11 +127,11 @@ public static partial class Ops
                 return;
             }
 
-            FusedActivation f = Activation;
+            ActivationDescriptor f = Activation;
             int inputDim = kernel.Dim(0), units = kernel.Dim(1), rows = units == 0 ? 0 : grad.Size / units;
             Tensor? db = needBias ? OpSupport.Empty(bias!.Dims) : null;
             Tensor dz;
-            if (f.Kind == ActivationKind.Linear)
+            if (f.IsLinear)
             {
                 dz = grad;
                 if (db is not null)

@@ -28,6 +28,8 @@ public abstract class Layer
     private readonly List<Variable> _weights = [];
     private readonly List<(Variable Variable, Regularizer Regularizer)> _regularized = [];
     private readonly int[]? _inputShape;
+    private readonly object _buildLock = new();
+    private volatile bool _isBuilt;
     private bool _building;
 
     /// <summary>Initializes the layer.</summary>
@@ -60,7 +62,7 @@ public abstract class Layer
     public virtual bool Trainable { get; set; } = true;
 
     /// <summary>True once the weights exist (after the first call or an explicit build).</summary>
-    public bool IsBuilt { get; private set; }
+    public bool IsBuilt => _isBuilt;
 
     /// <summary>What the layer accepts as input; checked on every call.</summary>
     public InputSpec? InputSpec { get; protected set; }
@@ -248,26 +250,37 @@ public abstract class Layer
         return v;
     }
 
-    /// <summary>Builds the layer for <paramref name="inputShape"/> unless it is built already.</summary>
+    /// <summary>
+    /// Builds the layer for <paramref name="inputShape"/> unless it is built already. Once and thread-safe: threads that
+    /// make a model's first call together (serving) wait for one build, and none sees a half-built layer.
+    /// </summary>
     internal void BuildOnce(int[] inputShape)
     {
-        if (IsBuilt)
+        if (_isBuilt)
         {
             return;
         }
 
-        _building = true;
-        try
+        lock (_buildLock)
         {
-            Build(inputShape);
-        }
-        finally
-        {
-            _building = false;
-        }
+            if (_isBuilt)
+            {
+                return;
+            }
 
-        BuildShape = (int[])inputShape.Clone();
-        IsBuilt = true;
+            _building = true;
+            try
+            {
+                Build(inputShape);
+            }
+            finally
+            {
+                _building = false;
+            }
+
+            BuildShape = (int[])inputShape.Clone();
+            _isBuilt = true;   // a volatile write: the weights Build created are visible to every thread that sees it
+        }
     }
 
     /// <summary>

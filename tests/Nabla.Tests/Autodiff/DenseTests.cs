@@ -43,7 +43,7 @@ public class DenseTests
     {
         (Tensor x, Tensor kernel, Tensor bias) = Data(inputShape, units: 19, seed: 3);
         Tensor r = TestData.Uniform([.. inputShape[..^1], 19], seed: 4);
-        ActivationKind kind = ActivationKinds.Parse(activation);
+        ActivationDescriptor kind = ActivationTable.Parse(activation);
 
         (Tensor yFused, Tensor[] gFused) = Gradients.Of(() => Ops.Dense(x, kernel, bias, activation), r, x, kernel, bias);
         (Tensor yComposed, Tensor[] gComposed) = Gradients.Of(
