@@ -30,13 +30,13 @@ public static partial class Plot
         ArgumentNullException.ThrowIfNull(probabilities);
         if (!(probabilities.Rank == 1 || (probabilities.Rank == 2 && probabilities.Dim(0) == 1)) || probabilities.Size == 0)
         {
-            string shape = Tensors.ShapeUtil.Format(probabilities.Dims);
+            string shape = probabilities.Shape.ToString();
             throw new ShapeMismatchException("Plot.Bars", "[classes] or [1, classes]", shape,
                 $"Plot.Bars expects the probabilities of one prediction, shape [classes] or [1, classes], but received shape {shape}. " +
                 "Pass one row, e.g. probs[0], or use Plot.ImageGrid for several.");
         }
 
-        ReadOnlySpan<float> p = probabilities.Span;
+        ReadOnlySpan<float> p = probabilities.AsReadOnlySpan();
         PlotInput.CheckClassNames(nameof(Bars), classNames, p.Length);
         PlotInput.CheckProbabilities(nameof(Bars), nameof(probabilities), p, p.Length);
         if (trueLabel is int t && (t < 0 || t >= p.Length))
