@@ -95,22 +95,6 @@ public partial class Model
         RunScope.MetricsFor(this, nameof(UpdateMetrics)).Update(new ReadOnlySpan<Tensor>(in y), new ReadOnlySpan<Tensor>(in yPred), loss, []);
     }
 
-    /// <summary>The number of inputs the model takes.</summary>
-    internal virtual int InputCount => 1;
-
-    /// <summary>The number of outputs the model produces.</summary>
-    internal virtual int OutputCount => 1;
-
-    /// <summary>The names of the outputs (the producing layers' names), for per-output losses and metrics.</summary>
-    internal virtual string[] OutputNames => [Name];
-
-    /// <summary>
-    /// The forward pass over every input, writing every output; the trainer's steps call it. A model with one input
-    /// and one output runs <c>Apply</c>.
-    /// </summary>
-    internal virtual void Forward(ReadOnlySpan<Tensor> inputs, Span<Tensor> outputs, bool training) =>
-        outputs[0] = Apply(inputs[0], training);
-
     /// <summary>Runs an overridden <see cref="TrainStep"/> on a batch of one input and one target.</summary>
     internal IReadOnlyDictionary<string, double> InvokeTrainStep(in StepBatch batch)
     {
