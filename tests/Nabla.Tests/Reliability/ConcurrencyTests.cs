@@ -82,12 +82,23 @@ public class ConcurrencyTests
             }
         });
         evaluator.Start();
-        var signal = new LambdaCallback(onTrainBatchBegin: (_, _) => fitting.Set());
+        // Each epoch's first batch waits until the other thread has finished one more evaluation, so the two overlap
+        // for certain, however fast either runs.
+        int epochs = 0;
+        var signal = new LambdaCallback(onTrainBatchBegin: (batch, _) =>
+        {
+            fitting.Set();
+            if (batch == 0)
+            {
+                int wanted = ++epochs;
+                Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref evaluations) >= wanted, TimeSpan.FromSeconds(20)));
+            }
+        });
         History concurrent = model.Fit(x, y, epochs: 4, batchSize: 16, verbose: 0, shuffle: false, validationSplit: 0.25, callbacks: [signal]);
         done.Set();
         evaluator.Join();
 
-        Assert.True(evaluations > 0, "the other thread never evaluated during Fit");
+        Assert.True(evaluations >= 4, "the other thread did not evaluate during every epoch of Fit");
         AssertSameHistory(alone, concurrent);
     }
 
