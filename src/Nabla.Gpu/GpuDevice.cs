@@ -50,7 +50,7 @@ public sealed class GpuDevice : IDisposable
         int maxGroup = accelerator.MaxNumThreadsPerGroup;
         // Row and reduction kernels use power-of-two groups: 256 threads on a GPU, the CPU accelerator's whole group
         // (16 simulated threads; every simulated thread costs a context switch there, so fewer is faster).
-        RowGroupSize = kind == GpuDeviceKind.Cuda ? Math.Min(256, FloorPow2(maxGroup)) : FloorPow2(maxGroup);
+        RowGroupSize = Math.Min(GroupReduce.MaxGroupSize, FloorPow2(maxGroup));
         ElementwiseGroupSize = kind == GpuDeviceKind.Cuda ? Math.Min(256, maxGroup) : 1;
         MaxElementwiseGroups = kind == GpuDeviceKind.Cuda
             ? Math.Max(1, accelerator.NumMultiprocessors) * 32
@@ -277,6 +277,24 @@ public sealed class GpuDevice : IDisposable
         }
 
         throw new ArgumentException($"GpuDevice.Open expects \"cuda\", \"cuda:N\" or \"cpu\", but received \"{name}\".", nameof(name));
+    }
+
+    /// <summary>The launch shape of a row kernel: one group per row (grid-stride over rows), a power of two near the row length.</summary>
+    internal KernelConfig RowConfig(int rows, int cols)
+    {
+        int group = Math.Clamp(CeilPow2(Math.Max(cols, 1)), Kind == GpuDeviceKind.Cuda ? 32 : 1, RowGroupSize);
+        return new KernelConfig(Math.Clamp(rows, 1, MaxElementwiseGroups), group);
+    }
+
+    private static int CeilPow2(int x)
+    {
+        int p = 1;
+        while (p < x && p < (1 << 30))
+        {
+            p *= 2;
+        }
+
+        return p;
     }
 
     private static int FloorPow2(int x)
