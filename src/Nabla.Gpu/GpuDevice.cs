@@ -190,7 +190,8 @@ public sealed class GpuDevice : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Run("Upload", () => Accelerator.Allocate1D(data));
+        // ILGPU cannot allocate from an empty array; an empty buffer is allocated by length.
+        return data.Length == 0 ? Allocate(0) : Run("Upload", () => Accelerator.Allocate1D(data));
     }
 
     /// <inheritdoc/>
