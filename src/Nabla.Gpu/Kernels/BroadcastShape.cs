@@ -56,9 +56,24 @@ internal struct BroadcastShape
 
         return new BroadcastShape
         {
-            D0 = d[0], D1 = d[1], D2 = d[2], D3 = d[3], D4 = d[4], D5 = d[5],
-            A0 = a[0], A1 = a[1], A2 = a[2], A3 = a[3], A4 = a[4], A5 = a[5],
-            B0 = b[0], B1 = b[1], B2 = b[2], B3 = b[3], B4 = b[4], B5 = b[5],
+            D0 = d[0],
+            D1 = d[1],
+            D2 = d[2],
+            D3 = d[3],
+            D4 = d[4],
+            D5 = d[5],
+            A0 = a[0],
+            A1 = a[1],
+            A2 = a[2],
+            A3 = a[3],
+            A4 = a[4],
+            A5 = a[5],
+            B0 = b[0],
+            B1 = b[1],
+            B2 = b[2],
+            B3 = b[3],
+            B4 = b[4],
+            B5 = b[5],
         };
     }
 

@@ -103,20 +103,20 @@ internal readonly record struct GpuActivation(GpuActivation.Code Function, float
             case Code.Selu: return g * SeluOp.Scale * (v > 0f ? 1f : SeluOp.Alpha * GpuMath.Exp(v));
             case Code.Gelu: return g * (GpuMath.NormalCdf(v) + (v * GpuMath.NormalPdf(v)));
             case Code.GeluTanh:
-            {
-                float x2 = v * v;
-                float s = GpuMath.Sigmoid(GeluTanhOp.TwoSqrt2OverPi * (v + (GeluTanhOp.Coefficient * x2 * v)));
-                float du = GeluTanhOp.TwoSqrt2OverPi * (1f + (3f * GeluTanhOp.Coefficient * x2));
-                return g * (s + (v * s * (1f - s) * du));
-            }
+                {
+                    float x2 = v * v;
+                    float s = GpuMath.Sigmoid(GeluTanhOp.TwoSqrt2OverPi * (v + (GeluTanhOp.Coefficient * x2 * v)));
+                    float du = GeluTanhOp.TwoSqrt2OverPi * (1f + (3f * GeluTanhOp.Coefficient * x2));
+                    return g * (s + (v * s * (1f - s) * du));
+                }
 
             case Code.LeakyRelu: return v > 0f ? g : g * p;
             case Code.Softplus: return g * GpuMath.Sigmoid(v);
             case Code.Swish:
-            {
-                float s = GpuMath.Sigmoid(v);
-                return g * s * (1f + (v * (1f - s)));
-            }
+                {
+                    float s = GpuMath.Sigmoid(v);
+                    return g * s * (1f + (v * (1f - s)));
+                }
 
             default: return g;
         }

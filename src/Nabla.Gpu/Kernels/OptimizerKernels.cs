@@ -150,65 +150,65 @@ internal sealed class OptimizerKernels(GpuDevice device)
                     wi -= gi * k.LearningRate;
                     break;
                 case Rule.SgdMomentum:
-                {
-                    float step = gi * k.LearningRate;
-                    float m = Flush((s1[i] * k.Momentum) - step);
-                    s1[i] = m;
-                    wi += k.Nesterov != 0 ? (m * k.Momentum) - step : m;
-                    break;
-                }
+                    {
+                        float step = gi * k.LearningRate;
+                        float m = Flush((s1[i] * k.Momentum) - step);
+                        s1[i] = m;
+                        wi += k.Nesterov != 0 ? (m * k.Momentum) - step : m;
+                        break;
+                    }
 
                 case Rule.Adam:
-                {
-                    float m = s1[i], v = s2[i];
-                    m = Flush(m + ((gi - m) * k.OneMinusBeta1));
-                    v = Flush(v + (((gi * gi) - v) * k.OneMinusBeta2));
-                    s1[i] = m;
-                    s2[i] = v;
-                    if (k.UseThird != 0)
                     {
-                        v = MathF.Max(s3[i], v);
-                        s3[i] = v;
-                    }
+                        float m = s1[i], v = s2[i];
+                        m = Flush(m + ((gi - m) * k.OneMinusBeta1));
+                        v = Flush(v + (((gi * gi) - v) * k.OneMinusBeta2));
+                        s1[i] = m;
+                        s2[i] = v;
+                        if (k.UseThird != 0)
+                        {
+                            v = MathF.Max(s3[i], v);
+                            s3[i] = v;
+                        }
 
-                    wi -= (m * k.Alpha) / (MathF.Sqrt(v) + k.Epsilon);
-                    break;
-                }
+                        wi -= (m * k.Alpha) / (MathF.Sqrt(v) + k.Epsilon);
+                        break;
+                    }
 
                 case Rule.RmsProp:
-                {
-                    float v = Flush((k.Rho * s1[i]) + (k.OneMinusRho * (gi * gi)));
-                    s1[i] = v;
-                    float denominator;
-                    if (k.UseThird != 0)
                     {
-                        float a = Flush((k.Rho * s3[i]) + (k.OneMinusRho * gi));
-                        s3[i] = a;
-                        denominator = v - (a * a) + k.Epsilon;
-                    }
-                    else
-                    {
-                        denominator = v + k.Epsilon;
-                    }
+                        float v = Flush((k.Rho * s1[i]) + (k.OneMinusRho * (gi * gi)));
+                        s1[i] = v;
+                        float denominator;
+                        if (k.UseThird != 0)
+                        {
+                            float a = Flush((k.Rho * s3[i]) + (k.OneMinusRho * gi));
+                            s3[i] = a;
+                            denominator = v - (a * a) + k.Epsilon;
+                        }
+                        else
+                        {
+                            denominator = v + k.Epsilon;
+                        }
 
-                    float increment = (k.LearningRate * gi) / MathF.Sqrt(denominator);
-                    if (k.UseSecond != 0)
-                    {
-                        increment = Flush((k.Momentum * s2[i]) + increment);
-                        s2[i] = increment;
-                    }
+                        float increment = (k.LearningRate * gi) / MathF.Sqrt(denominator);
+                        if (k.UseSecond != 0)
+                        {
+                            increment = Flush((k.Momentum * s2[i]) + increment);
+                            s2[i] = increment;
+                        }
 
-                    wi -= increment;
-                    break;
-                }
+                        wi -= increment;
+                        break;
+                    }
 
                 default:
-                {
-                    float acc = s1[i] + (gi * gi);
-                    s1[i] = acc;
-                    wi -= (k.LearningRate * gi) / MathF.Sqrt(acc + k.Epsilon);
-                    break;
-                }
+                    {
+                        float acc = s1[i] + (gi * gi);
+                        s1[i] = acc;
+                        wi -= (k.LearningRate * gi) / MathF.Sqrt(acc + k.Epsilon);
+                        break;
+                    }
             }
 
             w[i] = wi;
