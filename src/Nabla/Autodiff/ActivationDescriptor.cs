@@ -9,16 +9,27 @@ namespace Nabla.Autodiff;
 /// </summary>
 internal abstract class ActivationDescriptor
 {
-    /// <summary>Sets the descriptor's name and derivative source.</summary>
-    protected ActivationDescriptor(string name, bool derivativeFromOutput, bool keepsLogits = false)
+    /// <summary>Sets the descriptor's name, kernel and derivative source.</summary>
+    protected ActivationDescriptor(string name, bool derivativeFromOutput, bool keepsLogits = false, string? kernel = null, float parameter = 0f)
     {
         Name = name;
         DerivativeFromOutput = derivativeFromOutput;
         KeepsLogits = keepsLogits;
+        Kernel = kernel ?? name;
+        Parameter = parameter;
     }
 
     /// <summary>The name Keras serializes the activation as (<c>relu</c>, <c>silu</c>…).</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// Which kernel computes it, for devices that dispatch by it: the name, or a variant's (<c>gelu_tanh</c> for GELU's
+    /// tanh approximation, <c>swish</c> for silu).
+    /// </summary>
+    public string Kernel { get; }
+
+    /// <summary>The kernel's parameter: ELU's alpha, leaky ReLU's negative slope; 0 for the others.</summary>
+    public float Parameter { get; }
 
     /// <summary>
     /// True when the derivative is computed from the activation's output (ReLU, sigmoid, tanh, softmax) rather than

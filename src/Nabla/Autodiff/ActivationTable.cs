@@ -34,7 +34,7 @@ internal static class ActivationTable
     public static readonly ActivationDescriptor Gelu = new ElementwiseActivation<GeluOp, GeluGradientOp>("gelu", default, default, derivativeFromOutput: false);
 
     /// <summary>GELU's tanh approximation.</summary>
-    public static readonly ActivationDescriptor GeluApproximate = new ElementwiseActivation<GeluTanhOp, GeluTanhGradientOp>("gelu", default, default, derivativeFromOutput: false);
+    public static readonly ActivationDescriptor GeluApproximate = new ElementwiseActivation<GeluTanhOp, GeluTanhGradientOp>("gelu", default, default, derivativeFromOutput: false, kernel: "gelu_tanh");
 
     /// <summary>x for x &gt; 0, 0.2·x otherwise (Keras 3's default slope).</summary>
     public static readonly ActivationDescriptor LeakyRelu = LeakyReluWith(0.2f);
@@ -43,7 +43,7 @@ internal static class ActivationTable
     public static readonly ActivationDescriptor Softplus = new ElementwiseActivation<SoftplusOp, SoftplusGradientOp>("softplus", default, default, derivativeFromOutput: false);
 
     /// <summary>x·σ(x), which Keras 3 serializes as <c>silu</c> (also accepted as <c>swish</c>).</summary>
-    public static readonly ActivationDescriptor Swish = new ElementwiseActivation<SwishOp, SwishGradientOp>("silu", default, default, derivativeFromOutput: false);
+    public static readonly ActivationDescriptor Swish = new ElementwiseActivation<SwishOp, SwishGradientOp>("silu", default, default, derivativeFromOutput: false, kernel: "swish");
 
     // Every name Parse accepts, sorted (the unknown-name message lists them).
     private static readonly (string Name, ActivationDescriptor Activation)[] s_byName =
@@ -60,11 +60,12 @@ internal static class ActivationTable
 
     /// <summary>ELU with its saturation <paramref name="alpha"/>.</summary>
     public static ActivationDescriptor EluWith(float alpha) =>
-        new ElementwiseActivation<EluOp, EluGradientOp>("elu", new EluOp(alpha), new EluGradientOp(alpha), derivativeFromOutput: false);
+        new ElementwiseActivation<EluOp, EluGradientOp>("elu", new EluOp(alpha), new EluGradientOp(alpha), derivativeFromOutput: false, parameter: alpha);
 
     /// <summary>Leaky ReLU with its <paramref name="negativeSlope"/>.</summary>
     public static ActivationDescriptor LeakyReluWith(float negativeSlope) =>
-        new ElementwiseActivation<LeakyReluOp, LeakyReluGradientOp>("leaky_relu", new LeakyReluOp(negativeSlope), new LeakyReluGradientOp(negativeSlope), derivativeFromOutput: false);
+        new ElementwiseActivation<LeakyReluOp, LeakyReluGradientOp>("leaky_relu", new LeakyReluOp(negativeSlope), new LeakyReluGradientOp(negativeSlope),
+            derivativeFromOutput: false, parameter: negativeSlope);
 
     /// <summary>
     /// The activation Keras calls <paramref name="name"/>; null means linear, as Keras's <c>activations.get(None)</c>.

@@ -16,8 +16,9 @@ internal sealed class ElementwiseActivation<TOp, TGradient> : ActivationDescript
     private readonly TGradient _gradient;
 
     /// <summary>Creates the descriptor.</summary>
-    public ElementwiseActivation(string name, TOp op, TGradient gradient, bool derivativeFromOutput, bool keepsLogits = false)
-        : base(name, derivativeFromOutput, keepsLogits)
+    public ElementwiseActivation(string name, TOp op, TGradient gradient, bool derivativeFromOutput, bool keepsLogits = false,
+        string? kernel = null, float parameter = 0f)
+        : base(name, derivativeFromOutput, keepsLogits, kernel, parameter)
     {
         _op = op;
         _gradient = gradient;
