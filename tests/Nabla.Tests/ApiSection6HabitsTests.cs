@@ -21,10 +21,12 @@ public class ApiSection6HabitsTests
         yTrain = yTrain[..512];
         var model = new Sequential([new Flatten(inputShape: [28, 28]), new Dense(32, activation: "relu"), new Dropout(0.2), new Dense(10, activation: "softmax")]);
 
-        // ---- API.md §6, as written ----
+        // ---- API.md §6, as written (one statement per line) ----
         Tensor yOneHot = Utils.ToCategorical(yTrain, numClasses: 10);           // Nabla.Utils, like keras.utils
         model.Compile(optimizer: new RMSprop(), loss: "categorical_crossentropy", metrics: ["accuracy"]);
-        new Dropout(0.2);  new Adam(learningRate: 0.001);  xTrain = xTrain / 255.0;
+        new Dropout(0.2);   // API.md puts these three on one line
+        new Adam(learningRate: 0.001);
+        xTrain = xTrain / 255.0;
         // ---- end ----
 
         Assert.Equal([512, 10], yOneHot.Shape);
