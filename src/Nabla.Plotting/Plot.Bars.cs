@@ -24,6 +24,7 @@ public static partial class Plot
     /// <exception cref="ArgumentException">The class names do not match the probabilities, a value is not in [0, 1], or the extension is not supported.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="trueLabel"/> is not a class index, or the width or height is outside 16..16384.</exception>
     /// <exception cref="ShapeMismatchException"><paramref name="probabilities"/> is not [classes] or [1, classes].</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void Bars(string path, Tensor probabilities, string[] classNames, int? trueLabel = null, int width = 800, int height = 500)
     {
         Figure.CheckTarget(path, width, height);

@@ -32,6 +32,7 @@ public static partial class Plot
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is less than 1, or the width or height is outside 16..16384.</exception>
     /// <exception cref="ShapeMismatchException">A tensor has the wrong rank, or the tensors disagree on the number of images.</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void ImageGrid(string path, Tensor images, Tensor labels, Tensor probabilities, string[] classNames,
         int columns = 3, int? width = null, int? height = null)
     {
