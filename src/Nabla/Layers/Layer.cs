@@ -111,6 +111,43 @@ public abstract partial class Layer
         }
     }
 
+    /// <summary>Copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>).</summary>
+    /// <returns>One new tensor per weight, e.g. a Dense layer's kernel and bias; yours to keep.</returns>
+    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Clone()).ToList();
+
+    /// <summary>Sets every weight from <paramref name="weights"/>, in <see cref="Weights"/> order (Keras's <c>set_weights</c>).</summary>
+    /// <param name="weights">One tensor per weight, each of its weight's shape.</param>
+    /// <exception cref="ArgumentException">The count differs from the layer's.</exception>
+    /// <exception cref="ShapeMismatchException">A tensor's shape differs from its weight's; the message names the weight. Nothing is set then.</exception>
+    public void SetWeights(IReadOnlyList<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        IReadOnlyList<Variable> mine = Weights;
+        string who = this is Model ? $"model '{Name}'" : $"layer {Describe()}";
+        if (weights.Count != mine.Count)
+        {
+            throw new ArgumentException(
+                $"SetWeights: {who} has {mine.Count} weights ({string.Join(", ", mine.Select(w => w.Path))}), but received {weights.Count}." +
+                (IsBuilt ? string.Empty : " It is not built yet: call it on data, or give it an inputShape, first."), nameof(weights));
+        }
+
+        for (int i = 0; i < mine.Count; i++)
+        {
+            Tensor w = weights[i] ?? throw new ArgumentException($"SetWeights: weight {i} is null.", nameof(weights));
+            if (!ShapeUtil.SameShape(w.Dims, mine[i].Value.Dims))
+            {
+                string expected = ShapeUtil.Format(mine[i].Value.Dims), actual = ShapeUtil.Format(w.Dims);
+                throw new ShapeMismatchException("SetWeights", expected, actual,
+                    $"SetWeights: weight {i} ('{mine[i].Path}') has shape {expected}, but received a tensor of shape {actual} (in {who}).");
+            }
+        }
+
+        for (int i = 0; i < mine.Count; i++)
+        {
+            mine[i].Assign(weights[i]);
+        }
+    }
+
     /// <summary>The total number of scalars in the layer's weights.</summary>
     /// <exception cref="InvalidOperationException">The layer is not built yet, so its weights do not exist.</exception>
     public int CountParams()

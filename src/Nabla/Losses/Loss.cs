@@ -101,6 +101,10 @@ public abstract class Loss
     /// <summary>The loss named <paramref name="name"/> (see <see cref="Get"/>), so <c>Compile(loss: "mse")</c> works.</summary>
     public static implicit operator Loss(string name) => Get(name);
 
+    /// <summary>A loss from a function of (yTrue, yPred) returning per-sample values, named after the method (Keras accepts plain functions as losses).</summary>
+    /// <param name="fn">The per-sample loss, made of differentiable ops.</param>
+    public static implicit operator Loss(Func<Tensor, Tensor, Tensor> fn) => new LossFunctionWrapper(fn, Metrics.FunctionMetric.NameOf(fn) is "custom_metric" ? "loss" : Metrics.FunctionMetric.NameOf(fn));
+
     /// <summary>Throws unless both tensors have the same shape.</summary>
     protected void CheckSameShape(Tensor yTrue, Tensor yPred)
     {

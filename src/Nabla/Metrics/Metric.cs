@@ -137,6 +137,10 @@ public abstract class Metric
     /// <param name="name">The metric's identifier.</param>
     public static implicit operator Metric(string name) => Get(name);
 
+    /// <summary>A metric that averages a function's per-sample values (see <see cref="FunctionMetric"/>).</summary>
+    /// <param name="fn">The function of (yTrue, yPred).</param>
+    public static implicit operator Metric(Func<Tensor, Tensor, Tensor> fn) => new FunctionMetric(fn);
+
     /// <inheritdoc/>
     public override string ToString() => $"{GetType().Name} '{Name}'";
 }

@@ -32,6 +32,8 @@ public partial class Model
         IEnumerable<Callback>? callbacks)
     {
         CompileState compiled = Trainer.RequireCompiled(nameof(Evaluate));
+        CheckCount(nameof(Evaluate), "x", "input", x.Length, InputCount, InputNames);
+        CheckCount(nameof(Evaluate), "y", "output", y.Length, OutputCount, OutputNames);
         DataChecks.Arrays(nameof(Evaluate), x, y, sampleWeight);
         if (batchSize is <= 0)
         {

@@ -64,6 +64,8 @@ public partial class Model
         int? validationSteps, int? validationBatchSize, int validationFreq, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
     {
         Trainer.RequireCompiled(nameof(Fit));
+        CheckCount(nameof(Fit), "x", "input", x.Length, InputCount, InputNames);
+        CheckCount(nameof(Fit), "y", "output", y.Length, OutputCount, OutputNames);
         DataChecks.Arrays(nameof(Fit), x, y, sampleWeight);
         CheckFitArguments(batchSize, epochs, verbose, initialEpoch, stepsPerEpoch, validationFreq);
         if (validationSplit is < 0 or >= 1 || double.IsNaN(validationSplit))

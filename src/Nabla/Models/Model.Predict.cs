@@ -23,6 +23,7 @@ public partial class Model
 
     private Tensor[] PredictArrays(Tensor[] x, int? batchSize, int verbose, int? steps, IEnumerable<Callback>? callbacks)
     {
+        CheckCount(nameof(Predict), "x", "input", x.Length, InputCount, InputNames);
         DataChecks.Arrays(nameof(Predict), x, null, null);
         if (batchSize is <= 0)
         {

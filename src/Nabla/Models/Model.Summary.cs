@@ -15,7 +15,8 @@ public partial class Model
     /// <param name="printFn">Receives the summary, line by line; default writes to the console.</param>
     public void Summary(int? lineLength = null, Action<string>? printFn = null)
     {
-        foreach (string line in SummaryLines(lineLength ?? DefaultLineLength()))
+        // Keras's default width: 88 (108 with the "Connected to" column), at most the terminal's width − 4.
+        foreach (string line in SummaryLines(lineLength ?? DefaultLineLength(Graph is { IsChain: false } ? 108 : 88)))
         {
             if (printFn is null)
             {
@@ -31,37 +32,33 @@ public partial class Model
     /// <summary>The summary's lines for a given total width.</summary>
     internal IEnumerable<string> SummaryLines(int lineLength)
     {
-        // Column widths as Keras computes them (positions 0.45 / 0.80 / 1.0 of the line) and as rich then fits
-        // them into the table: each gets one space of padding per side, and the excess over the line (minus the
-        // four borders) is taken from the columns evenly, rounding half to even as Python does.
-        double[] positions = [0.45, 0.80, 1.0];
-        int[] widths = new int[3];
-        int current = 0;
-        for (int i = 0; i < 3; i++)
-        {
-            widths[i] = (int)(positions[i] * lineLength) - current + 2;
-            current += widths[i] - 2;
-        }
-
-        int excess = widths.Sum() - (lineLength - 4);
-        for (int i = 0, ratio = 3; i < 3 && excess > 0; i++, ratio--)
-        {
-            int take = Math.Min(widths[i], (int)Math.Round((double)excess / ratio, MidpointRounding.ToEven));
-            widths[i] -= take;
-            excess -= take;
-        }
+        // A functional model that is not a single chain gets Keras's fourth column, "Connected to", and its wider
+        // default line (108 instead of 88) and positions.
+        bool connected = Graph is { IsChain: false };
+        double[] positions = connected ? [0.3, 0.56, 0.74, 1.0] : [0.45, 0.80, 1.0];
+        string[] header = connected ? ["Layer (type)", "Output Shape", "Param #", "Connected to"] : ["Layer (type)", "Output Shape", "Param #"];
+        int[] widths = ColumnWidths(positions, lineLength);
 
         yield return $"Model: \"{Name}\"";
         yield return Border('┏', '━', '┳', '┓', widths);
-        yield return Row('┃', ["Layer (type)", "Output Shape", "Param #"], widths).Single();
+        foreach (string line in Row('┃', header, widths))
+        {
+            yield return line;
+        }
+
         yield return Border('┡', '━', '╇', '┩', widths);
         IReadOnlyList<Layer> layers = this is Sequential ? Layers : AllLayers;
         for (int i = 0; i < layers.Count; i++)
         {
             Layer layer = layers[i];
-            string shape = layer is InputLayer input ? FormatShape(input.BatchShape) : layer.OutputShape is int[] s ? FormatShape(s) : "?";
             string parameters = layer.IsBuilt ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
-            foreach (string line in Row('│', [$"{layer.Name} ({layer.GetType().Name})", shape, parameters], widths))
+            string[] cells = [$"{layer.Name} ({layer.GetType().Name})", OutputShapeOf(layer), parameters];
+            if (connected)
+            {
+                cells = [.. cells, ConnectionsOf(layer)];
+            }
+
+            foreach (string line in Row('│', cells, widths))
             {
                 yield return line;
             }
@@ -83,7 +80,57 @@ public partial class Model
         static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({ReadableSize(n * 4.0)})";
     }
 
-    /// <summary>Keras's readable memory size: <c>397.54 KB</c>.</summary>
+    /// <summary>
+    /// Column widths as Keras computes them (positions of the line) and as rich then fits them into the table: each gets
+    /// one space of padding per side, and the excess over the line (minus the borders) is taken from the columns
+    /// evenly, rounding half to even as Python does.
+    /// </summary>
+    private static int[] ColumnWidths(double[] positions, int lineLength)
+    {
+        int n = positions.Length;
+        int[] widths = new int[n];
+        int current = 0;
+        for (int i = 0; i < n; i++)
+        {
+            widths[i] = (int)(positions[i] * lineLength) - current + 2;
+            current += widths[i] - 2;
+        }
+
+        int excess = widths.Sum() - (lineLength - (n + 1));
+        for (int i = 0, ratio = n; i < n && excess > 0; i++, ratio--)
+        {
+            int take = Math.Min(widths[i], (int)Math.Round((double)excess / ratio, MidpointRounding.ToEven));
+            widths[i] -= take;
+            excess -= take;
+        }
+
+        return widths;
+    }
+
+    /// <summary>The layer's output shape as Keras prints it: <c>(None, 128)</c>; the last call's in a functional graph.</summary>
+    private string OutputShapeOf(Layer layer)
+    {
+        if (layer is InputLayer input)
+        {
+            return FormatShape(input.BatchShape);
+        }
+
+        if (Graph?.CallsOf(layer).LastOrDefault() is { } last)
+        {
+            return FormatShape(last.Shape);
+        }
+
+        return layer.OutputShape is int[] s ? FormatShape(s) : "?";
+    }
+
+    /// <summary>Keras's "Connected to": every input of every call of the layer in this graph, <c>name[node][tensor]</c>.</summary>
+    private string ConnectionsOf(Layer layer)
+    {
+        IEnumerable<string> inputs = Graph!.CallsOf(layer).SelectMany(call => call.Inputs).Select(t => $"{t.Layer.Name}[{t.NodeIndex}][0]");
+        string joined = string.Join(", ", inputs);
+        return joined.Length == 0 ? "-" : joined;
+    }
+
     internal static string ReadableSize(double bytes)
     {
         string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
@@ -117,6 +164,7 @@ public partial class Model
     /// <summary>One table row, wrapped over several lines when a cell is wider than its column (as rich folds it).</summary>
     private static IEnumerable<string> Row(char edge, string[] cells, int[] widths)
     {
+        // Keras right-aligns the third column (parameter counts) only.
         var wrapped = new List<string>[cells.Length];
         for (int i = 0; i < cells.Length; i++)
         {
@@ -161,7 +209,9 @@ public partial class Model
         return lines;
     }
 
-    private static int DefaultLineLength()
+    private static int DefaultLineLength(int keras) => Math.Min(keras, TerminalColumns() - 4);
+
+    private static int TerminalColumns()
     {
         int columns = 80;
         if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int env) && env > 0)
@@ -180,6 +230,6 @@ public partial class Model
             }
         }
 
-        return Math.Min(88, columns - 4);
+        return columns;
     }
 }

@@ -8,7 +8,7 @@ namespace Nabla;
 /// <summary>
 /// A network of layers with training and inference (Keras's <c>keras.Model</c>): build one from a functional graph
 /// (<c>new Model(input, output)</c>), use <see cref="Sequential"/> for a plain stack, or derive from it and
-/// override <see cref="Call(Tensor, bool)"/>. Then <see cref="Compile"/>, <c>Fit</c>,
+/// override <see cref="Call(Tensor, bool)"/>. Then <c>Compile</c>, <c>Fit</c>,
 /// <c>Evaluate</c> and
 /// <c>Predict</c>.
 /// </summary>
@@ -138,40 +138,6 @@ public partial class Model : Layer
     {
         get => _declaredInput;
         set => _declaredInput = value;
-    }
-
-    /// <summary>Copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>).</summary>
-    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Clone()).ToList();
-
-    /// <summary>Sets every weight from <paramref name="weights"/>, in <see cref="Weights"/> order (Keras's <c>set_weights</c>).</summary>
-    /// <param name="weights">One tensor per weight, each of its weight's shape.</param>
-    /// <exception cref="ArgumentException">The count differs from the model's.</exception>
-    /// <exception cref="ShapeMismatchException">A tensor's shape differs from its weight's; the message names the weight.</exception>
-    public void SetWeights(IReadOnlyList<Tensor> weights)
-    {
-        ArgumentNullException.ThrowIfNull(weights);
-        IReadOnlyList<Variable> mine = Weights;
-        if (weights.Count != mine.Count)
-        {
-            throw new ArgumentException(
-                $"SetWeights: model '{Name}' has {mine.Count} weights ({string.Join(", ", mine.Select(w => w.Path))}), but received {weights.Count}.", nameof(weights));
-        }
-
-        for (int i = 0; i < mine.Count; i++)
-        {
-            Tensor w = weights[i] ?? throw new ArgumentException($"SetWeights: weight {i} is null.", nameof(weights));
-            if (!ShapeUtil.SameShape(w.Dims, mine[i].Value.Dims))
-            {
-                string expected = ShapeUtil.Format(mine[i].Value.Dims), actual = ShapeUtil.Format(w.Dims);
-                throw new ShapeMismatchException("SetWeights", expected, actual,
-                    $"SetWeights: weight {i} ('{mine[i].Path}') has shape {expected}, but received a tensor of shape {actual}.");
-            }
-        }
-
-        for (int i = 0; i < mine.Count; i++)
-        {
-            mine[i].Assign(weights[i]);
-        }
     }
 
     /// <summary>Runs the layers in order. Subclassed models override this with their own computation.</summary>

@@ -6,8 +6,8 @@ namespace Nabla;
 /// A plain stack of layers, each feeding the next (Keras's <c>keras.Sequential</c>).
 /// </summary>
 /// <remarks>
-/// When the first layer declares its input (an <see cref="Input"/>, an <see cref="InputLayer"/> or an
-/// <c>inputShape</c>), every layer is built as it is added, so <see cref="Model.Summary"/> works before training;
+/// When the first layer declares its input (an <see cref="Input"/>, an <see cref="InputLayer"/>, an
+/// <c>inputShape</c>, or is itself already built, such as a trained model), every layer is built as it is added, so <see cref="Model.Summary"/> works before training;
 /// otherwise the model builds on the first batch it sees.
 /// </remarks>
 /// <example>
@@ -70,6 +70,12 @@ public class Sequential : Model
             else if (layer.InputShape is int[] shape)
             {
                 DeclaredInputShape = [-1, .. shape];
+            }
+            else if (layer.IsBuilt && layer.BuildShape is int[] built)
+            {
+                // An already built layer or model (a pretrained base) fixes the input shape, as in Keras, so the stack
+                // builds now and its summary shows real parameter counts before any training.
+                DeclaredInputShape = built;
             }
         }
 
