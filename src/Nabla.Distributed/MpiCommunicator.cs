@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Nabla.Distributed.Native;
+
+namespace Nabla.Distributed;
+
+/// <summary>The world communicator of an MPI job, over the library loaded by <see cref="MpiLibrary"/>.</summary>
+/// <remarks>
+/// <para>
+/// Each collective first exchanges <see cref="CollectiveDescriptor"/>s with <c>MPI_Iallgather</c> and waits for it with
+/// <c>MPI_Test</c> against a deadline, testing the <see cref="FaultChannel"/> as it goes; only then does the data move,
+/// with the blocking collective (<c>MPI_Allreduce</c>, ...). Measured on 2 ranks here, the exchange costs a few
+/// microseconds, and the blocking all-reduce of 2.7 MB runs in 0.35 ms where <c>MPI_Iallreduce</c> polled to completion
+/// took 0.92 ms (Open MPI's non-blocking collectives progress only inside <c>MPI_Test</c> and use other algorithms), so
+/// the deadline guards the arrival of every rank and the transfer itself runs at full speed. A rank that dies during a
+/// transfer is the launcher's to handle: <c>mpirun</c> kills the job when a process exits abnormally.
+/// </para>
+/// <para>
+/// While a rank waits it spins on <c>MPI_Test</c> for 50 µs, then yields its core between tests until 5 ms, then sleeps
+/// 1 ms between tests, so a rank that arrives early does not take CPU from the ranks still computing on the same machine.
+/// </para>
+/// </remarks>
+internal sealed unsafe class MpiCommunicator : Communicator
+{
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20_000;    // 50 µs
+    private static readonly long YieldTicks = Stopwatch.Frequency / 200;      // 5 ms
+
+    private readonly MpiLibrary _mpi;
+    private readonly nint _world;
+    private readonly CollectiveDescriptor* _mine;
+    private readonly CollectiveDescriptor* _table;
+    private readonly long _timeoutTicks;
+    private readonly int _initThread;
+    private readonly bool _anyThread;
+    private readonly FaultChannel _faults;
+    private readonly UnhandledExceptionEventHandler _onUnhandled;
+
+    private MpiCommunicator(MpiLibrary mpi, int rank, int size, TimeSpan timeout, int threadLevel)
+        : base(rank, size, timeout)
+    {
+        _mpi = mpi;
+        _world = mpi.Abi.CommWorld;
+        Implementation = mpi.Version;
+        _timeoutTicks = timeout == System.Threading.Timeout.InfiniteTimeSpan ? -1 : (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        _initThread = Environment.CurrentManagedThreadId;
+        _anyThread = threadLevel >= MpiLibrary.ThreadSerialized;
+
+        // The descriptors live in native memory: after a timeout the exchange is still pending inside MPI, which may
+        // write the table later; the memory is then never freed (the job is ending), so nothing else is overwritten.
+        _mine = (CollectiveDescriptor*)NativeMemory.AllocZeroed((nuint)sizeof(CollectiveDescriptor));
+        _table = (CollectiveDescriptor*)NativeMemory.AllocZeroed((nuint)(sizeof(CollectiveDescriptor) * size));
+        _faults = new FaultChannel(mpi, this, _world);
+
+        // An unhandled exception on this rank tells the others before the runtime ends the process.
+        _onUnhandled = (_, e) =>
+        {
+            if (e.ExceptionObject is Exception ex && ex is not (RankFailedException or CollectiveTimeoutException))
+            {
+                TryReportUnhandled(ex, TimeSpan.FromSeconds(1));
+            }
+        };
+        AppDomain.CurrentDomain.UnhandledException += _onUnhandled;
+    }
+
+    public override string Implementation { get; }
+
+    /// <summary>Initializes MPI through <paramref name="mpi"/> and returns the world communicator.</summary>
+    /// <param name="mpi">The loaded library.</param>
+    /// <param name="timeout">The collectives' timeout.</param>
+    /// <param name="launchedSize">The number of ranks the launcher announced (0 when none did).</param>
+    /// <returns>The communicator.</returns>
+    /// <exception cref="MpiException"><c>MPI_Init_thread</c> or a set-up call failed.</exception>
+    /// <exception cref="InvalidOperationException">MPI was already initialized by other code, or it started as a single process although a launcher announced several.</exception>
+    public static MpiCommunicator Create(MpiLibrary mpi, TimeSpan timeout, int launchedSize)
+    {
+        int flag = 0;
+        CheckInit(mpi, mpi.Initialized(&flag), "MPI_Initialized");
+        if (flag != 0)
+        {
+            throw new InvalidOperationException(
+                "MPI is already initialized in this process by other code; Nabla.Distributed initializes and finalizes MPI itself. " +
+                "Use the Communicator from Mpi.Initialize() everywhere instead.");
+        }
+
+        int provided = 0;
+        CheckInit(mpi, mpi.InitThread(null, null, MpiLibrary.ThreadSerialized, &provided), "MPI_Init_thread");
+        CheckInit(mpi, mpi.CommSetErrhandler(mpi.Abi.CommWorld, mpi.Abi.ErrorsReturn), "MPI_Comm_set_errhandler");
+        int rank = 0, size = 0;
+        CheckInit(mpi, mpi.CommRank(mpi.Abi.CommWorld, &rank), "MPI_Comm_rank");
+        CheckInit(mpi, mpi.CommSize(mpi.Abi.CommWorld, &size), "MPI_Comm_size");
+        if (launchedSize > 1 && size == 1)
+        {
+            mpi.Finalize();
+            throw new InvalidOperationException(
+                $"A launcher started this process as one of {launchedSize} ranks, but the MPI library loaded ({mpi.Version}, from " +
+                $"{mpi.Name}) started as a single process: the launcher belongs to another MPI implementation. Launch with the " +
+                $"implementation's own launcher (Open MPI: mpirun.openmpi; MPICH: mpiexec.mpich) or set {Mpi.LibraryVariable} to " +
+                "the library that matches the launcher.");
+        }
+
+        return new MpiCommunicator(mpi, rank, size, timeout, provided);
+    }
+
+    /// <summary>Throws <see cref="MpiException"/> for a non-zero <paramref name="code"/> from <paramref name="function"/>, faulting the communicator.</summary>
+    internal void Check(int code, string function)
+    {
+        if (code != 0)
+        {
+            var error = new MpiException(function, code, _mpi.DescribeError(code), Rank, Size);
+            Fault(error);
+            throw error;
+        }
+    }
+
+    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine)
+    {
+        if (!_anyThread && Environment.CurrentManagedThreadId != _initThread)
+        {
+            throw new InvalidOperationException(
+                $"The MPI library provides only MPI_THREAD_FUNNELED, so only the thread that called Mpi.Initialize() may run collectives, " +
+                $"but {mine.Describe()} was called from thread {Environment.CurrentManagedThreadId} (Mpi.Initialize ran on {_initThread}).");
+        }
+
+        ThrowIfNotified(mine);
+        *_mine = mine;
+        nint request = 0;
+        Check(_mpi.Iallgather(_mine, CollectiveDescriptor.Ints, _mpi.Abi.Int, _table, CollectiveDescriptor.Ints, _mpi.Abi.Int, _world, &request), "MPI_Iallgather");
+        long start = Stopwatch.GetTimestamp();
+        for (int round = 0; ; round++)
+        {
+            int done = 0;
+            Check(_mpi.Test(&request, &done, (void*)_mpi.Abi.StatusIgnore), "MPI_Test");
+            if (done != 0)
+            {
+                return new ReadOnlySpan<CollectiveDescriptor>(_table, Size);
+            }
+
+            long waited = Stopwatch.GetTimestamp() - start;
+            if ((round & 15) == 15)
+            {
+                ThrowIfNotified(mine);
+            }
+
+            if (_timeoutTicks >= 0 && waited > _timeoutTicks)
+            {
+                GiveUp(mine);
+            }
+
+            if (waited > YieldTicks)
+            {
+                Thread.Sleep(1);
+            }
+            else if (waited > SpinTicks)
+            {
+                Thread.Yield();
+            }
+        }
+    }
+
+    internal override void AllReduceRaw(void* data, int count, ElementType type, ReduceOp op) =>
+        Check(_mpi.Allreduce((void*)_mpi.Abi.InPlace, data, count, _mpi.Abi.Datatype(type), _mpi.Abi.Operation(op), _world), "MPI_Allreduce");
+
+    internal override void BroadcastRaw(void* data, int count, ElementType type, int root) =>
+        Check(_mpi.Bcast(data, count, _mpi.Abi.Datatype(type), root, _world), "MPI_Bcast");
+
+    internal override void AllGatherRaw(void* send, int count, ElementType type, void* receive)
+    {
+        nint datatype = _mpi.Abi.Datatype(type);
+        Check(_mpi.Allgather(send, count, datatype, receive, count, datatype, _world), "MPI_Allgather");
+    }
+
+    internal override void AllGatherVRaw(void* send, int count, ElementType type, void* receive, int* counts, int* displacements)
+    {
+        nint datatype = _mpi.Abi.Datatype(type);
+        Check(_mpi.Allgatherv(send, count, datatype, receive, counts, displacements, datatype, _world), "MPI_Allgatherv");
+    }
+
+    internal override void ReportFailureCore(string text)
+    {
+        _faults.Send(NoticeKind.Failed, text);
+        _faults.FlushSends(TimeSpan.FromSeconds(1));
+    }
+
+    internal override void AbortCore(string message, int errorCode)
+    {
+        try
+        {
+            _faults.Send(NoticeKind.Failed, $"it aborted the job: {message}");
+            _faults.FlushSends(TimeSpan.FromMilliseconds(500));
+        }
+        catch (MpiException)
+        {
+            // Aborting regardless: the notice is a courtesy to the ranks that would otherwise learn it from the launcher.
+        }
+
+        _mpi.Abort(_world, errorCode);
+    }
+
+    internal override void DisposeCore(Exception? fault)
+    {
+        AppDomain.CurrentDomain.UnhandledException -= _onUnhandled;
+        if (fault is not null)
+        {
+            Abort($"the communicator cannot finalize after this error: {fault.Message}");
+        }
+
+        try
+        {
+            _faults.Close();
+            NativeMemory.Free(_mine);
+            NativeMemory.Free(_table);
+        }
+        catch (MpiException e)
+        {
+            Abort($"the communicator cannot finalize after this error: {e.Message}");
+        }
+
+        int code = _mpi.Finalize();
+        if (code != 0)
+        {
+            Console.Error.WriteLine($"Nabla.Distributed: MPI_Finalize failed on rank {Rank} of {Size} with error {code} ({_mpi.DescribeError(code)}).");
+        }
+    }
+
+    private static void CheckInit(MpiLibrary mpi, int code, string function)
+    {
+        if (code != 0)
+        {
+            throw new MpiException(function, code, mpi.DescribeError(code), 0, 1);
+        }
+    }
+
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+
+    /// <summary>Throws for a notice that has arrived: another rank failed or gave up.</summary>
+    private void ThrowIfNotified(in CollectiveDescriptor mine)
+    {
+        while (_faults.TryReceive(out Notice notice))
+        {
+            switch (notice.Kind)
+            {
+                case NoticeKind.Failed:
+                    throw new RankFailedException(
+                        $"Rank {notice.Rank} of {Size} failed: {Sentence(notice.Text)} This rank ({Rank}) stopped at {mine.Describe()}.", Rank, notice.Rank);
+                case NoticeKind.TimedOut:
+                    _faults.Send(NoticeKind.Present, mine.Describe(), notice.Rank);
+                    _faults.FlushSends(TimeSpan.FromMilliseconds(200));
+                    throw new CollectiveTimeoutException(
+                        $"Rank {notice.Rank} of {Size} gave up waiting for the other ranks in {notice.Text}, so the job cannot go on; this rank " +
+                        $"({Rank}) was at {mine.Describe()}. Rank {notice.Rank}'s error names the ranks that did not arrive.",
+                        Rank, mine.Describe(), []);
+                default:
+                    continue;   // a late answer to a question this rank no longer waits for
+            }
+        }
+    }
+
+    /// <summary>After the timeout: asks every rank where it is, waits a moment for the answers, and throws naming the silent ranks.</summary>
+    private void GiveUp(in CollectiveDescriptor mine)
+    {
+        string where = mine.Describe();
+        _faults.Send(NoticeKind.TimedOut, $"{where} after {Seconds(Timeout)}");
+        var answers = new SortedDictionary<int, Notice>();
+        long end = Environment.TickCount64 + (long)Math.Min(1000, Timeout.TotalMilliseconds);
+        while (answers.Count < Size - 1 && Environment.TickCount64 < end)
+        {
+            _faults.FlushSends(TimeSpan.Zero);
+            while (_faults.TryReceive(out Notice notice))
+            {
+                answers[notice.Rank] = notice;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        var silent = Enumerable.Range(0, Size).Where(r => r != Rank && !answers.ContainsKey(r)).ToList();
+        var message = new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"{where} timed out on rank {Rank} of {Size}: after {Seconds(Timeout)} not every rank had arrived.");
+        if (silent.Count > 0)
+        {
+            message.Append(CultureInfo.InvariantCulture,
+                $" {Ranks(silent)} did not respond: {(silent.Count == 1 ? "it died, hangs, or has" : "they died, hang, or have")} been working outside MPI calls for longer than the timeout.");
+        }
+
+        foreach ((int rank, Notice notice) in answers)
+        {
+            message.Append(notice.Kind switch
+            {
+                NoticeKind.Failed => $" Rank {rank} failed: {Sentence(notice.Text)}",
+                NoticeKind.TimedOut => $" Rank {rank} gave up too, in {notice.Text}.",
+                _ => $" Rank {rank} answered from {notice.Text}.",
+            });
+        }
+
+        message.Append(CultureInfo.InvariantCulture,
+            $" If a rank legitimately works alone for longer (writing a checkpoint, evaluating), raise the timeout: {Mpi.TimeoutVariable}=<seconds> or Mpi.Initialize(timeout: ...).");
+        throw new CollectiveTimeoutException(message.ToString(), Rank, where, silent);
+    }
+
+    private static string Sentence(string text) => text.EndsWith('.') || text.EndsWith('!') || text.EndsWith('?') ? text : text + ".";
+
+    private static string Ranks(List<int> ranks) =>
+        ranks.Count == 1 ? $"Rank {ranks[0]}" : $"Ranks {string.Join(", ", ranks.Take(16))}{(ranks.Count > 16 ? $" and {ranks.Count - 16} more" : "")}";
+}
