@@ -20,8 +20,20 @@ internal static class AllReduceBenchmark
         Memory<float>[] grads = lengths.Select(n => new Memory<float>(new float[n])).ToArray();
 
         Report(world, "AllReduce in place, 669,706 floats", total, calls, () => world.AllReduce(flat));
-        Report(world, "GradientBuckets.AllReduceAverage, 6 gradients, 1 bucket", total, calls, () => buckets.AllReduceAverage(grads));
+        Report(world, "MPI_Allreduce alone (no descriptor exchange)", total, calls, () => RawAllReduce(world, flat));
+        var fused = new GradientBuckets(world, lengths, inPlaceBytes: int.MaxValue);
+        Report(world, "GradientBuckets.AllReduceSum (2 kernels in place, 4 small weights in 1 bucket)", total, calls, () => buckets.AllReduceSum(grads));
+        Report(world, "GradientBuckets.AllReduceAverage (the same, then / size)", total, calls, () => buckets.AllReduceAverage(grads));
+        Report(world, "GradientBuckets.AllReduceSum (all 6 packed in 1 bucket)", total, calls, () => fused.AllReduceSum(grads));
         Report(world, "Barrier (the descriptor exchange alone)", 0, calls, world.Barrier);
+    }
+
+    private static unsafe void RawAllReduce(Communicator world, float[] data)
+    {
+        fixed (float* p = data)
+        {
+            world.AllReduceRaw(p, data.Length, ElementType.Float, ReduceOp.Sum);
+        }
     }
 
     private static void Report(Communicator world, string what, int floats, int calls, Action call)

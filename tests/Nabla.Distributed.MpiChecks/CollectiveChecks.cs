@@ -97,7 +97,7 @@ internal static class CollectiveChecks
         using Communicator world = Mpi.Initialize(Scenarios.Timeout(args));
         int p = world.Size, r = world.Rank;
 
-        // Uneven lengths, an empty gradient, and one longer than the 64 KB bucket (reduced where it lies).
+        // Uneven lengths, an empty gradient, and gradients longer than the 64 KB bucket (reduced where they lie): 5 buckets.
         int[] lengths = [1, 7, 1000, 17, 30_000, 0, 65, 200_000, 3, 16_383, 16_384];
         var buckets = new GradientBuckets(world, lengths, bucketBytes: 64 * 1024);
         float[][] grads = lengths.Select(n => new float[n]).ToArray();

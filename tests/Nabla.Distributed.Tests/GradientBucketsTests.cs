@@ -4,50 +4,57 @@ namespace Nabla.Distributed.Tests;
 
 public class GradientBucketsTests
 {
+    private static GradientBucket Bucket(long length, params int[] gradients) => new(gradients, length);
+
     [Fact]
-    public void Plan_fills_buckets_greedily_in_order_and_gives_large_gradients_their_own()
+    public void Plan_packs_small_gradients_in_order_and_gives_large_ones_a_call_of_their_own()
     {
-        GradientBucket[] plan = GradientBuckets.Plan([3, 4, 2, 10, 1, 0, 5, 5, 7], capacity: 9);
+        // Capacity 9 floats, in place from 8: gradient 3 (10) goes alone at once; the small ones fill buckets of up to 9.
         Assert.Equal(
-            [new(0, 3, 9), new(3, 1, 10), new(4, 3, 6), new(7, 1, 5), new(8, 1, 7)],
-            plan);
-        Assert.Empty(GradientBuckets.Plan([], capacity: 9));
-        Assert.Equal([new GradientBucket(0, 3, 0)], GradientBuckets.Plan([0, 0, 0], capacity: 1));
-        Assert.Equal([new GradientBucket(0, 1, 100), new GradientBucket(1, 1, 100)], GradientBuckets.Plan([100, 100], capacity: 1));
+            [Bucket(10, 3), Bucket(9, 0, 1, 2), Bucket(6, 4, 5, 6), Bucket(5, 7), Bucket(7, 8)],
+            GradientBuckets.Plan([3, 4, 2, 10, 1, 0, 5, 5, 7], capacity: 9, inPlaceLength: 8));
+        Assert.Empty(GradientBuckets.Plan([], capacity: 9, inPlaceLength: 8));
+        Assert.Equal([Bucket(0, 0, 1, 2)], GradientBuckets.Plan([0, 0, 0], capacity: 1, inPlaceLength: int.MaxValue));
+        Assert.Equal([Bucket(100, 0), Bucket(100, 1)], GradientBuckets.Plan([100, 100], capacity: 1, inPlaceLength: int.MaxValue));
+        Assert.Equal([Bucket(5, 1), Bucket(4, 0, 2)], GradientBuckets.Plan([2, 5, 2], capacity: 100, inPlaceLength: 5));
+        Assert.True(Bucket(5, 1).InPlace);
+        Assert.False(Bucket(4, 0, 2).InPlace);
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(64)]
-    [InlineData(1_000_000)]
-    public void Plan_covers_every_gradient_once_in_order(int capacity)
+    [InlineData(1, 50)]
+    [InlineData(7, 50)]
+    [InlineData(64, 30)]
+    [InlineData(1_000_000, 80)]
+    [InlineData(1_000_000, int.MaxValue)]
+    public void Plan_puts_every_gradient_in_exactly_one_bucket(int capacity, int inPlaceLength)
     {
         var random = new System.Random(capacity);
         int[] lengths = Enumerable.Range(0, 40).Select(_ => random.Next(0, 100)).ToArray();
-        GradientBucket[] plan = GradientBuckets.Plan(lengths, capacity);
-        int next = 0;
+        GradientBucket[] plan = GradientBuckets.Plan(lengths, capacity, inPlaceLength);
+        Assert.Equal(Enumerable.Range(0, lengths.Length), plan.SelectMany(b => b.Gradients).Order());
         foreach (GradientBucket bucket in plan)
         {
-            Assert.Equal(next, bucket.First);
-            Assert.True(bucket.Count >= 1);
-            Assert.Equal(lengths.Skip(bucket.First).Take(bucket.Count).Sum(), bucket.Length);
-            Assert.True(bucket.Count == 1 || bucket.Length <= capacity, $"bucket {bucket} holds several gradients beyond the capacity {capacity}");
-            next += bucket.Count;
+            Assert.Equal(bucket.Gradients.Sum(i => (long)lengths[i]), bucket.Length);
+            Assert.Equal(bucket.Gradients.Order(), bucket.Gradients);
+            if (!bucket.InPlace)
+            {
+                Assert.True(bucket.Length <= capacity, $"bucket {bucket} holds several gradients beyond the capacity {capacity}");
+                Assert.All(bucket.Gradients, i => Assert.True(lengths[i] < inPlaceLength, $"gradient {i} ({lengths[i]}) should be alone"));
+            }
         }
-
-        Assert.Equal(lengths.Length, next);
     }
 
     [Fact]
-    public void W3s_gradients_fit_one_default_bucket()
+    public void W3s_two_large_kernels_are_reduced_in_place_and_the_rest_in_one_bucket()
     {
         using var world = new FakeCommunicator(2);
         var buckets = new GradientBuckets(world, [784 * 512, 512, 512 * 512, 512, 512 * 10, 10]);
-        Assert.Equal(1, buckets.BucketCount);
+        Assert.Equal([Bucket(401_408, 0), Bucket(262_144, 2), Bucket(6_154, 1, 3, 4, 5)], buckets.Buckets);
         Assert.Equal(669_706, buckets.TotalLength);
         Assert.Equal(6, buckets.GradientCount);
         Assert.Equal(25 * 1024 * 1024, buckets.BucketBytes);
+        Assert.Equal(1024 * 1024, buckets.InPlaceBytes);
     }
 
     [Theory]
@@ -58,7 +65,8 @@ public class GradientBucketsTests
         // Four simulated ranks holding the same gradients: the fake's sum is 4·g + 1, so the mean is g + 1/4, exact.
         using var world = new FakeCommunicator(4);
         int[] lengths = [1, 7, 0, 17, 63, 65, 300, 2, 1];
-        var buckets = new GradientBuckets(world, lengths, bucketBytes: 64 * sizeof(float));
+        var buckets = new GradientBuckets(world, lengths, bucketBytes: 20 * sizeof(float), inPlaceBytes: 60 * sizeof(float));
+        Assert.Equal(5, buckets.BucketCount);   // [0, 1, 2]; 4, 5 and 6 alone; [3, 7, 8]
         float[][] grads = lengths.Select(n => GC.AllocateArray<float>(n, pinned: true)).ToArray();
         for (int i = 0; i < grads.Length; i++)
         {
@@ -93,11 +101,11 @@ public class GradientBucketsTests
         {
             GradientBucket bucket = buckets.Buckets[b];
             Assert.Equal(bucket.Length, world.Reduces[b].Count);
-            if (bucket.Count == 1 && bucket.Length > 0)
+            if (bucket.InPlace && bucket.Length > 0)
             {
                 unsafe
                 {
-                    fixed (float* p = grads[bucket.First])
+                    fixed (float* p = grads[bucket.Gradients[0]])
                     {
                         Assert.Equal((nint)p, world.Reduces[b].Address);
                     }
@@ -154,6 +162,8 @@ public class GradientBucketsTests
             "GradientBuckets: gradient lengths must be non-negative, but lengths[1] is -1.");
         AssertEx.Throws<ArgumentOutOfRangeException>(() => new GradientBuckets(world, [3], bucketBytes: 3),
             "GradientBuckets: bucketBytes must be at least 4 (one float), but received 3.");
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => new GradientBuckets(world, [3], inPlaceBytes: 0),
+            "GradientBuckets: inPlaceBytes must be at least 4 (one float), but received 0.");
         Assert.Throws<ArgumentNullException>(() => new GradientBuckets(null!, [3]));
         Assert.Throws<ArgumentNullException>(() => new GradientBuckets(world, null!));
     }
