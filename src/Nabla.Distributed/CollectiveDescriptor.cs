@@ -63,13 +63,14 @@ internal struct CollectiveDescriptor
             CollectiveKind.AllGather => $" ({n} {type} per rank)",
             CollectiveKind.AllGatherV => $" ({n} {type} from this rank)",
             CollectiveKind.GradientAllReduce => $" ({n} {type} in {Argument} bucket{(Argument == 1 ? "" : "s")})",
+            CollectiveKind.Finalize => " (the last meeting before MPI_Finalize)",
             _ => "",
         };
         string name = Kind switch
         {
             CollectiveKind.GradientAllReduce => "GradientBuckets all-reduce",
             CollectiveKind.Verify => "VerifySameOnAllRanks",
-            CollectiveKind.Finalize => "Dispose (the meeting before MPI_Finalize)",
+            CollectiveKind.Finalize => "Dispose",
             _ => Kind.ToString(),
         };
         return $"{name} #{Sequence.ToString(CultureInfo.InvariantCulture)}{detail}";

@@ -53,6 +53,7 @@ public abstract unsafe class Communicator : IDisposable
     private int _sequence;
     private Exception? _fault;
     private bool _disposed;
+    private bool _reported;
 
     internal Communicator(int rank, int size, TimeSpan timeout)
     {
@@ -233,7 +234,9 @@ public abstract unsafe class Communicator : IDisposable
     /// <remarks>
     /// Call it where a rank catches an error it will not recover from, then rethrow. The notice travels on its own
     /// communicator (a duplicate of the world), so it reaches ranks whatever collective they wait in. Afterwards this
-    /// communicator is faulted. An unhandled exception does this automatically while an MPI communicator is open.
+    /// communicator is faulted. An unhandled exception does this automatically while an MPI communicator is open. A
+    /// <see cref="RankFailedException"/> or <see cref="CollectiveTimeoutException"/> is not passed on (it came from
+    /// another rank, which tells the others itself), and a rank reports once.
     /// </remarks>
     /// <example>
     /// <code>
@@ -392,7 +395,8 @@ public abstract unsafe class Communicator : IDisposable
         }
     }
 
-    private static string DescribeDifference(string what, string reference, List<int> differ, string other)
+    /// <summary>The message of a fingerprint mismatch: the texts of rank 0 and the first differing rank, around where they first differ.</summary>
+    internal static string DescribeDifference(string what, string reference, List<int> differ, string other)
     {
         int at = 0;
         while (at < reference.Length && at < other.Length && reference[at] == other[at])
@@ -415,13 +419,16 @@ public abstract unsafe class Communicator : IDisposable
 
     private void ReportFailureLocked(Exception exception)
     {
-        if (_disposed || _fault is not null)
+        if (_disposed || _reported)
         {
             return;
         }
 
+        // Once per rank: a later report (an unhandled exception after ReportFailure, say) would only repeat the news.
+        // A failure or timeout that came from another rank is news the others get from that rank.
+        _reported = true;
         Fault(exception);
-        if (Size > 1)
+        if (Size > 1 && exception is not (RankFailedException or CollectiveTimeoutException))
         {
             ReportFailureCore($"{exception.GetType().Name}: {exception.Message}");
         }

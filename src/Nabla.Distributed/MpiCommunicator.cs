@@ -56,7 +56,7 @@ internal sealed unsafe class MpiCommunicator : Communicator
         // An unhandled exception on this rank tells the others before the runtime ends the process.
         _onUnhandled = (_, e) =>
         {
-            if (e.ExceptionObject is Exception ex && ex is not (RankFailedException or CollectiveTimeoutException))
+            if (e.ExceptionObject is Exception ex)
             {
                 TryReportUnhandled(ex, TimeSpan.FromSeconds(1));
             }

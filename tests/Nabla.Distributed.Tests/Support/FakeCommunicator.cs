@@ -15,8 +15,19 @@ internal sealed unsafe class FakeCommunicator(int size) : Communicator(0, size, 
     /// <summary>The addresses and lengths of the all-reduces run so far.</summary>
     public List<(nint Address, int Count)> Reduces { get; } = new(64);
 
+    /// <summary>The descriptors this rank exchanged so far.</summary>
+    public List<CollectiveDescriptor> Exchanges { get; } = new(64);
+
+    /// <summary>The failure notices this rank sent so far.</summary>
+    public List<string> Reports { get; } = [];
+
     internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine)
     {
+        if (Exchanges.Count < Exchanges.Capacity)
+        {
+            Exchanges.Add(mine);
+        }
+
         Array.Fill(_table, mine);
         return _table;
     }
@@ -42,9 +53,7 @@ internal sealed unsafe class FakeCommunicator(int size) : Communicator(0, size, 
     internal override void AllGatherVRaw(void* send, int count, ElementType type, void* receive, int* counts, int* displacements) =>
         throw new NotSupportedException("The fake communicator simulates all-reduces only.");
 
-    internal override void ReportFailureCore(string text)
-    {
-    }
+    internal override void ReportFailureCore(string text) => Reports.Add(text);
 
     internal override void AbortCore(string message, int errorCode) =>
         throw new NotSupportedException("The fake communicator does not abort.");
