@@ -8,8 +8,8 @@ namespace Nabla.Distributed;
 /// <para>
 /// The rank that times out asks every other rank where it is. Ranks waiting in a collective answer at once; a rank that
 /// died, hangs, or has been computing outside MPI calls for longer than the timeout does not, and is named in
-/// <see cref="UnresponsiveRanks"/>. The ranks that were waiting throw this exception too, pointing at the rank that gave
-/// up. For example
+/// <see cref="UnresponsiveRanks"/>. The ranks that answered are told the verdict and throw this exception too, naming
+/// the rank that gave up and the silent ones. For example
 /// <c>AllReduce #40 (Sum of 669706 float) timed out on rank 0 of 2 after 60 s: rank 1 did not respond ...</c>
 /// </para>
 /// <para>
@@ -23,7 +23,7 @@ public sealed class CollectiveTimeoutException : TimeoutException
     /// <param name="message">The full message.</param>
     /// <param name="rank">The rank that throws (this process).</param>
     /// <param name="operation">The collective that timed out, such as <c>AllReduce #40 (Sum of 669706 float)</c>.</param>
-    /// <param name="unresponsiveRanks">The ranks that did not answer (empty when this rank was told by another that it gave up).</param>
+    /// <param name="unresponsiveRanks">The ranks that did not answer (empty when the verdict of the rank that gave up did not arrive).</param>
     public CollectiveTimeoutException(string message, int rank, string operation, IReadOnlyList<int> unresponsiveRanks)
         : base(message)
     {

@@ -36,6 +36,15 @@ internal static class CollectiveChecks
 
         Log.Pass(world, "allreduce sum float 4 MB");
 
+        // Sums that round: every rank must still get the same bits, or weights updated from them would drift apart.
+        var random = new System.Random(1234 + r);
+        float[] noisy = Enumerable.Range(0, 300_001).Select(_ => (float)(random.NextDouble() * 2 - 1) * 1e3f).ToArray();
+        world.AllReduce(noisy);
+        float[] rootCopy = (float[])noisy.Clone();
+        world.Broadcast(rootCopy);
+        Log.Require(noisy.AsSpan().SequenceEqual(rootCopy), "all-reduce results are bit-identical on every rank");
+        Log.Pass(world, "allreduce results bit-identical on every rank");
+
         double[] d = [r, -r, 0.5 * r];
         world.AllReduce(d, ReduceOp.Max);
         Log.Require(d[0] == p - 1 && d[1] == 0 && d[2] == 0.5 * (p - 1), $"max {string.Join(", ", d)}");

@@ -31,8 +31,11 @@ internal static class FaultChecks
         throw new InvalidOperationException("nobody catches this");
     });
 
-    /// <summary>The last rank stops answering (sleeps far beyond the timeout); the others time out and name it.</summary>
-    public static void Hang(string[] args) => WithFailingRank(args, world => Thread.Sleep(60_000));
+    /// <summary>
+    /// The last rank stops answering (sleeps far beyond the timeout); the others time out and name it. Rank r waits
+    /// (r + 1) times the timeout, so rank 0 gives up first and the others learn its verdict while they still wait.
+    /// </summary>
+    public static void Hang(string[] args) => WithFailingRank(args, world => Thread.Sleep(60_000), staggered: true);
 
     /// <summary>The last rank is killed (SIGKILL); mpirun ends the job and names it, long before the others' timeout.</summary>
     public static void Kill(string[] args) => WithFailingRank(args, world =>
@@ -48,9 +51,43 @@ internal static class FaultChecks
         Environment.Exit(3);
     });
 
-    private static void WithFailingRank(string[] args, Action<Communicator> fail)
+    /// <summary>The last rank ends the job with <see cref="Communicator.Abort"/> and exit status 7.</summary>
+    public static void Abort(string[] args) => WithFailingRank(args, world =>
+    {
+        Thread.Sleep(300);
+        world.Abort("stopping on purpose", errorCode: 7);
+    });
+
+    /// <summary>
+    /// An MPI call fails on every rank (a broadcast from a root that does not exist, which the public API refuses
+    /// before MPI sees it): an MpiException naming the call, the rank and MPI's text.
+    /// </summary>
+    public static unsafe void MpiError(string[] args)
     {
         Communicator world = Mpi.Initialize(Scenarios.Timeout(args));
+        float[] data = new float[4];
+        try
+        {
+            fixed (float* p = data)
+            {
+                world.BroadcastRaw(p, data.Length, ElementType.Float, root: world.Size + 5);
+            }
+
+            Log.Line(world, "NOT CAUGHT: MPI accepted the root");
+        }
+        catch (MpiException e)
+        {
+            Log.Line(world, $"CAUGHT {e.GetType().Name} ({e.Function}, code {e.ErrorCode}, rank {e.Rank}): {e.Message}");
+        }
+
+        Log.Line(world, $"faulted {world.IsFaulted}");
+        world.Dispose();
+    }
+
+    private static void WithFailingRank(string[] args, Action<Communicator> fail, bool staggered = false)
+    {
+        int rank = int.Parse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") ?? Environment.GetEnvironmentVariable("PMI_RANK") ?? "0");
+        Communicator world = Mpi.Initialize(staggered ? Scenarios.Timeout(args) * (rank + 1) : Scenarios.Timeout(args));
         float[] warm = [1f];
         world.AllReduce(warm);   // every rank is up before the failure
         Log.Line(world, $"READY pid {Environment.ProcessId}");
@@ -74,7 +111,8 @@ internal static class FaultChecks
         }
 
         Log.Line(world, $"faulted {world.IsFaulted}");
-        world.Dispose();   // faulted: prints why and aborts the job
+        Thread.Sleep(500);   // lets the other ranks print what they caught before this rank's abort ends the job
+        world.Dispose();     // faulted: prints why and aborts the job
         Log.Line(world, "NOT ABORTED: Dispose returned");
     }
 }

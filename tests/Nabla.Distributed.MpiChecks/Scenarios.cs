@@ -14,6 +14,8 @@ internal static class Scenarios
         ["hang"] = FaultChecks.Hang,
         ["kill"] = FaultChecks.Kill,
         ["exit"] = FaultChecks.Exit,
+        ["abort"] = FaultChecks.Abort,
+        ["mpi-error"] = FaultChecks.MpiError,
         ["bench"] = AllReduceBenchmark.Run,
     };
 

@@ -23,7 +23,7 @@ public class MpichJobTests
         JobResult job = MpiJob.Mpich(2, "collectives");
         job.AssertSucceeded();
         AssertEx.Contains(job.Rank(0), "size 2 implementation MPICH Version: 4", "ALL OK");
-        AssertEx.Contains(job.Rank(1), "PASS allreduce sum float 4 MB", "PASS allgatherv", "ALL OK");
+        AssertEx.Contains(job.Rank(1), "PASS allreduce sum float 4 MB", "PASS allreduce results bit-identical on every rank", "PASS allgatherv", "ALL OK");
 
         job = MpiJob.Mpich(2, "buckets");
         job.AssertSucceeded();
@@ -53,6 +53,18 @@ public class MpichJobTests
         AssertEx.Contains(job.Line(0, "CAUGHT"), "timed out on rank 0 of 2: after 2 s not every rank had arrived. Rank 1 did not respond");
         Assert.InRange(job.CaughtAfter(0), 2, 8);
         Assert.InRange(job.Wall.TotalSeconds, 0, 30);
+    }
+
+    [Fact]
+    public void An_MPI_error_and_Abort_end_the_job()
+    {
+        JobResult job = MpiJob.Alone(new Dictionary<string, string> { [Mpi.LibraryVariable] = "libmpich.so.12" }, "mpi-error");
+        job.AssertFailed();
+        AssertEx.Contains(job.Line(0, "CAUGHT"), "MpiException (MPI_Bcast, code ", "MPI_Bcast failed on rank 0 of 1 with error ", "Invalid root");
+
+        job = MpiJob.Mpich(2, "abort", "60");
+        Assert.Equal(7, job.ExitCode);
+        AssertEx.Contains(job.Output, "Nabla.Distributed: rank 1 of 2 aborts the job: stopping on purpose", "MPI_Abort(MPI_COMM_WORLD, 7)");
     }
 
     [Fact]

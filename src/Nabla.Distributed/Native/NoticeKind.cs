@@ -11,4 +11,7 @@ internal enum NoticeKind
 
     /// <summary>An answer to <see cref="TimedOut"/>: the sender is alive; the text says which collective it is in.</summary>
     Present = 3,
+
+    /// <summary>What the rank that gave up concluded, sent to the ranks that answered: the silent ranks (comma-separated), a newline, the text.</summary>
+    Verdict = 4,
 }
