@@ -9,10 +9,18 @@ namespace Nabla.Distributed;
 /// rank's own arguments passed their checks.
 /// </summary>
 /// <remarks>
+/// <para>
 /// With every rank's descriptor in hand, every rank reaches the same verdict on the same table: the call goes ahead,
 /// or all of them throw (a mismatch, or a bad argument on one rank). So a mistake on one rank never leaves the others
 /// waiting inside MPI for a transfer that will not come. Eight 32-bit integers, so that the exchange is one
 /// <c>MPI_Iallgather</c> of <c>MPI_INT</c> whose completion the caller can wait for with a deadline.
+/// </para>
+/// <para>
+/// Gathering p descriptors costs O(p) on every rank, so the common case takes a shortcut: a <see cref="Summary"/> of
+/// the fields every rank must share and their negations, reduced with <c>MPI_MAX</c> in O(log p), gives every field's
+/// maximum and minimum over the ranks; when they are equal everywhere (and no rank reports an argument error) the
+/// ranks agree and no table is needed. Only a disagreement, or an all-gather of varying counts, gathers the table.
+/// </para>
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 internal struct CollectiveDescriptor
@@ -43,6 +51,42 @@ internal struct CollectiveDescriptor
 
     /// <summary>Unused; keeps the size a power of two.</summary>
     public int Reserved;
+
+    /// <summary>The number of integers in a <see cref="Summary"/>.</summary>
+    public const int SummaryInts = 2 * SummaryFields;
+
+    private const int SummaryFields = 6;
+
+    /// <summary>
+    /// Writes the fields every rank must share (kind, sequence, type, count, root or operation, argument error), then
+    /// their negations: an element-wise <c>MPI_MAX</c> over the ranks then holds each field's maximum and minus its minimum.
+    /// </summary>
+    /// <param name="summary"><see cref="SummaryInts"/> integers.</param>
+    public readonly void Summary(Span<int> summary)
+    {
+        ReadOnlySpan<int> fields = [(int)Kind, Sequence, (int)Type, Count, Argument, ArgumentError];
+        for (int i = 0; i < SummaryFields; i++)
+        {
+            summary[i] = fields[i];
+            summary[SummaryFields + i] = -fields[i];
+        }
+    }
+
+    /// <summary>Whether the element-wise maximum of every rank's <see cref="Summary"/> says the ranks agree and none reports an argument error.</summary>
+    /// <param name="reduced">The reduced summaries.</param>
+    /// <returns>True when every field has one value over the ranks and the argument error is 0 everywhere.</returns>
+    public static bool Agree(ReadOnlySpan<int> reduced)
+    {
+        for (int i = 0; i < SummaryFields; i++)
+        {
+            if (reduced[i] != -reduced[SummaryFields + i])
+            {
+                return false;
+            }
+        }
+
+        return reduced[SummaryFields - 1] == 0;
+    }
 
     /// <summary>Describes the call for messages, such as <c>AllReduce #12 (Sum of 669706 float)</c>.</summary>
     /// <returns>The description.</returns>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -309,8 +310,12 @@ public abstract unsafe class Communicator : IDisposable
 
     /// <summary>Exchanges <paramref name="mine"/> with every rank and returns the table of descriptors, indexed by rank.</summary>
     /// <param name="mine">This rank's descriptor.</param>
-    /// <returns>The table, valid until the next exchange.</returns>
-    internal abstract ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine);
+    /// <param name="needTable">Whether the caller needs every rank's descriptor even when they agree (the counts of an all-gather of varying counts).</param>
+    /// <returns>
+    /// The table, valid until the next exchange; or, when <paramref name="needTable"/> is false, an empty span if every
+    /// rank agrees and none reports an argument error (see <see cref="CollectiveDescriptor.Summary"/>).
+    /// </returns>
+    internal abstract ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine, bool needTable);
 
     /// <summary>In-place all-reduce of <paramref name="count"/> elements at <paramref name="data"/>; the ranks already agreed.</summary>
     internal abstract void AllReduceRaw(void* data, int count, ElementType type, ReduceOp op);
@@ -362,7 +367,7 @@ public abstract unsafe class Communicator : IDisposable
         ReadOnlySpan<CollectiveDescriptor> table;
         try
         {
-            table = Exchange(mine);
+            table = Exchange(mine, needTable: kind == CollectiveKind.AllGatherV);
         }
         catch (Exception e)
         {
@@ -370,7 +375,13 @@ public abstract unsafe class Communicator : IDisposable
             throw;
         }
 
-        CollectiveAgreement.Check(table, Rank, error);
+        // An empty table means every rank agreed, which a rank with an argument error prevents.
+        Debug.Assert(!table.IsEmpty || error is null, "the ranks cannot agree while this rank reports an argument error");
+        if (!table.IsEmpty)
+        {
+            CollectiveAgreement.Check(table, Rank, error);
+        }
+
         return table;
     }
 

@@ -18,7 +18,7 @@ internal sealed unsafe class LocalCommunicator : Communicator
 
     public override string Implementation { get; }
 
-    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine)
+    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine, bool needTable)
     {
         _table[0] = mine;
         return _table;

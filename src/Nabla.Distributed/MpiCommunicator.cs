@@ -9,8 +9,9 @@ namespace Nabla.Distributed;
 /// <summary>The world communicator of an MPI job, over the library loaded by <see cref="MpiLibrary"/>.</summary>
 /// <remarks>
 /// <para>
-/// Each collective first exchanges <see cref="CollectiveDescriptor"/>s with <c>MPI_Iallgather</c> and waits for it with
-/// <c>MPI_Test</c> against a deadline, testing the <see cref="FaultChannel"/> as it goes; only then does the data move,
+/// Each collective first checks that the ranks agree on a <see cref="CollectiveDescriptor"/> (a small
+/// <c>MPI_Iallreduce</c> of its summary, and an <c>MPI_Iallgather</c> of the descriptors when they disagree) and waits
+/// with <c>MPI_Test</c> against a deadline, testing the <see cref="FaultChannel"/> as it goes; only then does the data move,
 /// with the blocking collective (<c>MPI_Allreduce</c>, ...). Measured on 2 ranks here, the exchange costs a few
 /// microseconds, and the blocking all-reduce of 2.7 MB runs in 0.35 ms where <c>MPI_Iallreduce</c> polled to completion
 /// took 0.92 ms (Open MPI's non-blocking collectives progress only inside <c>MPI_Test</c> and use other algorithms), so
@@ -31,6 +32,7 @@ internal sealed unsafe class MpiCommunicator : Communicator
     private readonly nint _world;
     private readonly CollectiveDescriptor* _mine;
     private readonly CollectiveDescriptor* _table;
+    private readonly int* _summary;
     private readonly long _timeoutTicks;
     private readonly int _initThread;
     private readonly bool _anyThread;
@@ -47,10 +49,11 @@ internal sealed unsafe class MpiCommunicator : Communicator
         _initThread = Environment.CurrentManagedThreadId;
         _anyThread = threadLevel >= MpiLibrary.ThreadSerialized;
 
-        // The descriptors live in native memory: after a timeout the exchange is still pending inside MPI, which may
-        // write the table later; the memory is then never freed (the job is ending), so nothing else is overwritten.
+        // The descriptors and summaries live in native memory: after a timeout the exchange is still pending inside MPI,
+        // which may write them later; the memory is then never freed (the job is ending), so nothing else is overwritten.
         _mine = (CollectiveDescriptor*)NativeMemory.AllocZeroed((nuint)sizeof(CollectiveDescriptor));
         _table = (CollectiveDescriptor*)NativeMemory.AllocZeroed((nuint)(sizeof(CollectiveDescriptor) * size));
+        _summary = (int*)NativeMemory.AllocZeroed((nuint)(sizeof(int) * 2 * CollectiveDescriptor.SummaryInts));
         _faults = new FaultChannel(mpi, this, _world);
 
         // An unhandled exception on this rank tells the others before the runtime ends the process.
@@ -114,7 +117,7 @@ internal sealed unsafe class MpiCommunicator : Communicator
         }
     }
 
-    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine)
+    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine, bool needTable)
     {
         if (!_anyThread && Environment.CurrentManagedThreadId != _initThread)
         {
@@ -124,39 +127,26 @@ internal sealed unsafe class MpiCommunicator : Communicator
         }
 
         ThrowIfNotified(mine);
-        *_mine = mine;
-        nint request = 0;
-        Check(_mpi.Iallgather(_mine, CollectiveDescriptor.Ints, _mpi.Abi.Int, _table, CollectiveDescriptor.Ints, _mpi.Abi.Int, _world, &request), "MPI_Iallgather");
         long start = Stopwatch.GetTimestamp();
-        for (int round = 0; ; round++)
+        nint request = 0;
+        if (!needTable)
         {
-            int done = 0;
-            Check(_mpi.Test(&request, &done, (void*)_mpi.Abi.StatusIgnore), "MPI_Test");
-            if (done != 0)
+            // The shortcut: one small reduction says whether every rank agrees (every rank sees the same answer).
+            mine.Summary(new Span<int>(_summary, CollectiveDescriptor.SummaryInts));
+            Check(_mpi.Iallreduce(_summary, _summary + CollectiveDescriptor.SummaryInts, CollectiveDescriptor.SummaryInts, _mpi.Abi.Int,
+                _mpi.Abi.OpMax, _world, &request), "MPI_Iallreduce");
+            Wait(&request, mine, start);
+            if (CollectiveDescriptor.Agree(new ReadOnlySpan<int>(_summary + CollectiveDescriptor.SummaryInts, CollectiveDescriptor.SummaryInts)))
             {
-                return new ReadOnlySpan<CollectiveDescriptor>(_table, Size);
-            }
-
-            long waited = Stopwatch.GetTimestamp() - start;
-            if ((round & 15) == 15)
-            {
-                ThrowIfNotified(mine);
-            }
-
-            if (_timeoutTicks >= 0 && waited > _timeoutTicks)
-            {
-                GiveUp(mine);
-            }
-
-            if (waited > YieldTicks)
-            {
-                Thread.Sleep(1);
-            }
-            else if (waited > SpinTicks)
-            {
-                Thread.Yield();
+                return [];
             }
         }
+
+        *_mine = mine;
+        request = 0;
+        Check(_mpi.Iallgather(_mine, CollectiveDescriptor.Ints, _mpi.Abi.Int, _table, CollectiveDescriptor.Ints, _mpi.Abi.Int, _world, &request), "MPI_Iallgather");
+        Wait(&request, mine, start);
+        return new ReadOnlySpan<CollectiveDescriptor>(_table, Size);
     }
 
     internal override void AllReduceRaw(void* data, int count, ElementType type, ReduceOp op) =>
@@ -211,6 +201,7 @@ internal sealed unsafe class MpiCommunicator : Communicator
             _faults.Close();
             NativeMemory.Free(_mine);
             NativeMemory.Free(_table);
+            NativeMemory.Free(_summary);
         }
         catch (MpiException e)
         {
@@ -221,6 +212,40 @@ internal sealed unsafe class MpiCommunicator : Communicator
         if (code != 0)
         {
             Console.Error.WriteLine($"Nabla.Distributed: MPI_Finalize failed on rank {Rank} of {Size} with error {code} ({_mpi.DescribeError(code)}).");
+        }
+    }
+
+    /// <summary>Waits for <paramref name="request"/> until <see cref="Communicator.Timeout"/> after <paramref name="start"/>, testing for notices as it goes.</summary>
+    private void Wait(nint* request, in CollectiveDescriptor mine, long start)
+    {
+        for (int round = 0; ; round++)
+        {
+            int done = 0;
+            Check(_mpi.Test(request, &done, (void*)_mpi.Abi.StatusIgnore), "MPI_Test");
+            if (done != 0)
+            {
+                return;
+            }
+
+            long waited = Stopwatch.GetTimestamp() - start;
+            if ((round & 15) == 15)
+            {
+                ThrowIfNotified(mine);
+            }
+
+            if (_timeoutTicks >= 0 && waited > _timeoutTicks)
+            {
+                GiveUp(mine);
+            }
+
+            if (waited > YieldTicks)
+            {
+                Thread.Sleep(1);
+            }
+            else if (waited > SpinTicks)
+            {
+                Thread.Yield();
+            }
         }
     }
 

@@ -61,6 +61,42 @@ public class CollectiveAgreementTests
     }
 
     [Fact]
+    public void The_maximum_of_the_summaries_tells_agreement_from_any_difference()
+    {
+        static bool Agree(params CollectiveDescriptor[] ranks)
+        {
+            // What MPI_MAX over the ranks computes, element by element.
+            int[] reduced = new int[CollectiveDescriptor.SummaryInts];
+            Array.Fill(reduced, int.MinValue);
+            int[] one = new int[CollectiveDescriptor.SummaryInts];
+            foreach (CollectiveDescriptor d in ranks)
+            {
+                d.Summary(one);
+                for (int i = 0; i < one.Length; i++)
+                {
+                    reduced[i] = Math.Max(reduced[i], one[i]);
+                }
+            }
+
+            return CollectiveDescriptor.Agree(reduced);
+        }
+
+        Assert.True(Agree(AllReduce(10), AllReduce(10), AllReduce(10)));
+        Assert.True(Agree(AllReduce(0)));
+        Assert.False(Agree(AllReduce(10), AllReduce(11), AllReduce(10)));
+        Assert.False(Agree(AllReduce(10), AllReduce(10, sequence: 5)));
+        CollectiveDescriptor max = AllReduce(10);
+        max.Argument = (int)ReduceOp.Max;
+        Assert.False(Agree(AllReduce(10), max));
+        CollectiveDescriptor bad = AllReduce(10);
+        bad.ArgumentError = 1;
+        Assert.False(Agree(bad, bad));   // equal, but an argument error always gathers the table
+        CollectiveDescriptor barrier = new() { Kind = CollectiveKind.Barrier, Sequence = 4 };
+        Assert.False(Agree(AllReduce(0), barrier));
+        Assert.True(Agree(barrier, barrier));
+    }
+
+    [Fact]
     public void AllGatherV_counts_may_differ_and_every_receive_buffer_must_hold_the_total()
     {
         CollectiveDescriptor Part(int count, int capacity) =>

@@ -39,6 +39,7 @@ internal sealed unsafe class MpiLibrary
         Allgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int>)Get("MPI_Allgather");
         Allgatherv = (delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, int>)Get("MPI_Allgatherv");
         Iallgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int>)Get("MPI_Iallgather");
+        Iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Get("MPI_Iallreduce");
         Test = (delegate* unmanaged<nint*, int*, void*, int>)Get("MPI_Test");
         Isend = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Get("MPI_Isend");
         Irecv = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Get("MPI_Irecv");
@@ -110,6 +111,8 @@ internal sealed unsafe class MpiLibrary
     public delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, int> Allgatherv { get; }
 
     public delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int> Iallgather { get; }
+
+    public delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> Iallreduce { get; }
 
     public delegate* unmanaged<nint*, int*, void*, int> Test { get; }
 

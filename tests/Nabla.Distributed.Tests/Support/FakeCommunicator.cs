@@ -21,7 +21,7 @@ internal sealed unsafe class FakeCommunicator(int size) : Communicator(0, size, 
     /// <summary>The failure notices this rank sent so far.</summary>
     public List<string> Reports { get; } = [];
 
-    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine)
+    internal override ReadOnlySpan<CollectiveDescriptor> Exchange(CollectiveDescriptor mine, bool needTable)
     {
         if (Exchanges.Count < Exchanges.Capacity)
         {
