@@ -38,6 +38,9 @@ internal sealed unsafe class MpiCommunicator : Communicator
     private readonly bool _anyThread;
     private readonly FaultChannel _faults;
     private readonly UnhandledExceptionEventHandler _onUnhandled;
+    private readonly EventHandler _onExit;
+    private readonly PosixSignalRegistration[] _onSignals;
+    private volatile bool _terminating;
 
     private MpiCommunicator(MpiLibrary mpi, int rank, int size, TimeSpan timeout, int threadLevel)
         : base(rank, size, timeout)
@@ -65,6 +68,16 @@ internal sealed unsafe class MpiCommunicator : Communicator
             }
         };
         AppDomain.CurrentDomain.UnhandledException += _onUnhandled;
+
+        // A process that ends without disposing (a forgotten using, an early return or Environment.Exit on one rank)
+        // still meets the others: if they are at the same point MPI finalizes cleanly, otherwise every rank learns of
+        // the mismatch and this one aborts the job, where launchers could otherwise end the job quietly (MPICH's Hydra
+        // reports success when one rank exits with status 0 without finalizing). Not when a signal (the launcher
+        // killing the job) ends the process: then there is nobody to meet.
+        _onExit = (_, _) => DisposeAtExit();
+        AppDomain.CurrentDomain.ProcessExit += _onExit;
+        _onSignals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGHUP }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => _terminating = true))];
     }
 
     public override string Implementation { get; }
@@ -185,15 +198,25 @@ internal sealed unsafe class MpiCommunicator : Communicator
             // Aborting regardless: the notice is a courtesy to the ranks that would otherwise learn it from the launcher.
         }
 
+        // MPI_Abort makes the launcher tear the job down, and what this rank printed last (why it aborts) can be lost
+        // in the launcher's forwarding if the process goes at once: give the output a moment to travel.
+        Thread.Sleep(100);
         _mpi.Abort(_world, errorCode);
     }
 
     internal override void DisposeCore(Exception? fault)
     {
         AppDomain.CurrentDomain.UnhandledException -= _onUnhandled;
+        AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        foreach (PosixSignalRegistration registration in _onSignals)
+        {
+            registration.Dispose();
+        }
+
         if (fault is not null)
         {
-            Abort($"the communicator cannot finalize after this error: {fault.Message}");
+            // Inside Environment.Exit(n), n is already the exit code: keep it for the job.
+            Abort($"the communicator cannot finalize after this error: {fault.Message}", Environment.ExitCode != 0 ? Environment.ExitCode : 1);
         }
 
         try
@@ -246,6 +269,24 @@ internal sealed unsafe class MpiCommunicator : Communicator
             {
                 Thread.Yield();
             }
+        }
+    }
+
+    /// <summary>The process is ending with the communicator open: dispose it, unless a signal ends the process or another thread holds it.</summary>
+    private void DisposeAtExit()
+    {
+        if (_terminating || !Monitor.TryEnter(Gate, TimeSpan.FromSeconds(2)))
+        {
+            return;
+        }
+
+        try
+        {
+            Dispose();
+        }
+        finally
+        {
+            Monitor.Exit(Gate);
         }
     }
 

@@ -51,6 +51,13 @@ internal static class FaultChecks
         Environment.Exit(3);
     });
 
+    /// <summary>The last rank leaves early with status 0 without disposing (a forgotten <c>using</c>, an early return).</summary>
+    public static void ExitEarly(string[] args) => WithFailingRank(args, world =>
+    {
+        Thread.Sleep(300);
+        Environment.Exit(0);
+    });
+
     /// <summary>The last rank ends the job with <see cref="Communicator.Abort"/> and exit status 7.</summary>
     public static void Abort(string[] args) => WithFailingRank(args, world =>
     {
@@ -105,7 +112,7 @@ internal static class FaultChecks
             world.AllReduce(new float[1000]);
             Log.Line(world, "NOT CAUGHT: the all-reduce returned");
         }
-        catch (Exception e) when (e is RankFailedException or CollectiveTimeoutException)
+        catch (Exception e) when (e is RankFailedException or CollectiveTimeoutException or RankMismatchException)
         {
             Log.Line(world, $"CAUGHT after {clock.Elapsed.TotalSeconds:F2} s {e.GetType().Name}: {e.Message}");
         }

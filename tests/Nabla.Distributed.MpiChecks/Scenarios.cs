@@ -14,6 +14,7 @@ internal static class Scenarios
         ["hang"] = FaultChecks.Hang,
         ["kill"] = FaultChecks.Kill,
         ["exit"] = FaultChecks.Exit,
+        ["exit-early"] = FaultChecks.ExitEarly,
         ["abort"] = FaultChecks.Abort,
         ["mpi-error"] = FaultChecks.MpiError,
         ["bench"] = AllReduceBenchmark.Run,

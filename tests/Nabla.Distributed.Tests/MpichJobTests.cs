@@ -56,15 +56,26 @@ public class MpichJobTests
     }
 
     [Fact]
-    public void An_MPI_error_and_Abort_end_the_job()
+    public void An_MPI_error_and_Abort_end_the_job_and_say_why()
     {
         JobResult job = MpiJob.Alone(new Dictionary<string, string> { [Mpi.LibraryVariable] = "libmpich.so.12" }, "mpi-error");
         job.AssertFailed();
         AssertEx.Contains(job.Line(0, "CAUGHT"), "MpiException (MPI_Bcast, code ", "MPI_Bcast failed on rank 0 of 1 with error ", "Invalid root");
 
         job = MpiJob.Mpich(2, "abort", "60");
-        Assert.Equal(7, job.ExitCode);
-        AssertEx.Contains(job.Output, "Nabla.Distributed: rank 1 of 2 aborts the job: stopping on purpose", "MPI_Abort(MPI_COMM_WORLD, 7)");
+        job.AssertFailed();
+        AssertEx.Contains(job.Output, "Nabla.Distributed: rank 1 of 2 aborts the job: stopping on purpose");
+    }
+
+    [Fact]
+    public void A_rank_that_exits_early_without_disposing_makes_the_job_fail_naming_it()
+    {
+        // Without the meeting at exit, Hydra ends this job with status 0 and no message.
+        JobResult job = MpiJob.Mpich(2, "exit-early", "60");
+        job.AssertFailed();
+        AssertEx.Contains(job.Output, "Nabla.Distributed: rank 1 of 2 aborts the job", "but rank 1 called Dispose #2 (the last meeting before MPI_Finalize)");
+        AssertEx.Contains(job.Line(0, "CAUGHT"), "RankMismatchException: The ranks' collective calls do not match: rank 0 called AllReduce #2");
+        Assert.InRange(job.Wall.TotalSeconds, 0, 30);
     }
 
     [Fact]
