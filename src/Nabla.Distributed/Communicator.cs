@@ -278,6 +278,11 @@ public abstract unsafe class Communicator : IDisposable
     /// A faulted communicator, or a last meeting that fails, aborts the job instead (printing why), since MPI cannot
     /// finalize with a collective left pending.
     /// </summary>
+    /// <remarks>
+    /// A process that ends without disposing (normally or through <see cref="Environment.Exit"/>) is disposed at exit:
+    /// ranks that all forgot finalize together, and a rank that leaves while the others still run collectives makes
+    /// them throw <see cref="RankMismatchException"/> (<c>rank 1 called Dispose #12</c>) and aborts the job.
+    /// </remarks>
     public void Dispose()
     {
         if (_disposed)

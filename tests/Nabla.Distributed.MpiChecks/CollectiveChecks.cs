@@ -14,6 +14,15 @@ internal static class CollectiveChecks
         Log.Line(world, $"sum {one[0]}");
     }
 
+    /// <summary>Every rank forgets to dispose its communicator: the ranks meet at exit and finalize, and the job succeeds.</summary>
+    public static void ForgetDispose(string[] args)
+    {
+        Communicator world = Mpi.Initialize(Scenarios.Timeout(args));
+        float[] one = [1f];
+        world.AllReduce(one);
+        Log.Line(world, $"sum {one[0]}, leaving without Dispose");
+    }
+
     public static void Collectives(string[] args)
     {
         using Communicator world = Mpi.Initialize(Scenarios.Timeout(args));

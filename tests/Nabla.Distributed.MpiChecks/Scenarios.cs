@@ -6,6 +6,7 @@ internal static class Scenarios
     public static IReadOnlyDictionary<string, Action<string[]>> All { get; } = new Dictionary<string, Action<string[]>>
     {
         ["info"] = CollectiveChecks.Info,
+        ["forget-dispose"] = CollectiveChecks.ForgetDispose,
         ["collectives"] = CollectiveChecks.Collectives,
         ["buckets"] = CollectiveChecks.Buckets,
         ["mismatch"] = CollectiveChecks.Mismatch,

@@ -18,6 +18,15 @@ public class OpenMpiJobTests
     }
 
     [Fact]
+    public void Ranks_that_all_forget_to_dispose_finalize_together_at_exit()
+    {
+        JobResult job = MpiJob.OpenMpi(2, "forget-dispose");
+        job.AssertSucceeded();
+        AssertEx.Contains(job.Rank(1), "sum 2, leaving without Dispose");
+        Assert.DoesNotContain("aborts the job", job.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_MPI_error_becomes_an_exception_naming_the_call_the_rank_and_MPIs_text()
     {
         JobResult job = MpiJob.Alone(null, "mpi-error");
