@@ -181,6 +181,44 @@ public abstract partial class Dataset
         return new SkipDataset(this, count == -1 ? null : count);
     }
 
+    /// <summary>
+    /// Keeps one shard of <paramref name="numShards"/>: the elements whose position <c>i</c> (from 0) satisfies
+    /// <c>i % numShards == index</c>, as <c>dataset.shard(num_shards, index)</c>.
+    /// </summary>
+    /// <param name="numShards">How many shards the dataset is split into, such as the number of ranks of a distributed job.</param>
+    /// <param name="index">Which shard to keep, in [0, <paramref name="numShards"/>), such as this rank.</param>
+    /// <returns>
+    /// The shard: of n elements it holds n / numShards, one more when <paramref name="index"/> &lt; n % numShards;
+    /// the shards of one dataset together hold every element exactly once. An infinite or unknown cardinality stays so.
+    /// </returns>
+    /// <remarks>
+    /// Every shard still enumerates the whole source and skips the other shards' elements, so shard early in the
+    /// pipeline (before <c>Map</c>, <c>Shuffle</c> and <c>Batch</c>): after a <c>Shuffle</c> whose order differs
+    /// between processes, the shards would overlap.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// Dataset mine = Dataset.FromTensorSlices(x, y).Shard(world.Size, world.Rank).Shuffle(10000, seed: 1).Batch(32);
+    /// </code>
+    /// </example>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numShards"/> is less than 1, or <paramref name="index"/> is not in [0, <paramref name="numShards"/>).</exception>
+    public Dataset Shard(int numShards, int index)
+    {
+        if (numShards < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numShards), numShards,
+                $"Shard: numShards must be at least 1, but received {numShards}.");
+        }
+
+        if (index < 0 || index >= numShards)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"Shard: index must be in [0, {numShards}) for numShards {numShards}, but received {index}.");
+        }
+
+        return new ShardDataset(this, numShards, index);
+    }
+
     /// <summary>Keeps the elements in memory after the first complete enumeration and replays them afterwards, as <c>dataset.cache()</c>.</summary>
     /// <returns>
     /// The cached dataset. An enumeration that stops early (for example under <c>Take</c>) caches nothing, as in

@@ -5,7 +5,7 @@ namespace Nabla.Data;
 /// <summary>
 /// An input pipeline over tensors, in the manner of <c>tf.data.Dataset</c>: a source of elements (single tensors
 /// or (x, y) pairs) transformed lazily by <c>Map</c>, <c>Filter</c>, <c>Shuffle</c>, <c>Batch</c>, <c>Repeat</c>,
-/// <c>Take</c>, <c>Skip</c>, <c>Cache</c> and <c>Prefetch</c>.
+/// <c>Take</c>, <c>Skip</c>, <c>Shard</c>, <c>Cache</c> and <c>Prefetch</c>.
 /// </summary>
 /// <remarks>
 /// <para>
