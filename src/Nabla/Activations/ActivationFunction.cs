@@ -90,7 +90,7 @@ public sealed class ActivationFunction
 
     /// <summary>An activation by Keras name; null or empty means <c>linear</c>.</summary>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names and the closest one.</exception>
-    public static ActivationFunction Get(string? name) => ActivationKinds.Parse(name) switch
+    public static ActivationFunction Get(string? name) => name is not null && Saving.Serialization.TryGetActivation(name, out ActivationFunction? custom) ? custom : ActivationKinds.Parse(name) switch
     {
         ActivationKind.Linear => Linear,
         ActivationKind.Relu => Relu,
