@@ -2,14 +2,14 @@ using Nabla.Initializers;
 using Nabla.Layers;
 using Nabla.Losses;
 using Nabla.Metrics;
-using LossMae = Nabla.Losses.MeanAbsoluteError;
-using LossMse = Nabla.Losses.MeanSquaredError;
-using MetricMae = Nabla.Metrics.MeanAbsoluteError;
-using MetricMse = Nabla.Metrics.MeanSquaredError;
 using Nabla.Optimizers;
 using Nabla.Regularizers;
 using C = Nabla.Layers.ConfigValues;
 using Cfg = System.Collections.Generic.IReadOnlyDictionary<string, object?>;
+using LossMae = Nabla.Losses.MeanAbsoluteError;
+using LossMse = Nabla.Losses.MeanSquaredError;
+using MetricMae = Nabla.Metrics.MeanAbsoluteError;
+using MetricMse = Nabla.Metrics.MeanSquaredError;
 
 namespace Nabla.Saving;
 
