@@ -141,6 +141,13 @@ internal static class BuiltIns
         Class<Mean>(SerializableFamily.Metric, "Mean", c => new Mean(Name(c, "mean")));
         Class<Sum>(SerializableFamily.Metric, "Sum", c => new Sum(Name(c, "sum")));
 
+        // Keras 2 wrote compiled metrics as MeanMetricWrapper around a function name ("fn": "sparse_categorical_accuracy").
+        Serialization.AddClass(new SerializableClass(SerializableFamily.Metric, typeof(MeanMetricWrapper), "MeanMetricWrapper", "keras.metrics", null, c =>
+        {
+            string fn = C.GetString(c, "fn", null) ?? throw new ArgumentException("'fn' is required, but the config has none.");
+            return Serialization.Get<Metric>(fn, C.GetString(c, "name", fn));
+        }), describesType: false);
+
         // "accuracy" and "acc" (any case) pick the accuracy from the shapes, as Keras's compile does.
         Metric("accuracy", n => new AutoAccuracy(n), listed: true, ignoreCase: true);
         Metric("acc", n => new AutoAccuracy(n), listed: true, ignoreCase: true);

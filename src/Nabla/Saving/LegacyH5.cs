@@ -19,7 +19,7 @@ internal static class LegacyH5
     public static bool IsLegacy(byte[] data, string source) => Guard(source, () =>
     {
         using NativeFile file = Open(data);
-        return file.AttributeExists("model_config") || file.AttributeExists("layer_names") || file.LinkExists("model_weights");
+        return file.AttributeExists("model_config") || file.AttributeExists("layer_names") || file.AttributeExists("layer_names0") || file.LinkExists("model_weights");
     });
 
     /// <summary>Loads a full legacy model: architecture, weights and (when <paramref name="compile"/>) compile settings.</summary>
@@ -72,7 +72,7 @@ internal static class LegacyH5
         {
             using NativeFile file = Open(data);
             IH5Group root = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
-            if (!root.AttributeExists("layer_names"))
+            if (!root.AttributeExists("layer_names") && !root.AttributeExists("layer_names0"))
             {
                 throw new InvalidDataException($"{source} has no 'layer_names' attribute{(root == file ? "" : " on 'model_weights'")}; it is not a Keras weights file.");
             }
@@ -86,7 +86,7 @@ internal static class LegacyH5
                     throw new InvalidDataException($"{source}: 'layer_names' lists '{name}', but the file has no group of that name.");
                 }
 
-                string[] weightNames = g.AttributeExists("weight_names") ? ReadStrings(g, "weight_names") : [];
+                string[] weightNames = ReadStrings(g, "weight_names");
                 if (weightNames.Length > 0)
                 {
                     fileLayers.Add((name, weightNames, g));
@@ -208,19 +208,39 @@ internal static class LegacyH5
     private static string ReadText(IH5Group group, string name)
     {
         IH5Attribute a = group.Attribute(name);
-        return a.Type.Class == H5DataTypeClass.String ? a.Read<string>() : System.Text.Encoding.UTF8.GetString(a.Read<byte[]>());
+        return (IsText(a) ? a.Read<string>() : System.Text.Encoding.UTF8.GetString(a.Read<byte[]>())).TrimEnd((char)0);
     }
 
+    // Keras splits attributes over 64 KB into name0, name1, … (save_attributes_to_hdf5_group).
     private static string[] ReadStrings(IH5Group group, string name)
     {
-        IH5Attribute a = group.Attribute(name);
-        if (a.Space.Dimensions.Length == 0)
+        if (group.AttributeExists(name))
         {
-            return [a.Read<string>()];
+            return ReadStringAttribute(group.Attribute(name));
         }
 
-        return a.Read<string[]>();
+        var parts = new List<string>();
+        for (int i = 0; group.AttributeExists($"{name}{i}"); i++)
+        {
+            parts.AddRange(ReadStringAttribute(group.Attribute($"{name}{i}")));
+        }
+
+        return [.. parts];
     }
+
+    private static string[] ReadStringAttribute(IH5Attribute a)
+    {
+        if (!IsText(a))
+        {
+            throw new InvalidDataException($"attribute '{a.Name}' holds {a.Type.Class}, not strings");
+        }
+
+        string[] values = a.Space.Dimensions.Length == 0 ? [a.Read<string>()] : a.Read<string[]>();
+        return [.. values.Select(v => v.TrimEnd('\0'))];
+    }
+
+    // h5py writes str attributes as variable-length strings, bytes attributes (Keras 2's) as fixed-length ones.
+    private static bool IsText(IH5Attribute a) => a.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength;
 
     private static NativeFile Open(byte[] data) => H5File.Open(new MemoryStream(data, writable: false), leaveOpen: false);
 

@@ -428,7 +428,8 @@ internal static class ModelConfig
         }
     }
 
-    private static Dictionary<string, object?> InputLayerConfig(int[] batchShape, string name) => new()
+    /// <summary>An InputLayer as Keras 3.10 writes it: <c>batch_shape</c>, <c>dtype</c> as a string, <c>sparse</c>, <c>ragged</c>, <c>name</c>.</summary>
+    internal static Dictionary<string, object?> InputLayerConfig(int[] batchShape, string name) => new()
     {
         ["module"] = "keras.layers",
         ["class_name"] = "InputLayer",

@@ -24,8 +24,15 @@ internal readonly record struct OptimizerArgs(
             }
         }
 
-        LearningRateSchedule rate = c.TryGetValue("learning_rate", out object? lr) && lr is not null
-            ? lr is IReadOnlyDictionary<string, object?> schedule ? Serialization.Deserialize<LearningRateSchedule>(schedule) : C.GetFloat(c, "learning_rate")
+        if (C.GetFloat(c, "decay", 0f) != 0f)
+        {
+            throw Unsupported("decay", $"{c["decay"]}", "Keras 2's per-step learning-rate decay (use a LearningRateSchedule)");
+        }
+
+        // Keras 2.0–2.2 wrote the rate as "lr".
+        string rateKey = c.ContainsKey("learning_rate") ? "learning_rate" : "lr";
+        LearningRateSchedule rate = c.TryGetValue(rateKey, out object? lr) && lr is not null
+            ? lr is IReadOnlyDictionary<string, object?> schedule ? Serialization.Deserialize<LearningRateSchedule>(schedule) : C.GetFloat(c, rateKey)
             : defaultLearningRate;
         return new OptimizerArgs(rate, C.GetNullableFloat(c, "weight_decay"), C.GetNullableFloat(c, "clipnorm"), C.GetNullableFloat(c, "clipvalue"),
             C.GetNullableFloat(c, "global_clipnorm"), C.GetString(c, "name", defaultName)!);

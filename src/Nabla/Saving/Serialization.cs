@@ -165,11 +165,11 @@ public static class Serialization
     }
 
     /// <summary>The object a string identifier names; unknown names list the known ones and the closest (STYLE.md R7).</summary>
-    internal static T Get<T>(string name)
+    internal static T Get<T>(string name, string? createAs = null)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(name);
-        return (T)Get(SerializableFamily.Of(typeof(T)), name);
+        return (T)Get(SerializableFamily.Of(typeof(T)), name, createAs);
     }
 
     /// <summary>A custom activation registered under <paramref name="name"/>, if any.</summary>
@@ -221,6 +221,12 @@ public static class Serialization
     /// <summary>A layer (not a model) in Keras's serialized form, with its <c>build_config</c> once built.</summary>
     internal static Dictionary<string, object?> SerializeLayer(Layer layer)
     {
+        if (layer is InputLayer input && input.GetType() == typeof(InputLayer))
+        {
+            // Exactly Keras 3's InputLayer config: its constructor takes a dtype string, not a policy, and no 'trainable'.
+            return ModelConfig.InputLayerConfig(input.BatchShape, input.Name);
+        }
+
         Dictionary<string, object?> serialized = SerializeObject(layer, KerasConfig.ToKeras(layer.GetConfig()));
         if (layer.IsBuilt && layer is not InputLayer && layer.BuildShape is int[] shape)
         {
@@ -293,7 +299,7 @@ public static class Serialization
     // Initializers are also registered under their snake_case names, which are not worth listing as classes.
     private static bool IsSnakeAlias(SerializableClass c) => c.ClassName.Contains('_', StringComparison.Ordinal) || char.IsLower(c.ClassName[0]);
 
-    private static object Get(SerializableFamily family, string name)
+    private static object Get(SerializableFamily family, string name, string? createAs = null)
     {
         Identifier? match = null;
         var listed = new List<string>();
@@ -318,7 +324,7 @@ public static class Serialization
         }
 
         return match is not null
-            ? match.Create(name)
+            ? match.Create(createAs ?? name)
             : throw new ArgumentException(KnownNames.UnknownMessage(family.Kind, name, listed, aliases), nameof(name));
     }
 
