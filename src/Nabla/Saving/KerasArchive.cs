@@ -16,6 +16,12 @@ internal static class KerasArchive
     /// <summary>The largest entry read into memory (2 GiB less a page, the most a .NET array holds).</summary>
     public const long MaxEntryBytes = int.MaxValue - 4096;
 
+    /// <summary>The largest JSON entry read (configs are kilobytes; this only stops forged sizes).</summary>
+    public const long MaxJsonBytes = 64L << 20;
+
+    // Deflate cannot expand data by more than about 1032:1, so a larger claimed ratio is forged.
+    private const long MaxDeflateRatio = 1032;
+
     /// <summary>The entries of a <c>.keras</c> file.</summary>
     public sealed record Contents(byte[] Metadata, byte[] Config, byte[] Weights);
 
@@ -43,7 +49,10 @@ internal static class KerasArchive
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            return new Contents(Entry(zip, path, MetadataEntry, maxEntryBytes), Entry(zip, path, ConfigEntry, maxEntryBytes), Entry(zip, path, WeightsEntry, maxEntryBytes));
+            long jsonCap = Math.Min(maxEntryBytes, MaxJsonBytes);
+            return new Contents(
+                Entry(zip, path, MetadataEntry, jsonCap, stream.Length), Entry(zip, path, ConfigEntry, jsonCap, stream.Length),
+                Entry(zip, path, WeightsEntry, maxEntryBytes, stream.Length));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException && e is not FileNotFoundException)
         {
@@ -82,15 +91,22 @@ internal static class KerasArchive
     /// <summary>The 8 bytes every HDF5 file starts with.</summary>
     public static ReadOnlySpan<byte> H5Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    private static byte[] Entry(ZipArchive zip, string path, string name, long maxBytes)
+    private static byte[] Entry(ZipArchive zip, string path, string name, long maxBytes, long fileLength)
     {
         ZipArchiveEntry entry = zip.GetEntry(name) ?? throw new InvalidDataException(
             $"'{path}' has no {name}; a .keras file holds {ConfigEntry}, {MetadataEntry} and {WeightsEntry} " +
             $"(found: {string.Join(", ", zip.Entries.Take(10).Select(e => e.FullName))}).");
-        long claimed = entry.Length;
+        long claimed = entry.Length, packed = entry.CompressedLength;
         if (claimed < 0 || claimed > maxBytes)
         {
             throw new InvalidDataException($"'{path}': {name} claims {claimed} bytes, more than the {maxBytes} this reader accepts.");
+        }
+
+        // Checked before allocating, so that a forged size cannot make the reader reserve memory the file cannot fill.
+        if (packed < 0 || packed > fileLength || claimed > (packed * MaxDeflateRatio) + 1024)
+        {
+            throw new InvalidDataException(
+                $"'{path}': {name} claims {claimed} bytes from {packed} stored bytes in a {fileLength}-byte file, which no zip archive can hold.");
         }
 
         var data = new byte[claimed];

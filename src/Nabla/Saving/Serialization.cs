@@ -209,6 +209,12 @@ public static class Serialization
     internal static Dictionary<string, object?> SerializeObject(object value, Dictionary<string, object?> config)
     {
         SerializableClass entry = Describe(value.GetType()) ?? throw NotRegistered(value.GetType());
+        if (value is Optimizers.Optimizer { Schedule: { } schedule } && Describe(schedule.GetType()) is null)
+        {
+            // A schedule made from a C# function (LearningRateSchedule.FromFunction) cannot be recreated from a file.
+            throw NotRegistered(schedule.GetType());
+        }
+
         return new Dictionary<string, object?>
         {
             ["module"] = entry.Module,

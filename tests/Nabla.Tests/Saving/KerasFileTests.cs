@@ -140,6 +140,52 @@ public class KerasFileTests
     }
 
     [Fact]
+    public void A_write_that_fails_half_way_leaves_the_old_file_and_no_temporary_file()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("target.keras");
+        File.WriteAllText(path, "previous");
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write(new byte[1000]);
+            throw new IOException("disk full (simulated)");
+        }));
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Equal(["target.keras"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Nested_models_schedules_and_loading_without_compiling_round_trip()
+    {
+        using var dir = new TempFolder();
+        var input = new Input(shape: [6]);
+        var inner = new Model(input, new Dense(5, activation: "tanh", kernelInitializer: new Nabla.Initializers.GlorotUniform(3)).Apply(input));
+        var outer = new Sequential([new InputLayer([6]), inner, new Dense(2, activation: "sigmoid", kernelInitializer: new Nabla.Initializers.GlorotUniform(1))]);
+        outer.Compile(optimizer: new SGD(learningRate: new ExponentialDecay(0.1f, decaySteps: 2, decayRate: 0.5f)), loss: "binary_crossentropy");
+        Tensor x = SavingFixtures.X([8, 6], 2), y = Tensor.FromArray([.. Enumerable.Range(0, 16).Select(i => (float)(i % 2))], 8, 2);
+        outer.TrainOnBatch(x, y);
+        string path = dir.File("nested.keras");
+        outer.Save(path);
+
+        Model again = Model.Load(path);
+        Assert.IsType<Model>(again.Layers[0]);
+        Assert.Equal(SavingFixtures.Weights(outer), SavingFixtures.Weights(again));
+        var decay = Assert.IsType<ExponentialDecay>(again.Optimizer!.Schedule);
+        Assert.Equal((0.1f, 2L, 0.5f), (decay.InitialLearningRate, decay.DecaySteps, decay.DecayRate));
+        Assert.Equal(1, again.Optimizer.Iterations);
+        Model plain = Model.Load(path, compile: false);
+        Assert.False(plain.IsCompiled);
+        AssertEx.Close(again.Predict(x, verbose: 0), plain.Predict(x, verbose: 0), atol: 0, rtol: 0);
+        outer.TrainOnBatch(x, y);
+        again.TrainOnBatch(x, y);
+        Assert.Equal(SavingFixtures.Weights(outer), SavingFixtures.Weights(again));
+
+
+        outer.Compile(optimizer: new SGD(learningRate: LearningRateSchedule.FromFunction(step => 0.1f)), loss: "mse");
+        AssertEx.Throws<ArgumentException>(() => outer.Save(dir.File("f.keras")), "FunctionSchedule cannot be saved");
+    }
+
+    [Fact]
     public void Save_and_load_reject_wrong_paths_and_unbuilt_models()
     {
         using var dir = new TempFolder();
