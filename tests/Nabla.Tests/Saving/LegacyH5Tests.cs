@@ -97,6 +97,70 @@ public class LegacyH5Tests
     }
 
     [Fact]
+    public void A_keras_2_functional_file_with_old_inbound_nodes_loads()
+    {
+        const string config = """
+            {"class_name": "Functional", "config": {"name": "model", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 6], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_1"},
+               "name": "input_1", "inbound_nodes": []},
+              {"class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": "float32", "units": 4, "activation": "relu", "use_bias": true,
+               "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}}, "bias_initializer": {"class_name": "Zeros", "config": {}},
+               "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null},
+               "name": "dense", "inbound_nodes": [[["input_1", 0, 0, {}]]]},
+              {"class_name": "Dense", "config": {"name": "dense_1", "trainable": true, "dtype": "float32", "units": 3, "activation": "softmax", "use_bias": true,
+               "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}}, "bias_initializer": {"class_name": "Zeros", "config": {}},
+               "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null},
+               "name": "dense_1", "inbound_nodes": [[["dense", 0, 0, {}]]]}],
+             "input_layers": [["input_1", 0, 0]], "output_layers": [["dense_1", 0, 0]]}}
+            """;
+        using var dir = new TempFolder();
+        string path = dir.File("functional.h5");
+        var file = new H5File
+        {
+            Attributes = new() { ["model_config"] = config, ["keras_version"] = "2.11.0", ["backend"] = "tensorflow" },
+            ["model_weights"] = new H5Group
+            {
+                Attributes = new() { ["layer_names"] = new[] { "input_1", "dense", "dense_1" } },
+                ["input_1"] = new H5Group { Attributes = new() { ["weight_names"] = Array.Empty<string>() } },
+                ["dense"] = new H5Group
+                {
+                    Attributes = new() { ["weight_names"] = new[] { "dense/kernel:0", "dense/bias:0" } },
+                    ["dense"] = new H5Group { ["kernel:0"] = new H5Dataset(Kernel, fileDims: [6, 4]), ["bias:0"] = new H5Dataset(Bias, fileDims: [4]) },
+                },
+                ["dense_1"] = new H5Group
+                {
+                    Attributes = new() { ["weight_names"] = new[] { "dense_1/kernel:0", "dense_1/bias:0" } },
+                    ["dense_1"] = new H5Group { ["kernel:0"] = new H5Dataset(Kernel1, fileDims: [4, 3]), ["bias:0"] = new H5Dataset(Bias1, fileDims: [3]) },
+                },
+            },
+        };
+        file.Write(path);
+
+        Model model = Model.Load(path);
+        Assert.Equal(typeof(Model), model.GetType());
+        Assert.Equal(["input_1", "dense", "dense_1"], model.Layers.Select(l => l.Name));
+        Assert.Equal(Kernel1, ((Dense)model.Layers[2]).Kernel!.Value.ToArray());
+        Assert.False(model.IsCompiled);   // no training_config in this file
+    }
+
+    [Fact]
+    public void Keras_2_13_weight_groups_under_layer_checkpoint_dependencies_are_found()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("old.weights.h5");
+        new H5File
+        {
+            ["_layer_checkpoint_dependencies"] = new H5Group
+            {
+                ["dense"] = new H5Group { ["vars"] = new H5Group { ["0"] = new H5Dataset(Kernel1, fileDims: [4, 3]), ["1"] = new H5Dataset(Bias1, fileDims: [3]) } },
+            },
+        }.Write(path);
+        var model = new Sequential([new Dense(3, inputShape: [4])]);
+        model.LoadWeights(path);
+        Assert.Equal(Bias1, ((Dense)model.Layers[0]).Bias!.Value.ToArray());
+    }
+
+    [Fact]
     public void Damaged_legacy_files_are_refused_with_the_file_named()
     {
         using var dir = new TempFolder();
