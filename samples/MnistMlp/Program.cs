@@ -1,31 +1,45 @@
-// A 784-512-512-10 MLP on MNIST digits (the copy shipped with the repository is a 10,000-digit subset:
-// 8,000 for training, 2,000 for testing).
-// Run: dotnet run -c Release --project samples/MnistMlp -- [--epochs 10] [--out DIR]
+// Keras's mnist_mlp example in C#: a 784-512-512-10 MLP with dropout, one-hot targets (Utils.ToCategorical),
+// categorical cross-entropy and RMSprop, batch 128, 20 epochs. Keras reports 98.40% test accuracy on the full MNIST
+// (60,000 training digits); the copy shipped with the repository is a 10,000-digit subset (8,000 for training, 2,000
+// for testing): pass --download to fetch the full set once, as keras.datasets does.
+// Run: dotnet run -c Release --project samples/MnistMlp -- [--epochs 20] [--out DIR] [--seed N] [--download]
 using Nabla;
 using Nabla.Datasets;
 using Nabla.Layers;
+using Nabla.Optimizers;
 using Nabla.Plotting;
 using Nabla.Samples;
 
-var options = SampleOptions.Parse(args, defaultEpochs: 10);
+const int BatchSize = 128, NumClasses = 10;
+bool download = args.Contains("--download");
+var options = SampleOptions.Parse([.. args.Where(a => a != "--download")], defaultEpochs: 20);
 
-var ((xTrain, yTrain), (xTest, yTest)) = Mnist.LoadData();
-xTrain = xTrain / 255f;
-xTest = xTest / 255f;
-Console.WriteLine($"{xTrain.Shape[0]} training digits, {xTest.Shape[0]} test digits");
+// The data, shuffled and split between train and test sets.
+var ((xTrain, yTrain), (xTest, yTest)) = Mnist.LoadData(download: download);
+xTrain = xTrain.Reshape(-1, 784) / 255.0;
+xTest = xTest.Reshape(-1, 784) / 255.0;
+Console.WriteLine($"{xTrain.Shape[0]} train samples");
+Console.WriteLine($"{xTest.Shape[0]} test samples");
 
-var model = new Sequential([
-    new Flatten(inputShape: [28, 28]),
-    new Dense(512, activation: "relu"),
-    new Dense(512, activation: "relu"),
-    new Dense(10, activation: "softmax"),
-]);
-model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+// Convert class vectors to binary class matrices.
+Tensor yTrainOneHot = Utils.ToCategorical(yTrain, NumClasses);
+Tensor yTestOneHot = Utils.ToCategorical(yTest, NumClasses);
+
+var model = new Sequential();
+model.Add(new Dense(512, activation: "relu", inputShape: [784]));
+model.Add(new Dropout(0.2));
+model.Add(new Dense(512, activation: "relu"));
+model.Add(new Dropout(0.2));
+model.Add(new Dense(NumClasses, activation: "softmax"));
 model.Summary();
 
-History history = model.Fit(xTrain, yTrain, batchSize: 128, epochs: options.Epochs, validationData: (xTest, yTest));
-var result = model.Evaluate(xTest, yTest, verbose: 0);
-Console.WriteLine($"test accuracy: {result["accuracy"]:F4}");
+model.Compile(loss: "categorical_crossentropy", optimizer: new RMSprop(), metrics: ["accuracy"]);
+
+History history = model.Fit(xTrain, yTrainOneHot, batchSize: BatchSize, epochs: options.Epochs, verbose: 1,
+                            validationData: (xTest, yTestOneHot));
+var score = model.Evaluate(xTest, yTestOneHot, verbose: 0);
+Console.WriteLine($"Test loss: {score["loss"]:F4}");
+Console.WriteLine($"Test accuracy: {score["accuracy"]:F4}");
 
 string path = options.File("mnist_history.png");
 Plot.History(path, history);

@@ -17,7 +17,7 @@ namespace Nabla.Onnx;
 /// activation; <c>Activation</c>; <c>Dropout</c> (the identity at inference); <c>Flatten</c> and <c>Reshape</c> (ONNX
 /// Reshape keeping the batch axis, so Keras's row-major flatten order is kept); nested Sequential and functional
 /// models. Activations: linear, relu, sigmoid, tanh, softmax (last axis), elu, selu, gelu (exact, from Erf),
-/// leaky_relu (slope 0.2), softplus, swish. Anything else is refused with an exception naming it.
+/// leaky_relu (with its slope), softplus, swish; ELU with its alpha; GELU exact or tanh-approximated. Anything else is refused with an exception naming it.
 /// </para>
 /// </remarks>
 /// <example>

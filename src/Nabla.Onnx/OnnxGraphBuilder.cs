@@ -61,6 +61,13 @@ internal sealed class OnnxGraphBuilder
 
     private string AddLayers(Model model, string x)
     {
+        if (model.Graph is { IsChain: false })
+        {
+            throw new NotSupportedException(
+                $"ExportOnnx: model '{model.Name}' is a functional graph with branches, several inputs or outputs, or shared layers; " +
+                "this version exports chains of layers only.");
+        }
+
         foreach (Layer layer in model.AllLayers)
         {
             x = layer switch
@@ -108,45 +115,59 @@ internal sealed class OnnxGraphBuilder
 
     private string AddActivation(ActivationFunction f, string x, string scope)
     {
-        if (f.Kind is not ActivationKind kind)
+        if (f.Descriptor is not ActivationDescriptor d)
         {
             throw new NotSupportedException(
                 $"ExportOnnx: the custom activation '{f.Name}' (in '{scope}') is a C# function and has no ONNX form; use a built-in activation to export.");
         }
 
-        string Out(string op) => Unique($"{scope}/{op}");
-        switch (kind)
+        if (d.IsLinear)
         {
-            case ActivationKind.Linear:
-                return x;
-            case ActivationKind.Relu:
+            return x;
+        }
+
+        string Out(string op) => Unique($"{scope}/{op}");
+        switch (d.Kernel)
+        {
+            case "relu":
                 return Node("Relu", [x], Out("relu"), scope);
-            case ActivationKind.Sigmoid:
+            case "sigmoid":
                 return Node("Sigmoid", [x], Out("sigmoid"), scope);
-            case ActivationKind.Tanh:
+            case "tanh":
                 return Node("Tanh", [x], Out("tanh"), scope);
-            case ActivationKind.Softmax:
+            case "softmax":
                 return Node("Softmax", [x], Out("softmax"), scope, Attr("axis", -1));
-            case ActivationKind.Elu:
-                return Node("Elu", [x], Out("elu"), scope, Attr("alpha", 1f));
-            case ActivationKind.Selu:
+            case "elu":
+                return Node("Elu", [x], Out("elu"), scope, Attr("alpha", d.Parameter));
+            case "selu":
                 return Node("Selu", [x], Out("selu"), scope, Attr("alpha", SeluAlpha), Attr("gamma", SeluScale));
-            case ActivationKind.LeakyRelu:
-                return Node("LeakyRelu", [x], Out("leaky_relu"), scope, Attr("alpha", 0.2f));
-            case ActivationKind.Softplus:
+            case "leaky_relu":
+                return Node("LeakyRelu", [x], Out("leaky_relu"), scope, Attr("alpha", d.Parameter));
+            case "softplus":
                 return Node("Softplus", [x], Out("softplus"), scope);
-            case ActivationKind.Swish:
+            case "swish":
                 {
                     string s = Node("Sigmoid", [x], Out("sigmoid"), scope);
                     return Node("Mul", [x, s], Out("swish"), scope);
                 }
 
-            case ActivationKind.Gelu:
+            case "gelu":
                 {
                     // Exact GELU, as Keras's default: 0.5·x·(1 + erf(x/√2)). Opset 17 has no Gelu operator (it came in 20).
                     string scaled = Node("Mul", [x, Scalar($"{scope}/inv_sqrt2", (float)(1.0 / Math.Sqrt(2.0)))], Out("gelu_scaled"), scope);
                     string erf = Node("Erf", [scaled], Out("gelu_erf"), scope);
                     string plus = Node("Add", [erf, Scalar($"{scope}/one", 1f)], Out("gelu_plus_one"), scope);
+                    string times = Node("Mul", [x, plus], Out("gelu_times_x"), scope);
+                    return Node("Mul", [times, Scalar($"{scope}/half", 0.5f)], Out("gelu"), scope);
+                }
+
+            case "gelu_tanh":
+                {
+                    // GELU's tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+                    string cube = Node("Mul", [Node("Mul", [x, x], Out("gelu_sq"), scope), x], Out("gelu_cube"), scope);
+                    string inner = Node("Add", [x, Node("Mul", [cube, Scalar($"{scope}/c", 0.044715f)], Out("gelu_cx3"), scope)], Out("gelu_inner"), scope);
+                    string t = Node("Tanh", [Node("Mul", [inner, Scalar($"{scope}/k", (float)Math.Sqrt(2.0 / Math.PI))], Out("gelu_scaled"), scope)], Out("gelu_tanh"), scope);
+                    string plus = Node("Add", [t, Scalar($"{scope}/one", 1f)], Out("gelu_plus_one"), scope);
                     string times = Node("Mul", [x, plus], Out("gelu_times_x"), scope);
                     return Node("Mul", [times, Scalar($"{scope}/half", 0.5f)], Out("gelu"), scope);
                 }

@@ -83,7 +83,7 @@ internal sealed class Figure : IDisposable
             SP.ImageFormat.Jpeg => RenderRaster(width, height, SKEncodedImageFormat.Jpeg, 92),
             _ => RenderRaster(width, height, SKEncodedImageFormat.Png, 100),
         };
-        WriteAtomically(path, bytes);
+        AtomicFile.Write(path, bytes);
     }
 
     private void Render(SKCanvas canvas, int width, int height)
@@ -124,25 +124,6 @@ internal sealed class Figure : IDisposable
         }
 
         return stream.ToArray();
-    }
-
-    // The bytes go to a temporary file in the same folder, which then replaces the target in one rename: a crash or
-    // a full disk never leaves a half-written image where a good one was.
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
     }
 
     private static SP.ImageFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch

@@ -24,19 +24,20 @@ public static partial class Plot
     /// <exception cref="ArgumentException">The class names do not match the probabilities, a value is not in [0, 1], or the extension is not supported.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="trueLabel"/> is not a class index, or the width or height is outside 16..16384.</exception>
     /// <exception cref="ShapeMismatchException"><paramref name="probabilities"/> is not [classes] or [1, classes].</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void Bars(string path, Tensor probabilities, string[] classNames, int? trueLabel = null, int width = 800, int height = 500)
     {
         Figure.CheckTarget(path, width, height);
         ArgumentNullException.ThrowIfNull(probabilities);
         if (!(probabilities.Rank == 1 || (probabilities.Rank == 2 && probabilities.Dim(0) == 1)) || probabilities.Size == 0)
         {
-            string shape = Tensors.ShapeUtil.Format(probabilities.Dims);
+            string shape = probabilities.Shape.ToString();
             throw new ShapeMismatchException("Plot.Bars", "[classes] or [1, classes]", shape,
                 $"Plot.Bars expects the probabilities of one prediction, shape [classes] or [1, classes], but received shape {shape}. " +
                 "Pass one row, e.g. probs[0], or use Plot.ImageGrid for several.");
         }
 
-        ReadOnlySpan<float> p = probabilities.Span;
+        ReadOnlySpan<float> p = probabilities.AsReadOnlySpan();
         PlotInput.CheckClassNames(nameof(Bars), classNames, p.Length);
         PlotInput.CheckProbabilities(nameof(Bars), nameof(probabilities), p, p.Length);
         if (trueLabel is int t && (t < 0 || t >= p.Length))

@@ -22,6 +22,7 @@ public static partial class Plot
     /// <exception cref="ArgumentNullException"><paramref name="history"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException">The history is empty, or the extension is not supported.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height is outside 16..16384.</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void History(string path, History history, int? width = null, int? height = null)
     {
         ArgumentNullException.ThrowIfNull(history);

@@ -23,6 +23,7 @@ public static partial class Plot
     /// <exception cref="ArgumentException">The extension is not supported.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height is outside 16..16384.</exception>
     /// <exception cref="ShapeMismatchException"><paramref name="image"/> is not [h, w] or [h, w, 1].</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void Image(string path, Tensor image, string? title = null, int width = 560, int height = 480)
     {
         Figure.CheckTarget(path, width, height);

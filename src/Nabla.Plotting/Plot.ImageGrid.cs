@@ -32,6 +32,7 @@ public static partial class Plot
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is less than 1, or the width or height is outside 16..16384.</exception>
     /// <exception cref="ShapeMismatchException">A tensor has the wrong rank, or the tensors disagree on the number of images.</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void ImageGrid(string path, Tensor images, Tensor labels, Tensor probabilities, string[] classNames,
         int columns = 3, int? width = null, int? height = null)
     {
@@ -41,15 +42,15 @@ public static partial class Plot
         ArgumentNullException.ThrowIfNull(probabilities);
         if (labels.Rank != 1 || probabilities.Rank != 2 || labels.Dim(0) != n || probabilities.Dim(0) != n || n == 0)
         {
-            string shapes = $"images {Tensors.ShapeUtil.Format(images.Dims)}, labels {Tensors.ShapeUtil.Format(labels.Dims)}, " +
-                $"probabilities {Tensors.ShapeUtil.Format(probabilities.Dims)}";
+            string shapes = $"images {images.Shape.ToString()}, labels {labels.Shape.ToString()}, " +
+                $"probabilities {probabilities.Shape.ToString()}";
             throw new ShapeMismatchException("Plot.ImageGrid", "images [n, h, w], labels [n], probabilities [n, classes]", shapes,
                 $"Plot.ImageGrid expects images [n, h, w], labels [n] and probabilities [n, classes] for the same n ≥ 1, but received {shapes}.");
         }
 
         int classes = probabilities.Dim(1);
         PlotInput.CheckClassNames(nameof(ImageGrid), classNames, classes);
-        ReadOnlySpan<float> p = probabilities.Span, y = labels.Span, x = images.Span;
+        ReadOnlySpan<float> p = probabilities.AsReadOnlySpan(), y = labels.AsReadOnlySpan(), x = images.AsReadOnlySpan();
         PlotInput.CheckProbabilities(nameof(ImageGrid), nameof(probabilities), p, classes);
         var truth = new int[n];
         for (int i = 0; i < n; i++)

@@ -17,6 +17,7 @@ public static partial class Plot
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">No series is given, a name is empty, or the extension is not supported.</exception>
     /// <exception cref="ShapeMismatchException">A tensor is not [n] or [n, 1], or a series' length differs from x's.</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void Lines(string path, Tensor x, params (string Name, Tensor Y)[] series) =>
         Lines(path, x, (IReadOnlyList<(string Name, Tensor Y)>)series);
 
@@ -33,6 +34,7 @@ public static partial class Plot
     /// <exception cref="ArgumentException">No series is given, a name is empty, or the extension is not supported.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The width or height is outside 16..16384.</exception>
     /// <exception cref="ShapeMismatchException">A tensor is not [n] or [n, 1], or a series' length differs from x's.</exception>
+    /// <exception cref="IOException">The file cannot be written; a missing folder gives a <see cref="DirectoryNotFoundException"/> naming the path and the folder.</exception>
     public static void Lines(string path, Tensor x, IReadOnlyList<(string Name, Tensor Y)> series, string? title = null,
         string xLabel = "x", string yLabel = "y", int width = 800, int height = 500)
     {

@@ -11,11 +11,11 @@ internal static class PlotInput
         ArgumentNullException.ThrowIfNull(t, name);
         if (!(t.Rank == 1 || (t.Rank == 2 && t.Dim(1) == 1)))
         {
-            throw new ShapeMismatchException($"Plot.{plot}", "[n] or [n, 1]", ShapeUtil.Format(t.Dims),
-                $"Plot.{plot} expects {name} of shape [n] or [n, 1], but received shape {ShapeUtil.Format(t.Dims)}.");
+            throw new ShapeMismatchException($"Plot.{plot}", "[n] or [n, 1]", t.Shape.ToString(),
+                $"Plot.{plot} expects {name} of shape [n] or [n, 1], but received shape {t.Shape.ToString()}.");
         }
 
-        return ToDoubles(t.Span);
+        return ToDoubles(t.AsReadOnlySpan());
     }
 
     /// <summary>One grey image, [h, w] or [h, w, 1], as rows of doubles (row 0 at the top).</summary>
@@ -24,11 +24,11 @@ internal static class PlotInput
         ArgumentNullException.ThrowIfNull(t, name);
         if (!(t.Rank == 2 || (t.Rank == 3 && t.Dim(2) == 1)) || t.Size == 0)
         {
-            throw new ShapeMismatchException($"Plot.{plot}", "[h, w] or [h, w, 1]", ShapeUtil.Format(t.Dims),
-                $"Plot.{plot} expects {name} to be one grey image of shape [h, w] or [h, w, 1], but received shape {ShapeUtil.Format(t.Dims)}.");
+            throw new ShapeMismatchException($"Plot.{plot}", "[h, w] or [h, w, 1]", t.Shape.ToString(),
+                $"Plot.{plot} expects {name} to be one grey image of shape [h, w] or [h, w, 1], but received shape {t.Shape.ToString()}.");
         }
 
-        return Grid(t.Span, t.Dim(0), t.Dim(1));
+        return Grid(t.AsReadOnlySpan(), t.Dim(0), t.Dim(1));
     }
 
     /// <summary>Images [n, h, w] or [n, h, w, 1]: their count and size.</summary>
@@ -37,8 +37,8 @@ internal static class PlotInput
         ArgumentNullException.ThrowIfNull(t, name);
         if (!(t.Rank == 3 || (t.Rank == 4 && t.Dim(3) == 1)) || t.Dim(1) == 0 || t.Dim(2) == 0)
         {
-            throw new ShapeMismatchException($"Plot.{plot}", "[n, h, w] or [n, h, w, 1]", ShapeUtil.Format(t.Dims),
-                $"Plot.{plot} expects {name} of grey images, shape [n, h, w] or [n, h, w, 1], but received shape {ShapeUtil.Format(t.Dims)}.");
+            throw new ShapeMismatchException($"Plot.{plot}", "[n, h, w] or [n, h, w, 1]", t.Shape.ToString(),
+                $"Plot.{plot} expects {name} of grey images, shape [n, h, w] or [n, h, w, 1], but received shape {t.Shape.ToString()}.");
         }
 
         return (t.Dim(0), t.Dim(1), t.Dim(2));

@@ -33,77 +33,84 @@ public sealed class ActivationFunction
         _custom = function;
     }
 
-    private ActivationFunction(ActivationKind kind, string name)
+    private ActivationFunction(ActivationDescriptor descriptor, string name)
     {
-        Kind = kind;
+        Descriptor = descriptor;
         Name = name;
     }
 
     /// <summary>The identity, <c>linear</c>.</summary>
-    public static ActivationFunction Linear { get; } = new(ActivationKind.Linear, "linear");
+    public static ActivationFunction Linear { get; } = new(ActivationTable.Linear, "linear");
 
     /// <summary>max(x, 0).</summary>
-    public static ActivationFunction Relu { get; } = new(ActivationKind.Relu, "relu");
+    public static ActivationFunction Relu { get; } = new(ActivationTable.Relu, "relu");
 
     /// <summary>1 / (1 + e^−x).</summary>
-    public static ActivationFunction Sigmoid { get; } = new(ActivationKind.Sigmoid, "sigmoid");
+    public static ActivationFunction Sigmoid { get; } = new(ActivationTable.Sigmoid, "sigmoid");
 
     /// <summary>Hyperbolic tangent.</summary>
-    public static ActivationFunction Tanh { get; } = new(ActivationKind.Tanh, "tanh");
+    public static ActivationFunction Tanh { get; } = new(ActivationTable.Tanh, "tanh");
 
     /// <summary>Softmax over the last axis.</summary>
-    public static ActivationFunction Softmax { get; } = new(ActivationKind.Softmax, "softmax");
+    public static ActivationFunction Softmax { get; } = new(ActivationTable.Softmax, "softmax");
 
     /// <summary>x for x &gt; 0, e^x − 1 otherwise.</summary>
-    public static ActivationFunction Elu { get; } = new(ActivationKind.Elu, "elu");
+    public static ActivationFunction Elu { get; } = new(ActivationTable.Elu, "elu");
 
     /// <summary>Scaled ELU with Keras's constants.</summary>
-    public static ActivationFunction Selu { get; } = new(ActivationKind.Selu, "selu");
+    public static ActivationFunction Selu { get; } = new(ActivationTable.Selu, "selu");
 
     /// <summary>Gaussian error linear unit, x·Φ(x) (exact, as Keras's default).</summary>
-    public static ActivationFunction Gelu { get; } = new(ActivationKind.Gelu, "gelu");
+    public static ActivationFunction Gelu { get; } = new(ActivationTable.Gelu, "gelu");
 
     /// <summary>x for x &gt; 0, 0.2·x otherwise (Keras 3's default slope).</summary>
-    public static ActivationFunction LeakyRelu { get; } = new(ActivationKind.LeakyRelu, "leaky_relu");
+    public static ActivationFunction LeakyRelu { get; } = new(ActivationTable.LeakyRelu, "leaky_relu");
 
     /// <summary>log(1 + e^x).</summary>
-    public static ActivationFunction Softplus { get; } = new(ActivationKind.Softplus, "softplus");
+    public static ActivationFunction Softplus { get; } = new(ActivationTable.Softplus, "softplus");
 
     /// <summary>x·sigmoid(x) (also called silu).</summary>
-    public static ActivationFunction Swish { get; } = new(ActivationKind.Swish, "swish");
+    public static ActivationFunction Swish { get; } = new(ActivationTable.Swish, "swish");
+
+    // The built-in functions, one per table entry, that Get hands out.
+    private static readonly ActivationFunction[] s_builtIn = [Linear, Relu, Sigmoid, Tanh, Softmax, Elu, Selu, Gelu, LeakyRelu, Softplus, Swish];
 
     /// <summary>The activation's name.</summary>
     public string Name { get; }
 
     /// <summary>The built-in kind, or null for a custom function.</summary>
-    internal ActivationKind? Kind { get; }
+    internal ActivationDescriptor? Descriptor { get; }
 
     /// <summary>True for the identity.</summary>
-    internal bool IsLinear => Kind == ActivationKind.Linear;
+    internal bool IsLinear => Descriptor is { IsLinear: true };
 
     /// <summary>Applies the activation.</summary>
     public Tensor Apply(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return _custom is not null ? _custom(x) : Ops.Activate(x, Kind!.Value);
+        return _custom is not null ? _custom(x) : Descriptor!.Apply(x);
     }
 
     /// <summary>An activation by Keras name; null or empty means <c>linear</c>.</summary>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names and the closest one.</exception>
-    public static ActivationFunction Get(string? name) => name is not null && Saving.Serialization.TryGetActivation(name, out ActivationFunction? custom) ? custom : ActivationKinds.Parse(name) switch
+    public static ActivationFunction Get(string? name)
     {
-        ActivationKind.Linear => Linear,
-        ActivationKind.Relu => Relu,
-        ActivationKind.Sigmoid => Sigmoid,
-        ActivationKind.Tanh => Tanh,
-        ActivationKind.Softmax => Softmax,
-        ActivationKind.Elu => Elu,
-        ActivationKind.Selu => Selu,
-        ActivationKind.Gelu => Gelu,
-        ActivationKind.LeakyRelu => LeakyRelu,
-        ActivationKind.Softplus => Softplus,
-        _ => Swish,
-    };
+        if (name is not null && Saving.Serialization.TryGetActivation(name, out ActivationFunction? custom))
+        {
+            return custom;
+        }
+
+        ActivationDescriptor descriptor = ActivationTable.Parse(name);
+        foreach (ActivationFunction f in s_builtIn)
+        {
+            if (ReferenceEquals(f.Descriptor, descriptor))
+            {
+                return f;
+            }
+        }
+
+        throw new InvalidOperationException($"Activation '{name}' is in the table but has no ActivationFunction.");
+    }
 
     /// <summary>The activation named <paramref name="name"/> (see <see cref="Get"/>).</summary>
     public static implicit operator ActivationFunction(string? name) => Get(name);

@@ -15,13 +15,21 @@ internal static class OpSupport
         return tape is not null && (tape.Tracks(a) || tape.Tracks(b) || tape.Tracks(c)) ? tape : null;
     }
 
-    /// <summary>A new tensor (from the step arena when one is open) with undefined contents.</summary>
+    /// <summary>
+    /// A tensor for an op's result with undefined contents: a recycled slot inside a library-owned step, new memory
+    /// otherwise (see <see cref="StepContext"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Tensor Empty(ReadOnlySpan<int> dims) => Arena.Rent(dims, clear: false);
+    public static Tensor Empty(ReadOnlySpan<int> dims) => StepContext.Current.Arena.Rent(dims, clear: false);
 
-    /// <summary>A new zero-filled tensor (from the step arena when one is open).</summary>
+    /// <summary>A zero-filled tensor for an op's result, from the same place as <see cref="Empty"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Tensor ZerosLike(ReadOnlySpan<int> dims) => Arena.Rent(dims, clear: true);
+    public static Tensor ZerosLike(ReadOnlySpan<int> dims) => StepContext.Current.Arena.Rent(dims, clear: true);
+
+    /// <summary>A tensor viewing <paramref name="source"/>'s storage from <paramref name="offset"/> elements on with a new shape.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor View(Tensor source, int offset, ReadOnlySpan<int> dims) =>
+        StepContext.Current.Arena.RentView(source.Storage, source.Offset + offset, dims);
 
     /// <summary>op(a, b) elementwise with NumPy broadcasting; <paramref name="operation"/> names the op in errors.</summary>
     public static Tensor Binary<TOp>(string operation, Tensor a, Tensor b)

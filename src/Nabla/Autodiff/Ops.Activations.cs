@@ -5,23 +5,23 @@ public static partial class Ops
     /// <summary>Rectified linear unit: max(x, 0), elementwise (Keras <c>activations.relu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Relu(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Relu));
+    public static Tensor Relu(Tensor x) => ApplyElementwise(x, ActivationTable.Relu);
 
     /// <summary>Sigmoid: 1 / (1 + e^−x), elementwise (Keras <c>activations.sigmoid</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values in [0, 1].</returns>
-    public static Tensor Sigmoid(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Sigmoid));
+    public static Tensor Sigmoid(Tensor x) => ApplyElementwise(x, ActivationTable.Sigmoid);
 
     /// <summary>Hyperbolic tangent, elementwise (Keras <c>activations.tanh</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values in [−1, 1].</returns>
-    public static Tensor Tanh(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Tanh));
+    public static Tensor Tanh(Tensor x) => ApplyElementwise(x, ActivationTable.Tanh);
 
     /// <summary>Exponential linear unit: x for x &gt; 0, alpha·(e^x − 1) otherwise (Keras <c>activations.elu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <param name="alpha">The value the negative side saturates to, as −alpha. Default 1.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Elu(Tensor x, float alpha = 1f) => Activate(x, new FusedActivation(ActivationKind.Elu, alpha));
+    public static Tensor Elu(Tensor x, float alpha = 1f) => ApplyElementwise(x, alpha == 1f ? ActivationTable.Elu : ActivationTable.EluWith(alpha));
 
     /// <summary>
     /// Scaled exponential linear unit: scale·x for x &gt; 0, scale·alpha·(e^x − 1) otherwise, with Keras's constants
@@ -29,7 +29,7 @@ public static partial class Ops
     /// </summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Selu(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Selu));
+    public static Tensor Selu(Tensor x) => ApplyElementwise(x, ActivationTable.Selu);
 
     /// <summary>Gaussian error linear unit: x·Φ(x), Φ the standard normal CDF (Keras <c>activations.gelu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
@@ -39,14 +39,14 @@ public static partial class Ops
     /// </param>
     /// <returns>A tensor of the same shape.</returns>
     public static Tensor Gelu(Tensor x, bool approximate = false) =>
-        Activate(x, new FusedActivation(ActivationKind.Gelu, Approximate: approximate));
+        ApplyElementwise(x, approximate ? ActivationTable.GeluApproximate : ActivationTable.Gelu);
 
     /// <summary>Leaky ReLU: x for x &gt; 0, negativeSlope·x otherwise (Keras <c>activations.leaky_relu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <param name="negativeSlope">The slope for negative inputs. Default 0.2, as in Keras 3.</param>
     /// <returns>A tensor of the same shape.</returns>
     public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.2f) =>
-        Activate(x, new FusedActivation(ActivationKind.LeakyRelu, negativeSlope));
+        ApplyElementwise(x, negativeSlope == 0.2f ? ActivationTable.LeakyRelu : ActivationTable.LeakyReluWith(negativeSlope));
 
     /// <summary>
     /// Softplus: ln(1 + e^x), elementwise, computed as ln(1 + e^−|x|) + max(x, 0) so that it neither overflows for
@@ -54,12 +54,12 @@ public static partial class Ops
     /// </summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values &gt; 0.</returns>
-    public static Tensor Softplus(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Softplus));
+    public static Tensor Softplus(Tensor x) => ApplyElementwise(x, ActivationTable.Softplus);
 
     /// <summary>Swish, also called SiLU: x·σ(x), elementwise (Keras <c>activations.swish</c> / <c>silu</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape.</returns>
-    public static Tensor Swish(Tensor x) => Activate(x, new FusedActivation(ActivationKind.Swish));
+    public static Tensor Swish(Tensor x) => ApplyElementwise(x, ActivationTable.Swish);
 
     /// <summary>SiLU, the same function as <see cref="Swish"/>: x·σ(x).</summary>
     /// <param name="x">Input tensor, any shape.</param>
@@ -75,73 +75,50 @@ public static partial class Ops
         return x;
     }
 
-    /// <summary>Applies <paramref name="kind"/> with Keras's default parameters (softmax over the last axis).</summary>
-    internal static Tensor Activate(Tensor x, ActivationKind kind) => kind switch
-    {
-        ActivationKind.Linear => Linear(x),
-        ActivationKind.Softmax => Softmax(x),
-        _ => Activate(x, FusedActivation.Of(kind)),
-    };
+    /// <summary>Applies a built-in activation as a recorded op (softmax over the last axis; linear returns x).</summary>
+    internal static Tensor Activate(Tensor x, ActivationDescriptor activation) => activation.Apply(x);
 
-    private static Tensor Activate(Tensor x, FusedActivation f)
+    /// <summary>An elementwise activation as a recorded op; sigmoid's output keeps a link to its logits.</summary>
+    internal static Tensor ApplyElementwise(Tensor x, ActivationDescriptor activation)
     {
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = OpSupport.Empty(x.Dims);
-        f.Forward(x.Span, default, y.Span, default, 0);
-        if (f.Kind == ActivationKind.Sigmoid)
+        activation.Forward(x.Span, default, y.Span, default, 0);
+        if (activation.KeepsLogits)
         {
             y.KerasLogits = x;
         }
 
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            ref TapeNode node = ref tape.Record(ActivationRule.For(f.Kind), y, x);
-            node.I0 = (int)f.Kind;
-            node.F0 = f.Alpha;
-            node.I1 = f.Approximate ? 1 : 0;
+            tape.RecordUnary<ActivationNode>(y, x).Activation = activation;
         }
 
         return y;
     }
 
-    private sealed class ActivationRule(string name) : BackwardRule
+    private sealed class ActivationNode : UnaryNode
     {
-        // One singleton per kind, so that diagnostics name the activation.
-        private static readonly ActivationRule[] s_rules = CreateRules();
+        public ActivationDescriptor Activation = null!;
 
-        public override string Name => name;
-
-        public static ActivationRule For(ActivationKind kind) => s_rules[(int)kind];
+        public override string Name => Activation.Name;
 
         // dL/dx = g ⊙ f'(x), with f' read from the output y where that is cheaper:
         //   relu' = [y > 0]            sigmoid' = y(1 − y)            tanh' = 1 − y²
         //   elu'  = 1 | alpha·e^x      selu' = scale·(1 | alpha·e^x)  leaky_relu' = 1 | negativeSlope   (x > 0 | x ≤ 0)
         //   gelu' = Φ(x) + x·φ(x)      (tanh form: s + x·s(1 − s)·2u', s = σ(2u), u = √(2/π)(x + 0.044715x³))
         //   softplus' = σ(x)           swish' = σ(x)·(1 + x(1 − σ(x)))
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
-            if (!tape.NeedsGradient(x))
+            if (!tape.NeedsGradient(X))
             {
                 return;
             }
 
-            var f = new FusedActivation((ActivationKind)node.I0, node.F0, node.I1 != 0);
-            Tensor v = f.DerivativeFromOutput ? node.Output : x;
-            Tensor dx = OpSupport.Empty(x.Dims);
-            f.Backward(grad.Span, v.Span, dx.Span, default, 0);
-            tape.Accumulate(x, dx, owned: true);
-        }
-
-        private static ActivationRule[] CreateRules()
-        {
-            var rules = new ActivationRule[(int)ActivationKind.Swish + 1];
-            for (int k = 0; k < rules.Length; k++)
-            {
-                rules[k] = new ActivationRule(ActivationKinds.Name((ActivationKind)k));
-            }
-
-            return rules;
+            Tensor v = Activation.DerivativeFromOutput ? Output : X;
+            Tensor dx = OpSupport.Empty(X.Dims);
+            Activation.Backward(grad.Span, v.Span, dx.Span, default, 0);
+            tape.Accumulate(X, dx, owned: true);
         }
     }
 }

@@ -16,7 +16,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Tensor y = OpSupport.Binary<AddOp>("Add", a, b);
-        OpSupport.TapeFor(a, b)?.Record(AddRule.Instance, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<AddNode>(y, a, b);
         return y;
     }
 
@@ -27,7 +27,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(a);
         Tensor y = OpSupport.ScalarRight<AddOp>(a, s);
-        OpSupport.TapeFor(a)?.Record(PassRule.Instance, y, a);
+        OpSupport.TapeFor(a)?.RecordUnary<PassNode>(y, a);
         return y;
     }
 
@@ -46,7 +46,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Tensor y = OpSupport.Binary<SubtractOp>("Subtract", a, b);
-        OpSupport.TapeFor(a, b)?.Record(SubtractRule.Instance, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<SubtractNode>(y, a, b);
         return y;
     }
 
@@ -57,7 +57,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(a);
         Tensor y = OpSupport.ScalarRight<SubtractOp>(a, s);
-        OpSupport.TapeFor(a)?.Record(PassRule.Instance, y, a);
+        OpSupport.TapeFor(a)?.RecordUnary<PassNode>(y, a);
         return y;
     }
 
@@ -68,7 +68,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(a);
         Tensor y = OpSupport.ScalarLeft<SubtractOp>(s, a);
-        OpSupport.TapeFor(a)?.Record(NegateRule.Instance, y, a);
+        OpSupport.TapeFor(a)?.RecordUnary<NegateNode>(y, a);
         return y;
     }
 
@@ -82,7 +82,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Tensor y = OpSupport.Binary<DivideOp>("Divide", a, b);
-        OpSupport.TapeFor(a, b)?.Record(DivideRule.Instance, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<DivideNode>(y, a, b);
         return y;
     }
 
@@ -95,7 +95,7 @@ public static partial class Ops
         Tensor y = OpSupport.ScalarRight<DivideOp>(a, s);
         if (OpSupport.TapeFor(a) is { } tape)
         {
-            tape.Record(DivideByScalarRule.Instance, y, a).F0 = s;
+            tape.RecordUnary<DivideByScalarNode>(y, a).Divisor = s;
         }
 
         return y;
@@ -108,7 +108,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(a);
         Tensor y = OpSupport.ScalarLeft<DivideOp>(s, a);
-        OpSupport.TapeFor(a)?.Record(ScalarDivideRule.Instance, y, a);
+        OpSupport.TapeFor(a)?.RecordUnary<ScalarDivideNode>(y, a);
         return y;
     }
 
@@ -119,7 +119,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = OpSupport.Empty(x.Dims);
         TensorPrimitives.Negate(x.Span, y.Span);
-        OpSupport.TapeFor(x)?.Record(NegateRule.Instance, y, x);
+        OpSupport.TapeFor(x)?.RecordUnary<NegateNode>(y, x);
         return y;
     }
 
@@ -135,30 +135,26 @@ public static partial class Ops
         tape.Accumulate(input, reduced, owned: gradOwned || !ReferenceEquals(reduced, grad));
     }
 
-    private sealed class AddRule : BackwardRule
+    private sealed class AddNode : BinaryNode
     {
-        public static readonly AddRule Instance = new();
-
         public override string Name => "Add";
 
         // y = a + b: dL/da = g and dL/db = g, each summed over the axes it was broadcast along.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            AccumulateReduced(tape, node.A!, grad, gradOwned: false);
-            AccumulateReduced(tape, node.B!, grad, gradOwned: false);
+            AccumulateReduced(tape, A, grad, gradOwned: false);
+            AccumulateReduced(tape, B, grad, gradOwned: false);
         }
     }
 
-    private sealed class SubtractRule : BackwardRule
+    private sealed class SubtractNode : BinaryNode
     {
-        public static readonly SubtractRule Instance = new();
-
         public override string Name => "Subtract";
 
         // y = a − b: dL/da = g and dL/db = −g, each summed over its broadcast axes.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!, b = node.B!;
+            Tensor a = A, b = B;
             AccumulateReduced(tape, a, grad, gradOwned: false);
             if (tape.NeedsGradient(b))
             {
@@ -170,16 +166,14 @@ public static partial class Ops
         }
     }
 
-    private sealed class DivideRule : BackwardRule
+    private sealed class DivideNode : BinaryNode
     {
-        public static readonly DivideRule Instance = new();
-
         public override string Name => "Divide";
 
         // y = a / b: dL/da = g / b and dL/db = −g·a / b² = −(g / b)·y, each summed over its broadcast axes.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!, b = node.B!;
+            Tensor a = A, b = B;
             bool needA = tape.NeedsGradient(a), needB = tape.NeedsGradient(b);
             if (!needA && !needB)
             {
@@ -190,7 +184,7 @@ public static partial class Ops
             if (needB)
             {
                 Tensor t = OpSupport.Empty(gOverB.Dims);
-                TensorPrimitives.Multiply(gOverB.Span, node.Output.Span, t.Span);
+                TensorPrimitives.Multiply(gOverB.Span, Output.Span, t.Span);
                 TensorPrimitives.Negate(t.Span, t.Span);
                 AccumulateReduced(tape, b, t, gradOwned: true);
             }
@@ -202,65 +196,59 @@ public static partial class Ops
         }
     }
 
-    private sealed class DivideByScalarRule : BackwardRule
+    private sealed class DivideByScalarNode : UnaryNode
     {
-        public static readonly DivideByScalarRule Instance = new();
+        public float Divisor;
 
         public override string Name => "DivideByScalar";
 
         // y = a / s: dL/da = g / s.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            if (tape.NeedsGradient(node.A))
+            if (tape.NeedsGradient(X))
             {
-                tape.Accumulate(node.A, OpSupport.ScalarRight<DivideOp>(grad, node.F0), owned: true);
+                tape.Accumulate(X, OpSupport.ScalarRight<DivideOp>(grad, Divisor), owned: true);
             }
         }
     }
 
-    private sealed class ScalarDivideRule : BackwardRule
+    private sealed class ScalarDivideNode : UnaryNode
     {
-        public static readonly ScalarDivideRule Instance = new();
-
         public override string Name => "ScalarDivide";
 
         // y = s / a: dL/da = −s·g / a² = −g·y / a.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!;
+            Tensor a = X;
             if (!tape.NeedsGradient(a))
             {
                 return;
             }
 
             Tensor da = OpSupport.Empty(a.Dims);
-            TensorPrimitives.Multiply(grad.Span, node.Output.Span, da.Span);
+            TensorPrimitives.Multiply(grad.Span, Output.Span, da.Span);
             TensorPrimitives.Divide(da.Span, a.Span, da.Span);
             TensorPrimitives.Negate(da.Span, da.Span);
             tape.Accumulate(a, da, owned: true);
         }
     }
 
-    private sealed class PassRule : BackwardRule
+    private sealed class PassNode : UnaryNode
     {
-        public static readonly PassRule Instance = new();
-
         public override string Name => "AddScalar";
 
         // y = a ± s: dL/da = g.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape) => tape.Accumulate(node.A, grad);
+        public override void Backward(Tensor grad, Tape tape) => tape.Accumulate(X, grad);
     }
 
-    private sealed class NegateRule : BackwardRule
+    private sealed class NegateNode : UnaryNode
     {
-        public static readonly NegateRule Instance = new();
-
         public override string Name => "Negate";
 
         // y = −a or y = s − a: dL/da = −g.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!;
+            Tensor a = X;
             if (!tape.NeedsGradient(a))
             {
                 return;

@@ -35,10 +35,10 @@ public static partial class Ops
     /// </exception>
     /// <exception cref="ArgumentException">The activation name is unknown (the message lists the known names).</exception>
     public static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias = null, string? activation = null) =>
-        Dense(x, kernel, bias, ActivationKinds.Parse(activation));
+        Dense(x, kernel, bias, ActivationTable.Parse(activation));
 
     /// <summary>The fused dense op with an already parsed activation (layers parse their name once).</summary>
-    internal static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, ActivationKind activation)
+    internal static Tensor Dense(Tensor x, Tensor kernel, Tensor? bias, ActivationDescriptor activation)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(kernel);
@@ -51,16 +51,11 @@ public static partial class Ops
         Tensor y = OpSupport.Empty(dims);
         Gemm.Multiply(false, false, rows, units, inputDim, x.Span, inputDim, kernel.Span, units, y.Span, units);
 
-        FusedActivation f = FusedActivation.Of(activation);
+        ActivationDescriptor f = activation;
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
         Tensor? pre = tape is not null && f.NeedsInput ? OpSupport.Empty(dims) : null;
         f.Forward(y.Span, bias is null ? default : bias.Span, y.Span, pre is null ? default : pre.Span, units);
-        if (tape is not null)
-        {
-            ref TapeNode node = ref tape.Record(DenseRule.Instance, y, x, kernel, bias);
-            node.Saved = pre;
-            node.I0 = (int)activation;
-        }
+        tape?.Record<DenseNode>(y, x, kernel, bias).Set(x, kernel, bias, pre, f);
 
         return y;
     }
@@ -108,30 +103,35 @@ public static partial class Ops
             $"Dense: kernel {k} expects input with last axis {inputDim}, but received shape {s}.{hint}");
     }
 
-    private sealed class DenseRule : BackwardRule
+    private sealed class DenseNode : TapeNode
     {
-        public static readonly DenseRule Instance = new();
+        public Tensor X = null!, Kernel = null!;
+        public Tensor? Bias, PreActivation;
+        public ActivationDescriptor Activation = null!;
 
         public override string Name => "Dense";
+
+        public void Set(Tensor x, Tensor kernel, Tensor? bias, Tensor? preActivation, ActivationDescriptor activation) =>
+            (X, Kernel, Bias, PreActivation, Activation) = (x, kernel, bias, preActivation, activation);
 
         // y = f(z), z = x·W + b over rows of x ([rows, K]·[K, U]):
         //   dZ = g ⊙ f'(·)   (row-wise softmax Jacobian for softmax; dZ = g for linear)
         //   dW = xᵀ·dZ,  db = Σ_rows dZ,  dx = dZ·Wᵀ
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!, kernel = node.B!;
-            Tensor? bias = node.C;
+            Tensor x = X, kernel = Kernel;
+            Tensor? bias = Bias;
             bool needX = tape.NeedsGradient(x), needKernel = tape.NeedsGradient(kernel), needBias = tape.NeedsGradient(bias);
             if (!needX && !needKernel && !needBias)
             {
                 return;
             }
 
-            FusedActivation f = FusedActivation.Of((ActivationKind)node.I0);
+            ActivationDescriptor f = Activation;
             int inputDim = kernel.Dim(0), units = kernel.Dim(1), rows = units == 0 ? 0 : grad.Size / units;
             Tensor? db = needBias ? OpSupport.Empty(bias!.Dims) : null;
             Tensor dz;
-            if (f.Kind == ActivationKind.Linear)
+            if (f.IsLinear)
             {
                 dz = grad;
                 if (db is not null)
@@ -142,7 +142,7 @@ public static partial class Ops
             else
             {
                 dz = OpSupport.Empty(grad.Dims);
-                Tensor v = f.DerivativeFromOutput ? node.Output : node.Saved!;
+                Tensor v = f.DerivativeFromOutput ? Output : PreActivation!;
                 f.Backward(grad.Span, v.Span, dz.Span, db is null ? default : db.Span, units);
             }
 

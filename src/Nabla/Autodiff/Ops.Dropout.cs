@@ -40,24 +40,24 @@ public static partial class Ops
         Kernels.Binary.Map<Kernels.MultiplyOp>(x.Span, m, y.Span);
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            tape.Record(DropoutRule.Instance, y, x).Saved = mask;
+            tape.RecordUnary<DropoutNode>(y, x).Mask = mask;
         }
 
         return y;
     }
 
-    private sealed class DropoutRule : BackwardRule
+    private sealed class DropoutNode : UnaryNode
     {
-        public static readonly DropoutRule Instance = new();
+        public Tensor Mask = null!;
 
         public override string Name => "Dropout";
 
         // y = x·mask: dL/dx = g·mask.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
             Tensor dx = OpSupport.Empty(grad.Dims);
-            Kernels.Binary.Map<Kernels.MultiplyOp>(grad.Span, node.Saved!.Span, dx.Span);
-            tape.Accumulate(node.A, dx, owned: true);
+            Kernels.Binary.Map<Kernels.MultiplyOp>(grad.Span, Mask.Span, dx.Span);
+            tape.Accumulate(X, dx, owned: true);
         }
     }
 }

@@ -22,7 +22,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Tensor y = OpSupport.Binary<MaximumOp>("Maximum", a, b);
-        OpSupport.TapeFor(a, b)?.Record(ExtremumRule.Max, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<ExtremumNode>(y, a, b).IsMax = true;
         return y;
     }
 
@@ -35,7 +35,7 @@ public static partial class Ops
         Tensor y = OpSupport.ScalarRight<MaximumOp>(a, s);
         if (OpSupport.TapeFor(a) is { } tape)
         {
-            tape.Record(ExtremumScalarRule.Max, y, a).F0 = s;
+            tape.RecordUnary<ExtremumScalarNode>(y, a).Set(max: true, s);
         }
 
         return y;
@@ -57,7 +57,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Tensor y = OpSupport.Binary<MinimumOp>("Minimum", a, b);
-        OpSupport.TapeFor(a, b)?.Record(ExtremumRule.Min, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<ExtremumNode>(y, a, b).IsMax = false;
         return y;
     }
 
@@ -70,7 +70,7 @@ public static partial class Ops
         Tensor y = OpSupport.ScalarRight<MinimumOp>(a, s);
         if (OpSupport.TapeFor(a) is { } tape)
         {
-            tape.Record(ExtremumScalarRule.Min, y, a).F0 = s;
+            tape.RecordUnary<ExtremumScalarNode>(y, a).Set(max: false, s);
         }
 
         return y;
@@ -100,31 +100,29 @@ public static partial class Ops
         TensorPrimitives.Clamp(x.Span, min, max, y.Span);
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            ref TapeNode node = ref tape.Record(ClipRule.Instance, y, x);
-            node.F0 = min;
-            node.F1 = max;
+            tape.RecordUnary<ClipNode>(y, x).Set(min, max);
         }
 
         return y;
     }
 
-    private sealed class ExtremumRule(bool max) : BackwardRule
+    private sealed class ExtremumNode : BinaryNode
     {
-        public static readonly ExtremumRule Max = new(true), Min = new(false);
+        public bool IsMax;
 
-        public override string Name => max ? "Maximum" : "Minimum";
+        public override string Name => IsMax ? "Maximum" : "Minimum";
 
         // y = max(a, b): dL/da = g where a ≥ b, dL/db = g where a < b (for min: a ≤ b and a > b), each summed
         // over its broadcast axes. The 0/1 mask times g is dL/da before reduction; g minus it is dL/db.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!, b = node.B!;
+            Tensor a = A, b = B;
             if (!tape.NeedsGradient(a) && !tape.NeedsGradient(b))
             {
                 return;
             }
 
-            Tensor da = max ? OpSupport.Binary<GreaterOrEqualMaskOp>(Name, a, b) : OpSupport.Binary<LessOrEqualMaskOp>(Name, a, b);
+            Tensor da = IsMax ? OpSupport.Binary<GreaterOrEqualMaskOp>(Name, a, b) : OpSupport.Binary<LessOrEqualMaskOp>(Name, a, b);
             TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
             if (tape.NeedsGradient(b))
             {
@@ -137,29 +135,32 @@ public static partial class Ops
         }
     }
 
-    private sealed class ExtremumScalarRule(bool max) : BackwardRule
+    private sealed class ExtremumScalarNode : UnaryNode
     {
-        public static readonly ExtremumScalarRule Max = new(true), Min = new(false);
+        public bool IsMax;
+        public float Scalar;
 
-        public override string Name => max ? "Maximum" : "Minimum";
+        public override string Name => IsMax ? "Maximum" : "Minimum";
+
+        public void Set(bool max, float scalar) => (IsMax, Scalar) = (max, scalar);
 
         // y = max(a, s): dL/da = g where a ≥ s (for min: a ≤ s), else 0.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!;
+            Tensor a = X;
             if (!tape.NeedsGradient(a))
             {
                 return;
             }
 
             Tensor da = OpSupport.Empty(a.Dims);
-            if (max)
+            if (IsMax)
             {
-                Kernels.Binary.MapScalarRight<GreaterOrEqualMaskOp>(a.Span, node.F0, da.Span);
+                Kernels.Binary.MapScalarRight<GreaterOrEqualMaskOp>(a.Span, Scalar, da.Span);
             }
             else
             {
-                Kernels.Binary.MapScalarRight<LessOrEqualMaskOp>(a.Span, node.F0, da.Span);
+                Kernels.Binary.MapScalarRight<LessOrEqualMaskOp>(a.Span, Scalar, da.Span);
             }
 
             TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
@@ -167,23 +168,25 @@ public static partial class Ops
         }
     }
 
-    private sealed class ClipRule : BackwardRule
+    private sealed class ClipNode : UnaryNode
     {
-        public static readonly ClipRule Instance = new();
+        public float Min, Max;
+
+        public void Set(float min, float max) => (Min, Max) = (min, max);
 
         public override string Name => "Clip";
 
         // y = clip(x, lo, hi): dL/dx = g where lo ≤ x ≤ hi, else 0.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
+            Tensor x = X;
             if (!tape.NeedsGradient(x))
             {
                 return;
             }
 
             Tensor dx = OpSupport.Empty(x.Dims);
-            Kernels.Clip.Backward(grad.Span, x.Span, node.F0, node.F1, dx.Span);
+            Kernels.Clip.Backward(grad.Span, x.Span, Min, Max, dx.Span);
             tape.Accumulate(x, dx, owned: true);
         }
     }

@@ -37,7 +37,7 @@ public static partial class Ops
             Gemm.Multiply(false, false, s.Rows, s.N, s.K, a.Span, s.K, b.Span, s.N, y.Span, s.N);
         }
 
-        OpSupport.TapeFor(a, b)?.Record(MatMulRule.Instance, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<MatMulNode>(y, a, b);
         return y;
     }
 
@@ -75,18 +75,16 @@ public static partial class Ops
         }
     }
 
-    private sealed class MatMulRule : BackwardRule
+    private sealed class MatMulNode : BinaryNode
     {
-        public static readonly MatMulRule Instance = new();
-
         public override string Name => "MatMul";
 
         // Y = A·B: dL/dA = G·Bᵀ and dL/dB = Aᵀ·G, batch item by batch item. When one B serves the whole batch,
         // dL/dB sums Aᵢᵀ·Gᵢ over the batch, which is one product of the stacked [b·m, k] and [b·m, n] matrices.
         // The transposes are the GEMM's flags, so nothing is copied.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!, b = node.B!;
+            Tensor a = A, b = B;
             MatMulShape s = MatMulShape.Of(a.Dims, b.Dims);
             if (tape.NeedsGradient(a))
             {

@@ -11,7 +11,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Tensor y = OpSupport.Binary<MultiplyOp>("Multiply", a, b);
-        OpSupport.TapeFor(a, b)?.Record(MultiplyRule.Instance, y, a, b);
+        OpSupport.TapeFor(a, b)?.RecordBinary<MultiplyNode>(y, a, b);
         return y;
     }
 
@@ -22,22 +22,20 @@ public static partial class Ops
         Tensor y = OpSupport.ScalarRight<MultiplyOp>(a, s);
         if (OpSupport.TapeFor(a) is { } tape)
         {
-            tape.Record(ScaleRule.Instance, y, a).F0 = s;
+            tape.RecordUnary<ScaleNode>(y, a).Factor = s;
         }
 
         return y;
     }
 
-    private sealed class MultiplyRule : BackwardRule
+    private sealed class MultiplyNode : BinaryNode
     {
-        public static readonly MultiplyRule Instance = new();
-
         public override string Name => "Multiply";
 
         // y = a·b: dL/da = g·b and dL/db = g·a, each summed over the axes it was broadcast along.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!, b = node.B!;
+            Tensor a = A, b = B;
             if (tape.NeedsGradient(a))
             {
                 tape.Accumulate(a, OpSupport.ReduceTo(OpSupport.Binary<MultiplyOp>("Multiply", grad, b), a.Dims), owned: true);
@@ -50,14 +48,14 @@ public static partial class Ops
         }
     }
 
-    private sealed class ScaleRule : BackwardRule
+    private sealed class ScaleNode : UnaryNode
     {
-        public static readonly ScaleRule Instance = new();
+        public float Factor;
 
         public override string Name => "Scale";
 
         // y = s·a: dL/da = s·g.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape) =>
-            tape.Accumulate(node.A, OpSupport.ScalarRight<MultiplyOp>(grad, node.F0), owned: true);
+        public override void Backward(Tensor grad, Tape tape) =>
+            tape.Accumulate(X, OpSupport.ScalarRight<MultiplyOp>(grad, Factor), owned: true);
     }
 }

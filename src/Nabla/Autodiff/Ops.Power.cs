@@ -16,7 +16,7 @@ public static partial class Ops
         TensorPrimitives.Pow(x.Span, exponent, y.Span);
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            tape.Record(PowScalarRule.Instance, y, x).F0 = exponent;
+            tape.RecordUnary<PowScalarNode>(y, x).Exponent = exponent;
         }
 
         return y;
@@ -35,21 +35,21 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(exponent);
         Tensor y = OpSupport.Binary<PowOp>("Pow", x, exponent);
-        OpSupport.TapeFor(x, exponent)?.Record(PowRule.Instance, y, x, exponent);
+        OpSupport.TapeFor(x, exponent)?.RecordBinary<PowNode>(y, x, exponent);
         return y;
     }
 
-    private sealed class PowScalarRule : BackwardRule
+    private sealed class PowScalarNode : UnaryNode
     {
-        public static readonly PowScalarRule Instance = new();
+        public float Exponent;
 
         public override string Name => "Pow";
 
         // y = xᵖ: dL/dx = g·p·xᵖ⁻¹ (nothing when p = 0, where y is constant).
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
-            float p = node.F0;
+            Tensor x = X;
+            float p = Exponent;
             if (!tape.NeedsGradient(x) || p == 0f)
             {
                 return;
@@ -63,17 +63,15 @@ public static partial class Ops
         }
     }
 
-    private sealed class PowRule : BackwardRule
+    private sealed class PowNode : BinaryNode
     {
-        public static readonly PowRule Instance = new();
-
         public override string Name => "Pow";
 
         // y = aᵇ: dL/da = g·b·aᵇ⁻¹ and dL/db = g·y·ln a (ln a taken as 0 where a ≤ 0), each summed over its
         // broadcast axes.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor a = node.A!, b = node.B!, y = node.Output;
+            Tensor a = A, b = B, y = Output;
             if (tape.NeedsGradient(a))
             {
                 Tensor bMinus1 = OpSupport.ScalarRight<SubtractOp>(b, 1f);

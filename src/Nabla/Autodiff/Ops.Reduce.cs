@@ -84,9 +84,7 @@ public static partial class Ops
 
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            ref TapeNode node = ref tape.Record(mean ? ReduceSumRule.Mean : ReduceSumRule.Sum, y, x);
-            node.I0 = ax;
-            node.F0 = mean ? 1f / n : 1f;
+            tape.RecordUnary<ReduceSumNode>(y, x).Set(mean, ax, mean ? 1f / n : 1f);
         }
 
         return y;
@@ -114,7 +112,7 @@ public static partial class Ops
 
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            tape.Record(max ? ReduceExtremumRule.Max : ReduceExtremumRule.Min, y, x).I0 = ax;
+            tape.RecordUnary<ReduceExtremumNode>(y, x).Set(max, ax);
         }
 
         return y;
@@ -211,53 +209,60 @@ public static partial class Ops
             : $"{op}: expects a non-empty axis, but axis {axis} of shape {shape} has length 0.", nameof(x));
     }
 
-    private sealed class ReduceSumRule(string name) : BackwardRule
+    private sealed class ReduceSumNode : UnaryNode
     {
-        public static readonly ReduceSumRule Sum = new("Sum"), Mean = new("Mean");
+        public bool IsMean;
+        public int Axis;
+        public float Scale;
 
-        public override string Name => name;
+        public override string Name => IsMean ? "Mean" : "Sum";
+
+        public void Set(bool mean, int axis, float scale) => (IsMean, Axis, Scale) = (mean, axis, scale);
 
         // y[o, i] = s·Σₐ x[o, a, i] with s = 1 (Sum) or 1/n (Mean): dL/dx[o, a, i] = s·g[o, i].
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
+            Tensor x = X;
             if (!tape.NeedsGradient(x))
             {
                 return;
             }
 
-            (int outer, int n, int inner) = SplitAt(x.Dims, node.I0);
+            (int outer, int n, int inner) = SplitAt(x.Dims, Axis);
             Tensor dx = OpSupport.Empty(x.Dims);
             if (dx.Size > 0)
             {
-                Reduction.Spread(grad.Span, outer, n, inner, node.F0, dx.Span);
+                Reduction.Spread(grad.Span, outer, n, inner, Scale, dx.Span);
             }
 
             tape.Accumulate(x, dx, owned: true);
         }
     }
 
-    private sealed class ReduceExtremumRule(string name) : BackwardRule
+    private sealed class ReduceExtremumNode : UnaryNode
     {
-        public static readonly ReduceExtremumRule Max = new("Max"), Min = new("Min");
+        public bool IsMax;
+        public int Axis;
 
-        public override string Name => name;
+        public override string Name => IsMax ? "Max" : "Min";
+
+        public void Set(bool max, int axis) => (IsMax, Axis) = (max, axis);
 
         // y[o, i] = maxₐ x[o, a, i]: dL/dx[o, a, i] = g[o, i]/c[o, i] where x[o, a, i] = y[o, i] (c such elements), else 0.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
+            Tensor x = X;
             if (!tape.NeedsGradient(x))
             {
                 return;
             }
 
-            (int outer, int n, int inner) = SplitAt(x.Dims, node.I0);
+            (int outer, int n, int inner) = SplitAt(x.Dims, Axis);
             Tensor dx = OpSupport.Empty(x.Dims);
             if (dx.Size > 0)
             {
                 Span<float> counts = inner > 1 ? OpSupport.Empty([outer * inner]).Span : [];
-                Reduction.ExtremumBackward(x.Span, node.Output.Span, grad.Span, outer, n, inner, counts, dx.Span);
+                Reduction.ExtremumBackward(x.Span, Output.Span, grad.Span, outer, n, inner, counts, dx.Span);
             }
 
             tape.Accumulate(x, dx, owned: true);

@@ -19,8 +19,8 @@ public static partial class Ops
             return x;
         }
 
-        Tensor y = Arena.RentView(x.Storage, x.Offset, dims);
-        OpSupport.TapeFor(x)?.Record(ReshapeRule.Instance, y, x);
+        Tensor y = OpSupport.View(x, 0, dims);
+        OpSupport.TapeFor(x)?.RecordUnary<ReshapeNode>(y, x);
         return y;
     }
 
@@ -75,17 +75,11 @@ public static partial class Ops
         }
     }
 
-    private sealed class ReshapeRule : BackwardRule
+    private sealed class ReshapeNode : UnaryNode
     {
-        public static readonly ReshapeRule Instance = new();
-
         public override string Name => "Reshape";
 
         // Reshape only relabels elements: dL/dx is g viewed with x's shape.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
-        {
-            Tensor x = node.A!;
-            tape.Accumulate(x, Arena.RentView(grad.Storage, grad.Offset, x.Dims));
-        }
+        public override void Backward(Tensor grad, Tape tape) => tape.Accumulate(X, OpSupport.View(grad, 0, X.Dims));
     }
 }

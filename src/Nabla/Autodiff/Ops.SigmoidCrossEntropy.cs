@@ -30,20 +30,18 @@ public static partial class Ops
             o[i] = MathF.Max(xi, 0f) - (xi * z[i]) + MathF.Log(1f + MathF.Exp(-MathF.Abs(xi)));
         }
 
-        OpSupport.TapeFor(logits, targets)?.Record(SigmoidCrossEntropyRule.Instance, y, logits, targets);
+        OpSupport.TapeFor(logits, targets)?.RecordBinary<SigmoidCrossEntropyNode>(y, logits, targets);
         return y;
     }
 
-    private sealed class SigmoidCrossEntropyRule : BackwardRule
+    private sealed class SigmoidCrossEntropyNode : BinaryNode
     {
-        public static readonly SigmoidCrossEntropyRule Instance = new();
-
         public override string Name => "SigmoidCrossEntropy";
 
         // L = max(x,0) − x·z + log(1 + e^(−|x|)):  dL/dx = sigmoid(x) − z,  dL/dz = −x.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor logits = node.A!, targets = node.B!;
+            Tensor logits = A, targets = B;
             ReadOnlySpan<float> x = logits.Span, z = targets.Span, g = grad.Span;
             if (tape.NeedsGradient(logits))
             {

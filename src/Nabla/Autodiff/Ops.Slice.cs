@@ -30,12 +30,10 @@ public static partial class Ops
         x.Dims.CopyTo(dims);
         dims[0] = length;
         int rowSize = rows == 0 ? 0 : x.Size / rows;
-        Tensor y = Arena.RentView(x.Storage, x.Offset + (start * rowSize), dims);
+        Tensor y = OpSupport.View(x, start * rowSize, dims);
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            ref TapeNode node = ref tape.Record(SliceRule.Instance, y, x);
-            node.I0 = start;
-            node.I1 = 1;
+            tape.RecordUnary<SliceNode>(y, x).Start = start;
         }
 
         return y;
@@ -60,27 +58,25 @@ public static partial class Ops
         }
 
         int rowSize = x.Size / rows;
-        Tensor y = Arena.RentView(x.Storage, x.Offset + (i * rowSize), x.Dims[1..]);
+        Tensor y = OpSupport.View(x, i * rowSize, x.Dims[1..]);
         if (OpSupport.TapeFor(x) is { } tape)
         {
-            ref TapeNode node = ref tape.Record(SliceRule.Instance, y, x);
-            node.I0 = i;
-            node.I1 = 0;
+            tape.RecordUnary<SliceNode>(y, x).Start = i;
         }
 
         return y;
     }
 
-    private sealed class SliceRule : BackwardRule
+    private sealed class SliceNode : UnaryNode
     {
-        public static readonly SliceRule Instance = new();
+        public int Start;
 
         public override string Name => "Slice";
 
         // y = x[start:start+n]: dL/dx is zero except on the sliced rows, where it is g.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
+            Tensor x = X;
             if (!tape.NeedsGradient(x))
             {
                 return;
@@ -88,7 +84,7 @@ public static partial class Ops
 
             Tensor dx = OpSupport.ZerosLike(x.Dims);
             int rowSize = x.Dim(0) == 0 ? 0 : x.Size / x.Dim(0);
-            grad.Span.CopyTo(dx.Span.Slice(node.I0 * rowSize, grad.Size));
+            grad.Span.CopyTo(dx.Span.Slice(Start * rowSize, grad.Size));
             tape.Accumulate(x, dx, owned: true);
         }
     }

@@ -20,7 +20,7 @@ public static partial class Ops
         Tensor y = OpSupport.Empty(x.Dims);
         Kernels.Softmax.SoftmaxRows(x.Span, y.Span, rows, cols);
         y.KerasLogits = x;
-        OpSupport.TapeFor(x)?.Record(SoftmaxRule.Instance, y, x);
+        OpSupport.TapeFor(x)?.RecordUnary<SoftmaxNode>(y, x);
         return y;
     }
 
@@ -39,7 +39,7 @@ public static partial class Ops
         int cols = LastAxisLength("LogSoftmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
         Tensor y = OpSupport.Empty(x.Dims);
         Kernels.Softmax.LogSoftmaxRows(x.Span, y.Span, rows, cols);
-        OpSupport.TapeFor(x)?.Record(LogSoftmaxRule.Instance, y, x);
+        OpSupport.TapeFor(x)?.RecordUnary<LogSoftmaxNode>(y, x);
         return y;
     }
 
@@ -62,16 +62,14 @@ public static partial class Ops
         return x.Dim(-1);
     }
 
-    private sealed class SoftmaxRule : BackwardRule
+    private sealed class SoftmaxNode : UnaryNode
     {
-        public static readonly SoftmaxRule Instance = new();
-
         public override string Name => "Softmax";
 
         // y = softmax(x) per row: dy_i/dx_j = y_i(δ_ij − y_j), so dL/dx = y ⊙ (g − Σ_j g_j·y_j).
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!, y = node.Output;
+            Tensor x = X, y = Output;
             if (!tape.NeedsGradient(x))
             {
                 return;
@@ -84,16 +82,14 @@ public static partial class Ops
         }
     }
 
-    private sealed class LogSoftmaxRule : BackwardRule
+    private sealed class LogSoftmaxNode : UnaryNode
     {
-        public static readonly LogSoftmaxRule Instance = new();
-
         public override string Name => "LogSoftmax";
 
         // y = log_softmax(x) per row: dy_i/dx_j = δ_ij − softmax_j, so dL/dx = g − e^y·Σ_i g_i.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!, y = node.Output;
+            Tensor x = X, y = Output;
             if (!tape.NeedsGradient(x))
             {
                 return;

@@ -63,7 +63,7 @@ public static partial class Ops
 
         if (OpSupport.TapeFor(logits) is { } tape)
         {
-            tape.Record(SparseSoftmaxCrossEntropyRule.Instance, loss, logits, labels).Saved = logProbs;
+            tape.RecordBinary<SparseSoftmaxCrossEntropyNode>(loss, logits, labels).LogProbs = logProbs;
         }
 
         return loss;
@@ -108,7 +108,7 @@ public static partial class Ops
 
         if (OpSupport.TapeFor(logits, targets) is { } tape)
         {
-            tape.Record(SoftmaxCrossEntropyRule.Instance, loss, logits, targets).Saved = logProbs;
+            tape.RecordBinary<SoftmaxCrossEntropyNode>(loss, logits, targets).LogProbs = logProbs;
         }
 
         return loss;
@@ -125,17 +125,17 @@ public static partial class Ops
         return logits.Dim(-1);
     }
 
-    private sealed class SparseSoftmaxCrossEntropyRule : BackwardRule
+    private sealed class SparseSoftmaxCrossEntropyNode : BinaryNode
     {
-        public static readonly SparseSoftmaxCrossEntropyRule Instance = new();
+        public Tensor LogProbs = null!;
 
         public override string Name => "SparseSoftmaxCrossEntropy";
 
         // loss_n = lse(x_n) − x_n[y_n]: dloss_n/dx_n = softmax(x_n) − onehot(y_n), scaled by g_n.
         // softmax is e^(log_softmax), read from the saved log-probabilities.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor logits = node.A!, labels = node.B!, logProbs = node.Saved!;
+            Tensor logits = A, labels = B, logProbs = LogProbs;
             if (!tape.NeedsGradient(logits))
             {
                 return;
@@ -157,17 +157,17 @@ public static partial class Ops
         }
     }
 
-    private sealed class SoftmaxCrossEntropyRule : BackwardRule
+    private sealed class SoftmaxCrossEntropyNode : BinaryNode
     {
-        public static readonly SoftmaxCrossEntropyRule Instance = new();
+        public Tensor LogProbs = null!;
 
         public override string Name => "SoftmaxCrossEntropy";
 
         // loss_n = −Σ_c t_c·(x_c − lse(x)) = lse(x)·Σ_c t_c − Σ_c t_c·x_c:
         //   dloss_n/dx_n = softmax(x_n)·Σ_c t_c − t_n,   dloss_n/dt_n = −log_softmax(x_n); both scaled by g_n.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor logits = node.A!, targets = node.B!, logProbs = node.Saved!;
+            Tensor logits = A, targets = B, logProbs = LogProbs;
             int classes = logits.Dim(-1), rows = grad.Size;
             ReadOnlySpan<float> g = grad.Span, t = targets.Span, lp = logProbs.Span;
             if (tape.NeedsGradient(logits))

@@ -29,20 +29,18 @@ public static partial class Ops
         int rows = x.Dim(0), cols = x.Dim(1);
         Tensor y = OpSupport.Empty([cols, rows]);
         Kernels.Transpose.Matrix(x.Span, rows, cols, y.Span);
-        OpSupport.TapeFor(x)?.Record(TransposeRule.Instance, y, x);
+        OpSupport.TapeFor(x)?.RecordUnary<TransposeNode>(y, x);
         return y;
     }
 
-    private sealed class TransposeRule : BackwardRule
+    private sealed class TransposeNode : UnaryNode
     {
-        public static readonly TransposeRule Instance = new();
-
         public override string Name => "Transpose";
 
         // Y = Xᵀ: dL/dX = Gᵀ.
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
+            Tensor x = X;
             if (!tape.NeedsGradient(x))
             {
                 return;

@@ -9,89 +9,100 @@ public static partial class Ops
 {
     /// <summary>Elementwise sine, in radians (Keras's <c>ops.sin</c>).</summary>
     /// <param name="x">The angles.</param>
-    public static Tensor Sin(Tensor x) => MapUnary(x, SinRule.Instance);
+    public static Tensor Sin(Tensor x) => MapUnary(x, SinFunction.Instance);
 
     /// <summary>Elementwise cosine, in radians (Keras's <c>ops.cos</c>).</summary>
     /// <param name="x">The angles.</param>
-    public static Tensor Cos(Tensor x) => MapUnary(x, CosRule.Instance);
+    public static Tensor Cos(Tensor x) => MapUnary(x, CosFunction.Instance);
 
     /// <summary>Elementwise e^x (Keras's <c>ops.exp</c>).</summary>
     /// <param name="x">The exponents.</param>
-    public static Tensor Exp(Tensor x) => MapUnary(x, ExpRule.Instance);
+    public static Tensor Exp(Tensor x) => MapUnary(x, ExpFunction.Instance);
 
     /// <summary>Elementwise natural logarithm (Keras's <c>ops.log</c>): −∞ at 0 and NaN below it, as IEEE.</summary>
     /// <param name="x">The arguments.</param>
-    public static Tensor Log(Tensor x) => MapUnary(x, LogRule.Instance);
+    public static Tensor Log(Tensor x) => MapUnary(x, LogFunction.Instance);
 
     /// <summary>Elementwise square root (Keras's <c>ops.sqrt</c>): NaN for negative elements.</summary>
     /// <param name="x">The arguments.</param>
-    public static Tensor Sqrt(Tensor x) => MapUnary(x, SqrtRule.Instance);
+    public static Tensor Sqrt(Tensor x) => MapUnary(x, SqrtFunction.Instance);
 
     /// <summary>Elementwise absolute value (Keras's <c>ops.abs</c>). Its gradient is sign(x), taken as 0 at 0.</summary>
     /// <param name="x">The tensor.</param>
-    public static Tensor Abs(Tensor x) => MapUnary(x, AbsRule.Instance);
+    public static Tensor Abs(Tensor x) => MapUnary(x, AbsFunction.Instance);
 
     /// <summary>Elementwise x² (Keras's <c>ops.square</c>).</summary>
     /// <param name="x">The tensor.</param>
-    public static Tensor Square(Tensor x) => MapUnary(x, SquareRule.Instance);
+    public static Tensor Square(Tensor x) => MapUnary(x, SquareFunction.Instance);
 
-    private static Tensor MapUnary(Tensor x, MathUnaryRule rule)
+    private static Tensor MapUnary(Tensor x, MathFunction function)
     {
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = OpSupport.Empty(x.Dims);
-        rule.Forward(x.Span, y.Span);
-        OpSupport.TapeFor(x)?.Record(rule, y, x);
+        function.Forward(x.Span, y.Span);
+        if (OpSupport.TapeFor(x) is { } tape)
+        {
+            tape.RecordUnary<MathUnaryNode>(y, x).Function = function;
+        }
         return y;
     }
 
-    /// <summary>A unary op whose forward and derivative are span functions; the base does the tape bookkeeping.</summary>
-    private abstract class MathUnaryRule : BackwardRule
+    private sealed class MathUnaryNode : UnaryNode
     {
-        public abstract void Forward(ReadOnlySpan<float> x, Span<float> y);
+        public MathFunction Function = null!;
 
-        /// <summary>dx = dL/dx given x, y = f(x) and g = dL/dy (dx is a fresh buffer).</summary>
-        protected abstract void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
+        public override string Name => Function.Name;
 
-        public sealed override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor x = node.A!;
-            if (!tape.NeedsGradient(x))
+            if (!tape.NeedsGradient(X))
             {
                 return;
             }
 
-            Tensor dx = OpSupport.Empty(x.Dims);
-            Derivative(x.Span, node.Output.Span, grad.Span, dx.Span);
-            tape.Accumulate(x, dx, owned: true);
+            Tensor dx = OpSupport.Empty(X.Dims);
+            Function.Derivative(X.Span, Output.Span, grad.Span, dx.Span);
+            tape.Accumulate(X, dx, owned: true);
         }
     }
 
-    private sealed class SinRule : MathUnaryRule
+    /// <summary>An elementwise function of one tensor: its forward kernel and its derivative (stateless singletons).</summary>
+    private abstract class MathFunction
     {
-        public static readonly SinRule Instance = new();
+        public abstract string Name { get; }
+
+        public abstract void Forward(ReadOnlySpan<float> x, Span<float> y);
+
+        /// <summary>dx = dL/dx given x, y = f(x) and g = dL/dy (dx is a fresh buffer).</summary>
+        public abstract void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
+    }
+
+    private sealed class SinFunction : MathFunction
+    {
+        public static readonly SinFunction Instance = new();
 
         public override string Name => "Sin";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sin(x, y);
 
         // y = sin x: dL/dx = g·cos x.
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
         {
             TensorPrimitives.Cos(x, dx);
             TensorPrimitives.Multiply(dx, g, dx);
         }
     }
 
-    private sealed class CosRule : MathUnaryRule
+    private sealed class CosFunction : MathFunction
     {
-        public static readonly CosRule Instance = new();
+        public static readonly CosFunction Instance = new();
 
         public override string Name => "Cos";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Cos(x, y);
 
         // y = cos x: dL/dx = −g·sin x.
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
         {
             TensorPrimitives.Sin(x, dx);
             TensorPrimitives.Multiply(dx, g, dx);
@@ -99,74 +110,74 @@ public static partial class Ops
         }
     }
 
-    private sealed class ExpRule : MathUnaryRule
+    private sealed class ExpFunction : MathFunction
     {
-        public static readonly ExpRule Instance = new();
+        public static readonly ExpFunction Instance = new();
 
         public override string Name => "Exp";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Exp(x, y);
 
         // y = eˣ: dL/dx = g·y.
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx) =>
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx) =>
             TensorPrimitives.Multiply(g, y, dx);
     }
 
-    private sealed class LogRule : MathUnaryRule
+    private sealed class LogFunction : MathFunction
     {
-        public static readonly LogRule Instance = new();
+        public static readonly LogFunction Instance = new();
 
         public override string Name => "Log";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Log(x, y);
 
         // y = ln x: dL/dx = g / x.
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx) =>
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx) =>
             TensorPrimitives.Divide(g, x, dx);
     }
 
-    private sealed class SqrtRule : MathUnaryRule
+    private sealed class SqrtFunction : MathFunction
     {
-        public static readonly SqrtRule Instance = new();
+        public static readonly SqrtFunction Instance = new();
 
         public override string Name => "Sqrt";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sqrt(x, y);
 
         // y = √x: dL/dx = g / (2y) (infinite at 0, as in TensorFlow).
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
         {
             TensorPrimitives.Divide(g, y, dx);
             TensorPrimitives.Multiply(dx, 0.5f, dx);
         }
     }
 
-    private sealed class AbsRule : MathUnaryRule
+    private sealed class AbsFunction : MathFunction
     {
-        public static readonly AbsRule Instance = new();
+        public static readonly AbsFunction Instance = new();
 
         public override string Name => "Abs";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Abs(x, y);
 
         // y = |x|: dL/dx = g·sign(x), with sign(0) = 0 (TensorFlow's choice of subgradient).
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
         {
             Unary.Map<SignOp>(x, dx);
             TensorPrimitives.Multiply(dx, g, dx);
         }
     }
 
-    private sealed class SquareRule : MathUnaryRule
+    private sealed class SquareFunction : MathFunction
     {
-        public static readonly SquareRule Instance = new();
+        public static readonly SquareFunction Instance = new();
 
         public override string Name => "Square";
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Multiply(x, x, y);
 
         // y = x²: dL/dx = 2x·g.
-        protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+        public override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
         {
             TensorPrimitives.Multiply(x, g, dx);
             TensorPrimitives.Multiply(dx, 2f, dx);

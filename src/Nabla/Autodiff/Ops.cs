@@ -5,8 +5,9 @@ namespace Nabla.Autodiff;
 /// kernels and, while a <see cref="GradientTape"/> records, records itself with its backward rule.
 /// </summary>
 /// <remarks>
-/// The <see cref="Tensor"/> operators and methods (<c>a + b</c>, <c>x.Sin()</c>) call these. Results come from the
-/// step arena while a tape records (see <see cref="GradientTape"/>); outside a tape they are ordinary tensors.
+/// The <see cref="Tensor"/> operators and methods (<c>a + b</c>, <c>x.Sin()</c>) call these. Results are ordinary
+/// tensors that stay valid while referenced; only inside the trainer's own steps do they come from a recycled arena
+/// (see <c>StepContext</c>).
 /// Shape errors throw <see cref="ShapeMismatchException"/> naming the operation and both shapes.
 /// </remarks>
 public static partial class Ops

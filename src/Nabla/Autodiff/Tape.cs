@@ -6,32 +6,22 @@ using Nabla.Tensors;
 namespace Nabla.Autodiff;
 
 /// <summary>
-/// The thread's recording of differentiable ops, in execution order, and the reverse pass over it.
+/// A recording of differentiable ops, in execution order, and the reverse pass over it. Each thread's
+/// <see cref="StepContext"/> owns one; a <see cref="GradientTape"/> or the trainer's step starts and stops it.
 /// </summary>
 /// <remarks>
-/// One tape object lives per thread and is reused by every <see cref="GradientTape"/> on that thread, so that
-/// a warm training step records without allocating. Each recording gets a new <see cref="Generation"/>; a
-/// tensor is tracked only if it carries the current generation (or is a trainable variable), so tensors from
-/// earlier steps are never mistaken for nodes of this one. Nodes are stored in execution order, which is a
-/// topological order, so the reverse pass is a single backward sweep.
+/// Each recording gets a new <see cref="Generation"/> (unique across threads); a tensor is tracked only if it carries
+/// the current generation (or is a trainable variable), so tensors from earlier steps are never mistaken for nodes of
+/// this one. Nodes are kept in execution order, which is a topological order, so the reverse pass is one backward
+/// sweep. Node objects are reused by position (see <see cref="TapeNode"/>); between steps the tape keeps the last
+/// step's nodes, so that gradients can still be computed after a <see cref="GradientTape"/> is disposed.
 /// </remarks>
 internal sealed class Tape
 {
-    [ThreadStatic]
-    private static Tape? t_tape;
-
     private static int s_generation;
 
-    // At most this many result lists are kept for reuse (a step asks for one or two).
-    private const int MaxResultLists = 16;
-
-    private TapeNode[] _nodes = new TapeNode[256];
+    private TapeNode?[] _nodes = new TapeNode?[256];
     private int _count;
-
-    // The lists GradientTape.Gradient returned during this recording are [0, _resultListsUsed); the rest are spares
-    // from earlier recordings. Like the gradients they hold, they are reused once the next recording starts.
-    private readonly List<Tensor[]> _resultLists = [];
-    private int _resultListsUsed;
 
     /// <summary>The current recording's generation (unique across threads).</summary>
     public int Generation { get; private set; }
@@ -42,34 +32,31 @@ internal sealed class Tape
     /// <summary>Number of nodes recorded, leaves included.</summary>
     public int Count => _count;
 
-    /// <summary>This thread's tape, created on first use.</summary>
-    public static Tape ForThread => t_tape ??= new Tape();
-
-    /// <summary>This thread's tape if it is recording now, otherwise null. Every op checks this first.</summary>
+    /// <summary>The calling thread's tape if it is recording now, otherwise null. Every op checks this first.</summary>
     public static Tape? Recording
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => t_tape is { IsRecording: true } t ? t : null;
+        get => StepContext.Current.Tape is { IsRecording: true } t ? t : null;
     }
 
     /// <summary>Starts a new recording, forgetting the previous one.</summary>
+    /// <exception cref="InvalidOperationException">A recording is in progress (tapes do not nest).</exception>
     public void Start()
     {
         if (IsRecording)
         {
             throw new InvalidOperationException(
                 "A GradientTape is already recording on this thread, and tapes do not nest. " +
-                "Dispose the first tape (using var tape = new GradientTape()) before starting another.");
+                "Dispose the first tape (using var tape = new GradientTape()) before starting another, and do not call " +
+                "Fit, TrainOnBatch or Evaluate while a tape records on the same thread.");
         }
 
-        Array.Clear(_nodes, 0, _count);
-        _count = 0;
-        for (int i = 0; i < _resultListsUsed; i++)
+        for (int i = 0; i < _count; i++)
         {
-            Array.Clear(_resultLists[i]);   // the gradients they held are recycled now; do not keep them reachable
+            _nodes[i]!.Grad = null;
         }
 
-        _resultListsUsed = 0;
+        _count = 0;
         Generation = Interlocked.Increment(ref s_generation);
         IsRecording = true;
     }
@@ -77,7 +64,7 @@ internal sealed class Tape
     /// <summary>Stops recording; the nodes stay until the next <see cref="Start"/>.</summary>
     public void Stop() => IsRecording = false;
 
-    /// <summary>Pauses or resumes recording (inference inside a step, gradient computation).</summary>
+    /// <summary>Pauses or resumes recording (inference inside a step, gradient computation); returns the previous state.</summary>
     public bool SetRecording(bool recording)
     {
         bool was = IsRecording;
@@ -102,25 +89,40 @@ internal sealed class Tape
     {
         if (t.TapeGeneration != Generation || t.NodeIndex < 0)
         {
-            Push(t);
+            Push<LeafNode>(t);
         }
     }
 
     /// <summary>
-    /// Records an op whose output is <paramref name="output"/>. Inputs that are trainable variables get leaf
-    /// nodes on first use. Returns the node so the op can save what its rule needs.
+    /// Records an op whose output is <paramref name="output"/> and returns its node of type <typeparamref name="T"/>
+    /// for the op to fill. Inputs that are trainable variables get leaf nodes on first use.
     /// </summary>
-    public ref TapeNode Record(BackwardRule rule, Tensor output, Tensor? a, Tensor? b = null, Tensor? c = null)
+    public T Record<T>(Tensor output, Tensor? a, Tensor? b = null, Tensor? c = null)
+        where T : TapeNode, new()
     {
         EnsureLeaf(a);
         EnsureLeaf(b);
         EnsureLeaf(c);
-        ref TapeNode node = ref Push(output);
-        node.Rule = rule;
+        return Push<T>(output);
+    }
+
+    /// <summary>Records a one-input op, setting <see cref="UnaryNode.X"/>.</summary>
+    public T RecordUnary<T>(Tensor output, Tensor x)
+        where T : UnaryNode, new()
+    {
+        T node = Record<T>(output, x);
+        node.X = x;
+        return node;
+    }
+
+    /// <summary>Records a two-input op, setting <see cref="BinaryNode.A"/> and <see cref="BinaryNode.B"/>.</summary>
+    public T RecordBinary<T>(Tensor output, Tensor a, Tensor b)
+        where T : BinaryNode, new()
+    {
+        T node = Record<T>(output, a, b);
         node.A = a;
         node.B = b;
-        node.C = c;
-        return ref node;
+        return node;
     }
 
     /// <summary>
@@ -135,7 +137,7 @@ internal sealed class Tape
             return;
         }
 
-        ref TapeNode node = ref _nodes[input!.NodeIndex];
+        TapeNode node = _nodes[input!.NodeIndex]!;
         Debug.Assert(ShapeUtil.SameShape(grad.Dims, input.Dims), $"gradient shape {ShapeUtil.Format(grad.Dims)} != input shape {ShapeUtil.Format(input.Dims)}");
         if (node.Grad is null)
         {
@@ -145,7 +147,7 @@ internal sealed class Tape
             }
             else
             {
-                Tensor copy = Arena.Rent(grad.Dims, clear: false);
+                Tensor copy = OpSupport.Empty(grad.Dims);
                 grad.Span.CopyTo(copy.Span);
                 node.Grad = copy;
             }
@@ -157,15 +159,11 @@ internal sealed class Tape
     }
 
     /// <summary>
-    /// Runs the reverse pass from <paramref name="target"/> (seeded with ones) and writes dL/dsource for each
-    /// source into <paramref name="results"/> (zeros for sources the target does not depend on).
-    /// </summary>
-    public void ComputeGradients(Tensor target, ReadOnlySpan<Tensor> sources, Span<Tensor> results) =>
-        ComputeGradients(target, null, sources, results);
-
-    /// <summary>
-    /// The reverse pass seeded with <paramref name="seed"/> (dL/dtarget, same shape as the target) instead of
-    /// ones; gradient checks use it to project a non-scalar output onto a random direction.
+    /// Runs the reverse pass from <paramref name="target"/>, seeded with ones or with <paramref name="seed"/>
+    /// (dL/dtarget, the target's shape; gradient checks project a non-scalar output onto a random direction), and
+    /// writes dL/dsource for each source into <paramref name="results"/> (zeros for sources the target does not
+    /// depend on). Result tensors come from <see cref="OpSupport.Empty"/>: the step's arena inside a library-owned
+    /// step, new memory otherwise.
     /// </summary>
     public void ComputeGradients(Tensor target, Tensor? seed, ReadOnlySpan<Tensor> sources, Span<Tensor> results)
     {
@@ -174,12 +172,12 @@ internal sealed class Tape
         {
             for (int i = 0; i < _count; i++)
             {
-                _nodes[i].Grad = null;
+                _nodes[i]!.Grad = null;
             }
 
             if (NeedsGradient(target))
             {
-                Tensor start = Arena.Rent(target.Dims, clear: false);
+                Tensor start = OpSupport.Empty(target.Dims);
                 if (seed is null)
                 {
                     start.Span.Fill(1f);
@@ -190,13 +188,13 @@ internal sealed class Tape
                     seed.Span.CopyTo(start.Span);
                 }
 
-                _nodes[target.NodeIndex].Grad = start;
+                _nodes[target.NodeIndex]!.Grad = start;
                 for (int i = target.NodeIndex; i >= 0; i--)
                 {
-                    ref TapeNode node = ref _nodes[i];
-                    if (node.Rule is not null && node.Grad is not null)
+                    TapeNode node = _nodes[i]!;
+                    if (node.Grad is { } g)
                     {
-                        node.Rule.Backward(in node, node.Grad, this);
+                        node.Backward(g, this);
                     }
                 }
             }
@@ -204,7 +202,7 @@ internal sealed class Tape
             for (int j = 0; j < sources.Length; j++)
             {
                 Tensor s = sources[j];
-                results[j] = NeedsGradient(s) && _nodes[s.NodeIndex].Grad is { } g ? g : Arena.Rent(s.Dims, clear: true);
+                results[j] = NeedsGradient(s) && _nodes[s.NodeIndex]!.Grad is { } g ? g : OpSupport.ZerosLike(s.Dims);
             }
         }
         finally
@@ -213,56 +211,30 @@ internal sealed class Tape
         }
     }
 
-    /// <summary>
-    /// An array of <paramref name="length"/> for the gradients one <see cref="GradientTape"/>.Gradient call returns:
-    /// distinct from every other list handed out during this recording, and reused from the next <see cref="Start"/>
-    /// on, when the gradient tensors in it are recycled too. So a warm step that asks for gradients allocates no list.
-    /// </summary>
-    public Tensor[] RentResultList(int length)
-    {
-        for (int i = _resultListsUsed; i < _resultLists.Count; i++)
-        {
-            if (_resultLists[i].Length == length)
-            {
-                (_resultLists[i], _resultLists[_resultListsUsed]) = (_resultLists[_resultListsUsed], _resultLists[i]);
-                return _resultLists[_resultListsUsed++];
-            }
-        }
-
-        var list = new Tensor[length];
-        if (_resultListsUsed < _resultLists.Count)
-        {
-            _resultLists[_resultListsUsed++] = list;   // no spare of this length: replace one
-        }
-        else if (_resultLists.Count < MaxResultLists)
-        {
-            _resultLists.Add(list);
-            _resultListsUsed++;
-        }
-
-        return list;
-    }
-
     private void EnsureLeaf(Tensor? t)
     {
         if (t is { Variable.Trainable: true } && (t.TapeGeneration != Generation || t.NodeIndex < 0))
         {
-            Push(t);
+            Push<LeafNode>(t);
         }
     }
 
-    private ref TapeNode Push(Tensor output)
+    private T Push<T>(Tensor output)
+        where T : TapeNode, new()
     {
         if (_count == _nodes.Length)
         {
             Array.Resize(ref _nodes, _nodes.Length * 2);
         }
 
+        // The node of the same position in the previous step is reused when it has this type (warm steps repeat
+        // their ops), so recording allocates only while a step's sequence of ops is new.
+        T node = _nodes[_count] as T ?? new T();
+        _nodes[_count] = node;
         output.TapeGeneration = Generation;
-        output.NodeIndex = _count;
-        ref TapeNode node = ref _nodes[_count++];
-        node = default;
+        output.NodeIndex = _count++;
         node.Output = output;
-        return ref node;
+        node.Grad = null;
+        return node;
     }
 }

@@ -26,14 +26,14 @@ public sealed class EarlyStopping : Callback
     /// <param name="restoreBestWeights">Whether to restore the best epoch's weights at the end (default false).</param>
     /// <param name="startFromEpoch">Epochs to wait before monitoring starts (default 0).</param>
     /// <exception cref="ArgumentException">The mode is unknown, or auto mode cannot tell the direction of <paramref name="monitor"/>.</exception>
-    public EarlyStopping(string monitor = "val_loss", float minDelta = 0f, int patience = 0, int verbose = 0, string mode = "auto",
+    public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, int verbose = 0, string mode = "auto",
         double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(monitor);
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfNegative(startFromEpoch);
         Monitor = monitor;
-        MinDelta = Math.Abs(minDelta);
+        MinDelta = (float)Math.Abs(minDelta);
         Patience = patience;
         Verbose = verbose;
         Baseline = baseline;

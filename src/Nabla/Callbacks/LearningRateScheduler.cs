@@ -8,17 +8,20 @@ namespace Nabla.Callbacks;
 /// </summary>
 /// <example>
 /// <code>
-/// new LearningRateScheduler((epoch, lr) => epoch &lt; 10 ? lr : lr * MathF.Exp(-0.1f))
+/// new LearningRateScheduler((epoch, lr) => epoch &lt; 10 ? lr : lr * Math.Exp(-0.1))
 /// </code>
 /// </example>
 public sealed class LearningRateScheduler : Callback
 {
-    private readonly Func<int, float, float> _schedule;
+    private readonly Func<int, double, double> _schedule;
 
     /// <summary>Creates the callback.</summary>
-    /// <param name="schedule">Maps (epoch, current learning rate) to the new learning rate.</param>
+    /// <param name="schedule">
+    /// Maps (epoch, current learning rate) to the new learning rate, as Keras's <c>schedule(epoch, lr)</c>; the
+    /// optimizer keeps it in single precision.
+    /// </param>
     /// <param name="verbose">1 prints each change (default 0).</param>
-    public LearningRateScheduler(Func<int, float, float> schedule, int verbose = 0)
+    public LearningRateScheduler(Func<int, double, double> schedule, int verbose = 0)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         _schedule = schedule;
@@ -33,10 +36,11 @@ public sealed class LearningRateScheduler : Callback
     public override void OnEpochBegin(int epoch, Dictionary<string, double> logs)
     {
         var optimizer = Model!.Optimizer!;
-        float lr = _schedule(epoch, optimizer.LearningRate);
+        double given = _schedule(epoch, optimizer.LearningRate);
+        float lr = (float)given;
         if (!float.IsFinite(lr) || lr < 0)
         {
-            throw new ArgumentException($"LearningRateScheduler: the schedule returned {lr} for epoch {epoch}; a learning rate must be finite and non-negative.");
+            throw new ArgumentException($"LearningRateScheduler: the schedule returned {given} for epoch {epoch}; a learning rate must be finite and non-negative.");
         }
 
         optimizer.LearningRate = lr;

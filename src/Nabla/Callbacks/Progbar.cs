@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -11,7 +10,10 @@ namespace Nabla.Callbacks;
 /// <remarks>
 /// Mirrors <c>keras.utils.Progbar</c> exactly, including how it displays values: until the last update each
 /// logged value is averaged over steps (weighted by the steps since the previous update); the final update
-/// shows the values it is given. Redraws are throttled to one per 50 ms.
+/// shows the values it is given. Redraws are throttled as Keras throttles them: an update redraws when at least
+/// 50 ms of wall time have passed since the last redraw (not since the last update, or a run of fast steps would
+/// never redraw), and the final update always redraws. The clock is a <see cref="TimeProvider"/> so that tests can
+/// drive the cadence with a fake one.
 /// </remarks>
 internal sealed class Progbar
 {
@@ -23,20 +25,23 @@ internal sealed class Progbar
     private readonly bool _colors;
     private readonly Dictionary<string, (double Sum, double Count)> _values = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private readonly TimeProvider _clock;
+    private readonly long _start;
     private readonly StringBuilder _sb = new();
     private int? _target;
     private int _seen;
-    private long _lastUpdate;
+    private long? _lastRedraw;
     private long? _afterFirstStep;
     private int _prevWidth;
 
-    public Progbar(TextWriter output, int? target, bool oneLine, bool colors)
+    public Progbar(TextWriter output, int? target, bool oneLine, bool colors, TimeProvider? clock = null)
     {
         _out = output;
         _target = target;
         _oneLine = oneLine;
         _colors = colors;
+        _clock = clock ?? TimeProvider.System;
+        _start = _clock.GetTimestamp();
     }
 
     /// <summary>The total number of steps, when known; set at the end when it was not.</summary>
@@ -73,7 +78,7 @@ internal sealed class Progbar
         }
 
         _seen = current;
-        long now = Stopwatch.GetTimestamp();
+        long now = _clock.GetTimestamp();
         double perStep = StepDuration(current, now);
         if (_oneLine)
         {
@@ -82,12 +87,12 @@ internal sealed class Progbar
                 WriteOneLine(current, now, perStep);
             }
         }
-        else if (finalize || Stopwatch.GetElapsedTime(_lastUpdate, now).TotalSeconds >= Interval)
+        else if (finalize || _lastRedraw is not long last || _clock.GetElapsedTime(last, now).TotalSeconds >= Interval)
         {
+            // The interval runs from the last redraw: Keras returns before recording the time when it skips one.
             Redraw(current, now, perStep, finalize);
+            _lastRedraw = now;
         }
-
-        _lastUpdate = now;
     }
 
     private void Redraw(int current, long now, double perStep, bool finalize)
@@ -175,7 +180,7 @@ internal sealed class Progbar
     private string Bold(string s) => _colors ? $"\u001b[1m{s}\u001b[0m" : s;
 
     private string Seconds(long now) =>
-        Stopwatch.GetElapsedTime(_start, now).TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + "s";
+        _clock.GetElapsedTime(_start, now).TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + "s";
 
     private static string Count(int current, int target)
     {
@@ -199,8 +204,8 @@ internal sealed class Progbar
         }
 
         double perStep = _afterFirstStep is long first && current > 1
-            ? Stopwatch.GetElapsedTime(first, now).TotalSeconds / (current - 1)
-            : Stopwatch.GetElapsedTime(_start, now).TotalSeconds / current;
+            ? _clock.GetElapsedTime(first, now).TotalSeconds / (current - 1)
+            : _clock.GetElapsedTime(_start, now).TotalSeconds / current;
         if (current == 1)
         {
             _afterFirstStep = now;

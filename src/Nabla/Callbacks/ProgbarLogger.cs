@@ -16,6 +16,7 @@ public sealed class ProgbarLogger : Callback
     private readonly TextWriter _out;
     private readonly bool _dynamic;
     private readonly bool _colors;
+    private readonly TimeProvider _clock;
     private Progbar? _bar;
     private int _seen;
     private bool _inFit;
@@ -26,12 +27,13 @@ public sealed class ProgbarLogger : Callback
     {
     }
 
-    /// <summary>Creates a logger writing to <paramref name="output"/> (tests, custom sinks).</summary>
-    internal ProgbarLogger(TextWriter output, bool dynamicDisplay, bool colors)
+    /// <summary>Creates a logger writing to <paramref name="output"/> (tests, custom sinks), timed by <paramref name="clock"/> (default: the system clock).</summary>
+    internal ProgbarLogger(TextWriter output, bool dynamicDisplay, bool colors, TimeProvider? clock = null)
     {
         _out = output;
         _dynamic = dynamicDisplay;
         _colors = colors && dynamicDisplay;
+        _clock = clock ?? TimeProvider.System;
     }
 
     private int Verbose => Params.Verbose;
@@ -109,7 +111,7 @@ public sealed class ProgbarLogger : Callback
     }
 
     // The bar starts its clock when created, so it is created when the epoch (or evaluation) begins, as in Keras.
-    private Progbar Bar() => _bar ??= new Progbar(_out, Params.Steps, OneLine, _colors);
+    private Progbar Bar() => _bar ??= new Progbar(_out, Params.Steps, OneLine, _colors, _clock);
 
     private void Step(int batch, Dictionary<string, double>? logs)
     {

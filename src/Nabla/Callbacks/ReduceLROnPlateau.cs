@@ -23,11 +23,11 @@ public sealed class ReduceLROnPlateau : Callback
     /// <param name="cooldown">Epochs to wait after a reduction before counting again (default 0).</param>
     /// <param name="minLr">The lowest learning rate (default 0).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is not below 1.</exception>
-    public ReduceLROnPlateau(string monitor = "val_loss", float factor = 0.1f, int patience = 10, int verbose = 0, string mode = "auto",
-        float minDelta = 1e-4f, int cooldown = 0, float minLr = 0f)
+    public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, int verbose = 0, string mode = "auto",
+        double minDelta = 1e-4, int cooldown = 0, double minLr = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(monitor);
-        if (factor >= 1f || factor <= 0f)
+        if (!(factor is > 0 and < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "ReduceLROnPlateau does not support a factor >= 1.0 (or <= 0); the learning rate must go down.");
         }
@@ -35,12 +35,12 @@ public sealed class ReduceLROnPlateau : Callback
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfNegative(cooldown);
         Monitor = monitor;
-        Factor = factor;
+        Factor = (float)factor;
         Patience = patience;
         Verbose = verbose;
-        MinDelta = minDelta;
+        MinDelta = (float)minDelta;
         Cooldown = cooldown;
-        MinLr = minLr;
+        MinLr = (float)minLr;
         // Keras maximises in auto mode only for accuracies ("acc" in the name).
         _maximize = mode == "max" || (mode == "auto" && monitor.Contains("acc", StringComparison.Ordinal));
         if (mode is not ("auto" or "min" or "max"))

@@ -34,7 +34,7 @@ internal sealed class MapDataset : Dataset
         }
     }
 
-    // When the consumer enumerates inside an open arena scope (for example a loop that runs under a gradient tape),
-    // op results are arena slots that the next step overwrites. Elements must outlive that, so copy them out.
-    private static Tensor Keepable(Tensor t) => Arena.IsActive ? t.Clone() : t;
+    // When the consumer enumerates inside one of the library's own step scopes, op results are arena slots that the
+    // next step overwrites (see StepContext). Elements must outlive that, so copy them out.
+    private static Tensor Keepable(Tensor t) => Autodiff.StepContext.Current.Arena.IsActive ? t.Clone() : t;
 }

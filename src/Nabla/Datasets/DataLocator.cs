@@ -12,6 +12,9 @@ internal enum DataOrigin
     /// <summary>A subfolder of the folder named by the <c>NABLA_DATA</c> environment variable.</summary>
     Environment,
 
+    /// <summary>The download cache (<c>~/.nabla/datasets</c> unless moved), where <c>LoadData(download: true)</c> puts files.</summary>
+    Cache,
+
     /// <summary>The copy shipped in the repository's <c>data/</c> folder.</summary>
     Repository,
 
@@ -19,14 +22,23 @@ internal enum DataOrigin
     System,
 }
 
-/// <summary>A folder holding the four IDX files of a dataset, with the path of each file.</summary>
-internal sealed record DataFolder(string Path, DataOrigin Origin, string TrainImages, string TrainLabels, string TestImages, string TestLabels);
+/// <summary>
+/// A folder holding a dataset: the path of each of the four IDX files, or of one <c>.npz</c> archive (Keras's
+/// <c>mnist.npz</c>) holding all four arrays, in which case the IDX paths are empty.
+/// </summary>
+internal sealed record DataFolder(
+    string Path, DataOrigin Origin, string TrainImages, string TrainLabels, string TestImages, string TestLabels, string? Archive = null);
 
 /// <summary>
-/// Finds a dataset's files, in this order: an explicit path; <c>$NABLA_DATA/&lt;folder&gt;</c>; the repository's
-/// <c>data/&lt;folder&gt;</c>; <c>/usr/share/datasets/&lt;folder&gt;</c>. The testable overload takes the environment
-/// and the candidate roots as arguments.
+/// Finds a dataset's files, in this order: an explicit path; <c>$NABLA_DATA/&lt;folder&gt;</c>; the download cache;
+/// the repository's <c>data/&lt;folder&gt;</c>; <c>/usr/share/datasets/&lt;folder&gt;</c>. The testable overload takes
+/// the environment and the candidate roots as arguments.
 /// </summary>
+/// <remarks>
+/// A program built from the repository records the repository's data folder at build time. A program using the
+/// NuGet package has no repository: it finds datasets the same way, through <c>NABLA_DATA</c>, the cache (filled
+/// by <c>LoadData(download: true)</c>) and the system folders.
+/// </remarks>
 internal static class DataLocator
 {
     /// <summary>The environment variable naming a folder with one subfolder per dataset.</summary>
@@ -42,9 +54,17 @@ internal static class DataLocator
     public static readonly string[] FileNames =
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
-    /// <summary>Finds <paramref name="spec"/>'s files from this process's environment and this build's repository.</summary>
-    public static DataFolder Find(DatasetSpec spec, string? path) =>
-        Find(spec, path, System.Environment.GetEnvironmentVariable(EnvironmentVariable), RepositoryRoots(), [SystemRoot]);
+    /// <summary>Finds <paramref name="spec"/>'s files from <paramref name="sources"/>.</summary>
+    public static DataFolder Find(DatasetSpec spec, string? path, DataSources sources) =>
+        Find(spec, path, sources.NablaData, sources.RepositoryRoots, sources.SystemRoots, sources.CacheRoot);
+
+    /// <summary>The first place that holds <paramref name="spec"/>'s files, in the search order, or null.</summary>
+    public static DataFolder? TryFind(DatasetSpec spec, DataSources sources) =>
+        Search(spec, sources.NablaData, sources.RepositoryRoots, sources.SystemRoots, sources.CacheRoot, looked: []);
+
+    /// <summary>The cache folder of <paramref name="spec"/>'s download, if it holds the dataset's files.</summary>
+    public static DataFolder? InCache(DatasetSpec spec, string cacheRoot) =>
+        spec.Remote is { } remote && TryFolder(spec, Path.Combine(cacheRoot, remote.Folder), DataOrigin.Cache, out DataFolder? found, out _) ? found : null;
 
     /// <summary>Finds <paramref name="spec"/>'s files; throws <see cref="FileNotFoundException"/> listing every place looked in.</summary>
     /// <param name="spec">The dataset; its <see cref="DatasetSpec.Folders"/> are the subfolder names, in order of preference.</param>
@@ -52,7 +72,9 @@ internal static class DataLocator
     /// <param name="nablaData">The value of <c>NABLA_DATA</c>, or null when it is not set.</param>
     /// <param name="repositoryRoots">Data folders of the repository, in order.</param>
     /// <param name="systemRoots">System-wide data folders, in order.</param>
-    public static DataFolder Find(DatasetSpec spec, string? path, string? nablaData, IReadOnlyList<string> repositoryRoots, IReadOnlyList<string> systemRoots)
+    /// <param name="cacheRoot">The download cache folder, or null to leave it out.</param>
+    public static DataFolder Find(
+        DatasetSpec spec, string? path, string? nablaData, IReadOnlyList<string> repositoryRoots, IReadOnlyList<string> systemRoots, string? cacheRoot = null)
     {
         if (path is not null)
         {
@@ -60,23 +82,9 @@ internal static class DataLocator
         }
 
         var looked = new List<string>();
-        if (string.IsNullOrWhiteSpace(nablaData))
+        if (Search(spec, nablaData, repositoryRoots, systemRoots, cacheRoot, looked) is { } found)
         {
-            looked.Add($"{EnvironmentVariable}: not set");
-        }
-        else if (Search(spec, [nablaData], DataOrigin.Environment, looked, $" (from {EnvironmentVariable})") is { } fromEnvironment)
-        {
-            return fromEnvironment;
-        }
-
-        if (Search(spec, repositoryRoots, DataOrigin.Repository, looked, " (the copy shipped with the repository)") is { } fromRepository)
-        {
-            return fromRepository;
-        }
-
-        if (Search(spec, systemRoots, DataOrigin.System, looked, " (system-wide)") is { } fromSystem)
-        {
-            return fromSystem;
+            return found;
         }
 
         var message = new StringBuilder($"{spec.DisplayName} was not found. Looked in:");
@@ -92,7 +100,44 @@ internal static class DataLocator
             message.Append($", or install Debian's {spec.SystemPackage} package (it installs {SystemRoot}/{spec.Folders[0]}/)");
         }
 
+        if (spec.Remote is { } remote)
+        {
+            message.Append($", or call {spec.LoadDataName}(download: true) to download it ({remote.Size}) once into the cache");
+        }
+
         throw new FileNotFoundException(message.Append('.').ToString());
+    }
+
+    // The search order without an explicit path: NABLA_DATA, the cache, the repository, the system.
+    private static DataFolder? Search(
+        DatasetSpec spec, string? nablaData, IReadOnlyList<string> repositoryRoots, IReadOnlyList<string> systemRoots, string? cacheRoot, List<string> looked)
+    {
+        if (string.IsNullOrWhiteSpace(nablaData))
+        {
+            looked.Add($"{EnvironmentVariable}: not set");
+        }
+        else if (Search(spec, [nablaData], DataOrigin.Environment, looked, $" (from {EnvironmentVariable})") is { } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        if (cacheRoot is not null && spec.Remote is { } remote)
+        {
+            string folder = Path.Combine(cacheRoot, remote.Folder);
+            if (TryFolder(spec, folder, DataOrigin.Cache, out DataFolder? cached, out string missing))
+            {
+                return cached;
+            }
+
+            looked.Add(Directory.Exists(folder) ? $"{folder} (the download cache): missing {missing}" : $"{folder} (the download cache): no such folder");
+        }
+
+        if (Search(spec, repositoryRoots, DataOrigin.Repository, looked, " (the copy shipped with the repository)") is { } fromRepository)
+        {
+            return fromRepository;
+        }
+
+        return Search(spec, systemRoots, DataOrigin.System, looked, " (system-wide)");
     }
 
     /// <summary>The repository's data folders: the one recorded at build time, then one found above the program's folder.</summary>
@@ -135,7 +180,7 @@ internal static class DataLocator
                 $"{spec.LoadDataName}: the folder '{path}' does not exist. Pass the folder that holds the four IDX files of {spec.DisplayName}.", path);
         }
 
-        if (TryFolder(path, DataOrigin.ExplicitPath, out DataFolder? folder, out string missing))
+        if (TryFolder(spec, path, DataOrigin.ExplicitPath, out DataFolder? folder, out string missing))
         {
             return folder;
         }
@@ -143,7 +188,7 @@ internal static class DataLocator
         // Also accept a NABLA_DATA-style parent folder (path/fashion-mnist/...).
         foreach (string sub in spec.Folders)
         {
-            if (TryFolder(Path.Combine(path, sub), DataOrigin.ExplicitPath, out folder, out _))
+            if (TryFolder(spec, Path.Combine(path, sub), DataOrigin.ExplicitPath, out folder, out _))
             {
                 return folder;
             }
@@ -161,7 +206,7 @@ internal static class DataLocator
             foreach (string sub in spec.Folders)
             {
                 string folder = Path.Combine(root, sub);
-                if (TryFolder(folder, origin, out DataFolder? found, out string missing))
+                if (TryFolder(spec, folder, origin, out DataFolder? found, out string missing))
                 {
                     return found;
                 }
@@ -173,7 +218,9 @@ internal static class DataLocator
         return null;
     }
 
-    private static bool TryFolder(string folder, DataOrigin origin, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DataFolder? found, out string missing)
+    // The four IDX files, or the dataset's .npz archive (mnist.npz) when it has one.
+    private static bool TryFolder(
+        DatasetSpec spec, string folder, DataOrigin origin, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DataFolder? found, out string missing)
     {
         found = null;
         missing = string.Empty;
@@ -197,7 +244,13 @@ internal static class DataLocator
 
         if (absent.Count > 0)
         {
-            missing = string.Join(", ", absent);
+            if (spec.Archive is { } archive && File.Exists(Path.Combine(folder, archive)))
+            {
+                found = new DataFolder(Path.GetFullPath(folder), origin, "", "", "", "", Path.GetFullPath(Path.Combine(folder, archive)));
+                return true;
+            }
+
+            missing = string.Join(", ", absent) + (spec.Archive is { } name ? $" (or {name})" : string.Empty);
             return false;
         }
 

@@ -23,21 +23,30 @@ public static class DatasetCatalog
     /// <param name="name">The dataset's tfds name: <c>fashion_mnist</c> or <c>mnist</c>.</param>
     /// <param name="dataDir">
     /// The folder holding the dataset's IDX files (default null: found as <see cref="FashionMnist.LoadData"/>
-    /// finds them: <c>NABLA_DATA</c>, the repository's copy, <c>/usr/share/datasets</c>).
+    /// finds them: <c>NABLA_DATA</c>, the download cache, the repository's copy, <c>/usr/share/datasets</c>).
     /// </param>
+    /// <param name="download">
+    /// Whether to download the dataset's canonical files into the cache when the full set is not at hand (default
+    /// false), as <see cref="Mnist.LoadData"/> does. Cannot be combined with <paramref name="dataDir"/>.
+    /// </param>
+    /// <param name="cacheDir">The download cache folder (default null: <c>NABLA_DATASETS_CACHE</c>, else <c>~/.nabla/datasets</c>).</param>
     /// <returns>
     /// The splits by name, each a dataset of (image, label) elements with images [28, 28, 1] as floats 0..255 and
     /// labels as scalars (tfds's supervised form, with float images), and the <see cref="DatasetInfo"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is not a known dataset; the message lists the known ones.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="name"/> is not a known dataset (the message lists the known ones), or both
+    /// <paramref name="dataDir"/> and <paramref name="download"/> are given.
+    /// </exception>
     /// <exception cref="FileNotFoundException">The files were not found; the message lists every place looked in.</exception>
-    /// <exception cref="InvalidDataException">A file is truncated, corrupt or not an IDX file.</exception>
-    public static (IReadOnlyDictionary<string, Dataset> Splits, DatasetInfo Info) Load(string name, string? dataDir = null)
+    /// <exception cref="InvalidDataException">A file is truncated or corrupt, or a download does not have the expected SHA-256.</exception>
+    /// <exception cref="IOException">A download failed; the message names the URL.</exception>
+    public static (IReadOnlyDictionary<string, Dataset> Splits, DatasetInfo Info) Load(string name, string? dataDir = null, bool download = false, string? cacheDir = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         DatasetSpec spec = Array.Find(s_known, s => s.Name == name) ?? throw UnknownName(name);
-        var (train, test, folder) = spec.Load(dataDir);
+        var (train, test, folder) = spec.Load(dataDir, download, cacheDir);
         var splits = new Dictionary<string, Dataset>(StringComparer.Ordinal)
         {
             ["train"] = Split(spec, train),

@@ -10,7 +10,7 @@ public sealed class Constant : Initializer
 {
     /// <summary>Creates the initializer.</summary>
     /// <param name="value">The fill value (default 0).</param>
-    public Constant(float value = 0f) => Value = value;
+    public Constant(double value = 0) => Value = (float)value;
 
     /// <summary>The fill value.</summary>
     public float Value { get; }

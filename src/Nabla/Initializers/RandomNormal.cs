@@ -13,11 +13,11 @@ public sealed class RandomNormal : RandomInitializer
     /// <param name="stddev">Its standard deviation, non-negative (default 0.05).</param>
     /// <param name="seed">A seed for reproducible values, or null to draw one from <see cref="Random"/> (default null).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="stddev"/> is negative or not finite.</exception>
-    public RandomNormal(float mean = 0f, float stddev = 0.05f, int? seed = null)
+    public RandomNormal(double mean = 0, double stddev = 0.05, int? seed = null)
         : base(seed)
     {
-        Check.StandardDeviation(nameof(RandomNormal), stddev);
-        (Mean, Stddev) = (mean, stddev);
+        (Mean, Stddev) = ((float)mean, (float)stddev);
+        Check.StandardDeviation(nameof(RandomNormal), Stddev);
     }
 
     /// <summary>The mean.</summary>

@@ -13,15 +13,14 @@ public sealed class RandomUniform : RandomInitializer
     /// <param name="maxval">The upper bound, exclusive; at least <paramref name="minval"/> (default 0.05).</param>
     /// <param name="seed">A seed for reproducible values, or null to draw one from <see cref="Random"/> (default null).</param>
     /// <exception cref="ArgumentException">The bounds are not finite or <paramref name="maxval"/> is below <paramref name="minval"/>.</exception>
-    public RandomUniform(float minval = -0.05f, float maxval = 0.05f, int? seed = null)
+    public RandomUniform(double minval = -0.05, double maxval = 0.05, int? seed = null)
         : base(seed)
     {
-        if (!float.IsFinite(minval) || !float.IsFinite(maxval) || maxval < minval)
+        (Minval, Maxval) = ((float)minval, (float)maxval);
+        if (!float.IsFinite(Minval) || !float.IsFinite(Maxval) || Maxval < Minval)
         {
             throw new ArgumentException($"RandomUniform expects finite bounds with minval <= maxval, but received minval={minval}, maxval={maxval}.", nameof(maxval));
         }
-
-        (Minval, Maxval) = (minval, maxval);
     }
 
     /// <summary>The lower bound.</summary>

@@ -20,11 +20,11 @@ public sealed class TruncatedNormal : RandomInitializer
     /// <param name="stddev">Its standard deviation before truncation, non-negative (default 0.05).</param>
     /// <param name="seed">A seed for reproducible values, or null to draw one from <see cref="Random"/> (default null).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="stddev"/> is negative or not finite.</exception>
-    public TruncatedNormal(float mean = 0f, float stddev = 0.05f, int? seed = null)
+    public TruncatedNormal(double mean = 0, double stddev = 0.05, int? seed = null)
         : base(seed)
     {
-        Check.StandardDeviation(nameof(TruncatedNormal), stddev);
-        (Mean, Stddev) = (mean, stddev);
+        (Mean, Stddev) = ((float)mean, (float)stddev);
+        Check.StandardDeviation(nameof(TruncatedNormal), Stddev);
     }
 
     /// <summary>The mean.</summary>

@@ -36,12 +36,12 @@ public class VarianceScaling : RandomInitializer
     /// <param name="seed">A seed for reproducible values, or null to draw one from <see cref="Random"/> (default null).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scale"/> is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="mode"/> or <paramref name="distribution"/> is unknown.</exception>
-    public VarianceScaling(float scale = 1f, string mode = "fan_in", string distribution = "truncated_normal", int? seed = null)
+    public VarianceScaling(double scale = 1, string mode = "fan_in", string distribution = "truncated_normal", int? seed = null)
         : base(seed)
     {
         ArgumentNullException.ThrowIfNull(mode);
         ArgumentNullException.ThrowIfNull(distribution);
-        if (!(scale > 0f) || !float.IsFinite(scale))
+        if (!((float)scale > 0f) || !float.IsFinite((float)scale))
         {
             throw new ArgumentOutOfRangeException(nameof(scale), scale, $"VarianceScaling: scale must be a positive number, but received {scale}.");
         }
@@ -58,7 +58,7 @@ public class VarianceScaling : RandomInitializer
             throw new ArgumentException("VarianceScaling: " + KnownNames.UnknownMessage("distribution", distribution, s_distributions), nameof(distribution));
         }
 
-        (Scale, Mode, Distribution) = (scale, mode, distribution);
+        (Scale, Mode, Distribution) = ((float)scale, mode, distribution);
     }
 
     /// <summary>The scaling factor.</summary>

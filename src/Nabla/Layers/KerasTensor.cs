@@ -3,8 +3,9 @@ using Nabla.Tensors;
 namespace Nabla.Layers;
 
 /// <summary>
-/// A symbolic tensor: the shape of a value in a functional model's graph and the layer that produces it
-/// (Keras's <c>KerasTensor</c>). Made by <see cref="Input"/> and by <see cref="Layer.Apply(KerasTensor)"/>.
+/// A symbolic tensor: the shape of a value in a functional model's graph, the layer call that produces it, and that
+/// call's inputs (Keras's <c>KerasTensor</c> with its <c>_keras_history</c>). Made by <see cref="Input"/> and by
+/// <see cref="Layer.Apply(KerasTensor)"/> or <see cref="Layer.Apply(IReadOnlyList{KerasTensor})"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -16,13 +17,15 @@ namespace Nabla.Layers;
 public class KerasTensor
 {
     private readonly int[] _shape;
+    private readonly KerasTensor[] _inputs;
 
-    /// <summary>Creates a symbolic tensor produced by <paramref name="layer"/> from <paramref name="source"/>.</summary>
-    internal KerasTensor(int[] shape, Layer layer, KerasTensor? source)
+    /// <summary>Creates a symbolic tensor produced by the <paramref name="nodeIndex"/>-th call of <paramref name="layer"/> on <paramref name="inputs"/>.</summary>
+    internal KerasTensor(int[] shape, Layer layer, KerasTensor[] inputs, int nodeIndex)
     {
         _shape = (int[])shape.Clone();
         Layer = layer;
-        Source = source;
+        _inputs = inputs;
+        NodeIndex = nodeIndex;
     }
 
     /// <summary>The shape, batch axis first; -1 where the length is unknown (Keras's <c>None</c>).</summary>
@@ -31,8 +34,17 @@ public class KerasTensor
     /// <summary>The layer that produces this value.</summary>
     public Layer Layer { get; }
 
-    /// <summary>The symbolic input of <see cref="Layer"/>, or null for a model input.</summary>
-    public KerasTensor? Source { get; }
+    /// <summary>The symbolic inputs of the call that produced this value; empty for a model input.</summary>
+    public IReadOnlyList<KerasTensor> Inputs => _inputs;
+
+    /// <summary>Which call of <see cref="Layer"/> produced this value (a shared layer is called more than once).</summary>
+    internal int NodeIndex { get; }
+
+    /// <summary>The inputs, without a copy.</summary>
+    internal KerasTensor[] InputArray => _inputs;
+
+    /// <summary>The shape, without a copy.</summary>
+    internal int[] ShapeArray => _shape;
 
     /// <inheritdoc/>
     public override string ToString() =>

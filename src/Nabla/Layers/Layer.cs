@@ -12,22 +12,24 @@ namespace Nabla.Layers;
 /// <remarks>
 /// <para>
 /// <see cref="Apply(Tensor, bool)"/> is the only entry point and is not virtual: it checks the input against
-/// <see cref="InputSpec"/>, builds the layer once from the first input shape, then calls <see cref="Call"/>.
-/// A subclass overrides <see cref="Build"/> (create weights with <see cref="AddWeight"/>), <see cref="Call"/>
+/// <see cref="InputSpec"/>, builds the layer once from the first input shape, then calls <see cref="Call(Tensor, bool)"/>.
+/// A subclass overrides <see cref="Build(int[])"/> (create weights with <see cref="AddWeight"/>), <see cref="Call(Tensor, bool)"/>
 /// (compute with <see cref="Ops"/> — gradients follow automatically), and optionally
-/// <see cref="ComputeOutputShape"/> and <see cref="GetConfig"/>.
+/// <see cref="ComputeOutputShape(int[])"/> and <see cref="GetConfig"/>.
 /// </para>
 /// <para>
 /// Weights are registered in creation order, which <see cref="Weights"/>, <c>Model.GetWeights</c> and saved
-/// files rely on. Shapes passed to <see cref="Build"/> and <see cref="ComputeOutputShape"/> include the batch
+/// files rely on. Shapes passed to <see cref="Build(int[])"/> and <see cref="ComputeOutputShape(int[])"/> include the batch
 /// axis first, with -1 where its length is unknown (Keras's <c>None</c>).
 /// </para>
 /// </remarks>
-public abstract class Layer
+public abstract partial class Layer
 {
     private readonly List<Variable> _weights = [];
     private readonly List<(Variable Variable, Regularizer Regularizer)> _regularized = [];
     private readonly int[]? _inputShape;
+    private readonly object _buildLock = new();
+    private volatile bool _isBuilt;
     private bool _building;
 
     /// <summary>Initializes the layer.</summary>
@@ -60,7 +62,7 @@ public abstract class Layer
     public virtual bool Trainable { get; set; } = true;
 
     /// <summary>True once the weights exist (after the first call or an explicit build).</summary>
-    public bool IsBuilt { get; private set; }
+    public bool IsBuilt => _isBuilt;
 
     /// <summary>What the layer accepts as input; checked on every call.</summary>
     public InputSpec? InputSpec { get; protected set; }
@@ -124,7 +126,7 @@ public abstract class Layer
 
     /// <summary>
     /// Computes the layer's output for <paramref name="inputs"/>: checks the input, builds the layer on first use,
-    /// then runs <see cref="Call"/> (Keras's <c>layer(inputs, training=...)</c>).
+    /// then runs <see cref="Call(Tensor, bool)"/> (Keras's <c>layer(inputs, training=...)</c>).
     /// </summary>
     /// <param name="inputs">A batch, batch axis first.</param>
     /// <param name="training">True in training mode (Dropout drops, BatchNormalization uses batch statistics).</param>
@@ -132,6 +134,11 @@ public abstract class Layer
     public Tensor Apply(Tensor inputs, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (TakesInputList)
+        {
+            throw NeedsList($"one tensor of shape {ShapeUtil.Format(inputs.Dims)}");
+        }
+
         InputSpec?.Check(this, inputs.Dims);
         if (!IsBuilt)
         {
@@ -144,24 +151,9 @@ public abstract class Layer
         return Call(inputs, training);
     }
 
-    /// <summary>Applies the layer to a symbolic tensor, building a functional model's graph (Keras's <c>layer(keras_tensor)</c>).</summary>
-    /// <param name="inputs">The symbolic output of an <see cref="Input"/> or of another layer.</param>
-    /// <returns>The symbolic output, to pass to the next layer or to <c>new Model(input, output)</c>.</returns>
-    /// <exception cref="ShapeMismatchException">The input's shape does not match <see cref="InputSpec"/>.</exception>
-    public KerasTensor Apply(KerasTensor inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        int[] shape = inputs.Shape;
-        InputSpec?.Check(this, shape);
-        BuildOnce(shape);
-        InputSpec?.Check(this, shape);
-        OutputShape = ComputeOutputShape(shape);
-        return new KerasTensor(OutputShape, this, inputs);
-    }
-
     /// <summary>
     /// Creates the layer's weights for inputs of <paramref name="inputShape"/> (batch axis first, -1 = any) with
-    /// <see cref="AddWeight"/>. Called once, before the first <see cref="Call"/>. The default creates nothing.
+    /// <see cref="AddWeight"/>. Called once, before the first <see cref="Call(Tensor, bool)"/>. The default creates nothing.
     /// </summary>
     protected virtual void Build(int[] inputShape)
     {
@@ -185,7 +177,7 @@ public abstract class Layer
             probe[i] = probe[i] < 0 ? 1 : probe[i];
         }
 
-        using (InferenceScope.Begin())
+        using (StepContext.Current.BeginInferenceBatch())
         {
             int[] output = Apply(Tensor.Zeros(probe), training: false).Shape;
             if (inputShape.Length > 0 && output.Length > 0 && inputShape[0] < 0)
@@ -248,26 +240,37 @@ public abstract class Layer
         return v;
     }
 
-    /// <summary>Builds the layer for <paramref name="inputShape"/> unless it is built already.</summary>
+    /// <summary>
+    /// Builds the layer for <paramref name="inputShape"/> unless it is built already. Once and thread-safe: threads that
+    /// make a model's first call together (serving) wait for one build, and none sees a half-built layer.
+    /// </summary>
     internal void BuildOnce(int[] inputShape)
     {
-        if (IsBuilt)
+        if (_isBuilt)
         {
             return;
         }
 
-        _building = true;
-        try
+        lock (_buildLock)
         {
-            Build(inputShape);
-        }
-        finally
-        {
-            _building = false;
-        }
+            if (_isBuilt)
+            {
+                return;
+            }
 
-        BuildShape = (int[])inputShape.Clone();
-        IsBuilt = true;
+            _building = true;
+            try
+            {
+                Build(inputShape);
+            }
+            finally
+            {
+                _building = false;
+            }
+
+            BuildShape = (int[])inputShape.Clone();
+            _isBuilt = true;   // a volatile write: the weights Build created are visible to every thread that sees it
+        }
     }
 
     /// <summary>

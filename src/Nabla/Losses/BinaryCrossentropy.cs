@@ -18,16 +18,16 @@ public sealed class BinaryCrossentropy : Loss
     /// <param name="labelSmoothing">Squeezes targets towards 0.5: z·(1 − s) + s/2 (default 0).</param>
     /// <param name="reduction">The reduction over the batch (default <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>binary_crossentropy</c>).</param>
-    public BinaryCrossentropy(bool fromLogits = false, float labelSmoothing = 0f, string reduction = "sum_over_batch_size", string name = "binary_crossentropy")
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0, string reduction = "sum_over_batch_size", string name = "binary_crossentropy")
         : base(name, reduction)
     {
-        if (labelSmoothing is < 0f or > 1f)
+        if (!(labelSmoothing is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "BinaryCrossentropy: labelSmoothing must be in [0, 1].");
         }
 
         FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
+        LabelSmoothing = (float)labelSmoothing;
     }
 
     /// <summary>Whether predictions are logits.</summary>

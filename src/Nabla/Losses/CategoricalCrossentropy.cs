@@ -18,16 +18,16 @@ public sealed class CategoricalCrossentropy : Loss
     /// <param name="labelSmoothing">Mixes targets with the uniform distribution: z·(1 − s) + s/C (default 0).</param>
     /// <param name="reduction">The reduction over the batch (default <c>sum_over_batch_size</c>).</param>
     /// <param name="name">The name (default <c>categorical_crossentropy</c>).</param>
-    public CategoricalCrossentropy(bool fromLogits = false, float labelSmoothing = 0f, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy")
+    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0, string reduction = "sum_over_batch_size", string name = "categorical_crossentropy")
         : base(name, reduction)
     {
-        if (labelSmoothing is < 0f or > 1f)
+        if (!(labelSmoothing is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CategoricalCrossentropy: labelSmoothing must be in [0, 1].");
         }
 
         FromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
+        LabelSmoothing = (float)labelSmoothing;
     }
 
     /// <summary>Whether predictions are logits.</summary>

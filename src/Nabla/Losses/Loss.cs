@@ -71,6 +71,9 @@ public abstract class Loss
     /// <summary>The unreduced loss: one value per sample (Keras's <c>call</c>).</summary>
     protected abstract Tensor ComputeLosses(Tensor yTrue, Tensor yPred);
 
+    /// <summary>The unreduced per-sample loss, for the metrics that average it (mean squared and absolute error).</summary>
+    internal Tensor PerSample(Tensor yTrue, Tensor yPred) => ComputeLosses(yTrue, yPred);
+
     /// <summary>The loss's arguments as Keras names them.</summary>
     public virtual Dictionary<string, object?> GetConfig() => new() { ["name"] = Name, ["reduction"] = Reduction };
 

@@ -51,6 +51,9 @@ public sealed class AutoAccuracy : Metric
     /// <inheritdoc/>
     public override void ResetState() => _resolved?.ResetState();
 
+    /// <inheritdoc/>
+    protected internal override Metric CloneEmpty() => new AutoAccuracy(Name);   // resolves again on its first batch
+
     /// <summary>
     /// Chooses the concrete accuracy for these shapes (the trainer may call it before the first batch). Calling it
     /// again with shapes that choose the same accuracy returns the existing one.

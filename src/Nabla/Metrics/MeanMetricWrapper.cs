@@ -52,6 +52,14 @@ public abstract class MeanMetricWrapper : Metric
     /// <inheritdoc/>
     public override void ResetState() => (_total, _count) = (0, 0);
 
+    /// <inheritdoc/>
+    protected internal override Metric CloneEmpty()
+    {
+        var copy = (MeanMetricWrapper)base.CloneEmpty();
+        copy._values = [];   // its own scratch
+        return copy;
+    }
+
     /// <summary>
     /// Checks the input shapes and writes the shape of the per-sample values into <paramref name="valuesShape"/>
     /// (whose length is the larger input rank + 1).

@@ -13,6 +13,9 @@ namespace Nabla.Metrics;
 /// </example>
 public sealed class MeanSquaredError : MeanMetricWrapper
 {
+    // The loss's per-sample math (stateless, so one instance serves every metric and thread).
+    private static readonly Losses.MeanSquaredError s_loss = new();
+
     /// <summary>Creates the metric.</summary>
     /// <param name="name">The metric's name (default <c>mean_squared_error</c>).</param>
     public MeanSquaredError(string name = "mean_squared_error")
@@ -25,20 +28,6 @@ public sealed class MeanSquaredError : MeanMetricWrapper
         MetricShapes.Elementwise(this, yTrueShape, yPredShape, valuesShape, minRank: 1) - 1;
 
     /// <inheritdoc/>
-    protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values)
-    {
-        ReadOnlySpan<float> t = yTrue.Span, p = yPred.Span;
-        int width = values.IsEmpty ? 0 : p.Length / values.Length;
-        for (int r = 0; r < values.Length; r++)
-        {
-            double sum = 0;
-            for (int j = r * width; j < (r + 1) * width; j++)
-            {
-                double d = t[j] - p[j];
-                sum += d * d;
-            }
-
-            values[r] = (float)(sum / width);
-        }
-    }
+    protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values) =>
+        LossValues.Compute(s_loss, yTrue, yPred, values);
 }

@@ -52,6 +52,22 @@ public abstract class Metric
     /// <summary>Forgets every update.</summary>
     public abstract void ResetState();
 
+    /// <summary>
+    /// A new metric of the same configuration and name, with empty state. <c>Fit</c> and <c>Evaluate</c> give each
+    /// call its own copies of the compiled metrics, so that concurrent or nested calls never share state.
+    /// </summary>
+    /// <remarks>
+    /// The default makes a member-wise copy and calls <see cref="ResetState"/> on it. A metric that keeps its state in
+    /// reference-type fields (an array, a list, another metric) must override this and give the copy its own.
+    /// </remarks>
+    /// <returns>The new metric.</returns>
+    protected internal virtual Metric CloneEmpty()
+    {
+        var copy = (Metric)MemberwiseClone();
+        copy.ResetState();
+        return copy;
+    }
+
     /// <summary>The metric's arguments under Keras's config keys (<c>name</c>, <c>dtype</c>, and its own).</summary>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?> { ["name"] = Name, ["dtype"] = "float32" };
 

@@ -40,15 +40,6 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
         MetricShapes.SparseLabels(this, yTrueShape, yPredShape, valuesShape, "top_k_categorical_accuracy");
 
     /// <inheritdoc/>
-    protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values)
-    {
-        ReadOnlySpan<float> t = yTrue.Span, p = yPred.Span;
-        int classes = yPred.Dim(-1);
-        for (int r = 0; r < values.Length; r++)
-        {
-            float label = t[r];
-            int target = float.IsFinite(label) && label > -1f && label < classes ? (int)label : -1;
-            values[r] = MetricShapes.InTopK(p.Slice(r * classes, classes), target, K) ? 1f : 0f;
-        }
-    }
+    protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values) =>
+        TopKAccuracy.Compute(yTrue, yPred, K, sparse: true, values);
 }

@@ -40,14 +40,6 @@ public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
         MetricShapes.OneHotLabels(this, yTrueShape, yPredShape, valuesShape, "sparse_top_k_categorical_accuracy");
 
     /// <inheritdoc/>
-    protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values)
-    {
-        ReadOnlySpan<float> t = yTrue.Span, p = yPred.Span;
-        int classes = yPred.Dim(-1);
-        for (int r = 0; r < values.Length; r++)
-        {
-            int target = MetricShapes.ArgMax(t.Slice(r * classes, classes));
-            values[r] = MetricShapes.InTopK(p.Slice(r * classes, classes), target, K) ? 1f : 0f;
-        }
-    }
+    protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values) =>
+        TopKAccuracy.Compute(yTrue, yPred, K, sparse: false, values);
 }

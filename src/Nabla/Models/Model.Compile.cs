@@ -1,28 +1,41 @@
 using Nabla.Losses;
 using Nabla.Metrics;
 using Nabla.Optimizers;
-using LossTracker = Nabla.Metrics.Mean;
+using Nabla.Trainers;
 
 namespace Nabla;
 
-// Compile: the optimizer, loss and metrics a model trains with (Keras's model.compile).
+// Compile: the optimizer, loss and metrics a model trains with (Keras's model.compile). The state lives in the
+// model's trainer.
 public partial class Model
 {
-    private LossTracker _lossTracker = new("loss");
-    private Metric[] _compiledMetrics = [];
-    private string[] _logNames = [];
+    private Trainer? _trainerInstance;
 
     /// <summary>The optimizer given to <see cref="Compile"/>, or null before compiling.</summary>
-    public Optimizer? Optimizer { get; private set; }
+    public Optimizer? Optimizer => Trainer.Compiled?.Optimizer;
 
-    /// <summary>The loss given to <see cref="Compile"/>, or null.</summary>
-    public Loss? Loss { get; private set; }
+    /// <summary>The loss given to <see cref="Compile"/> (the first output's, for a model with several), or null.</summary>
+    public Loss? Loss => Trainer.Compiled?.Losses[0];
 
     /// <summary>True once <see cref="Compile"/> has been called.</summary>
-    public bool IsCompiled { get; private set; }
+    public bool IsCompiled => Trainer.Compiled is not null;
 
-    /// <summary>The metrics tracked during training and evaluation: the loss tracker first, then the compiled metrics.</summary>
-    public IReadOnlyList<Metric> Metrics => [_lossTracker, .. _compiledMetrics];
+    /// <summary>
+    /// The metrics of the last finished <c>Fit</c> or <c>Evaluate</c> (or of the TrainOnBatch/TestOnBatch series):
+    /// the loss tracker first, then the per-output loss trackers and the compiled metrics (Keras's <c>model.metrics</c>).
+    /// Each call tracks its own copies, so these are a snapshot that later calls do not change.
+    /// </summary>
+    public IReadOnlyList<Metric> Metrics => Trainer.LastMetrics;
+
+    /// <summary>The model's trainer, created on first use.</summary>
+    internal Trainer Trainer
+    {
+        get
+        {
+            Trainer? t = Volatile.Read(ref _trainerInstance);
+            return t ?? Interlocked.CompareExchange(ref _trainerInstance, new Trainer(this), null) ?? _trainerInstance!;
+        }
+    }
 
     /// <summary>
     /// Configures the model for training (Keras's <c>compile</c>).
@@ -33,68 +46,18 @@ public partial class Model
     /// <exception cref="ArgumentException">A name is unknown, or two metrics share a name.</exception>
     public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null)
     {
-        Optimizer = optimizer ?? Optimizer.Get("rmsprop");
-        Loss = loss;
-        _compiledMetrics = metrics?.ToArray() ?? [];
-        foreach (Metric m in _compiledMetrics)
+        Metric[] list = metrics?.ToArray() ?? [];
+        foreach (Metric m in list)
         {
             ArgumentNullException.ThrowIfNull(m, nameof(metrics));
         }
 
-        _lossTracker = new LossTracker("loss");
-        var names = new HashSet<string>(StringComparer.Ordinal) { "loss" };
-        foreach (Metric m in _compiledMetrics)
-        {
-            if (!names.Add(m.Name))
-            {
-                throw new ArgumentException($"Compile: two metrics are named '{m.Name}'; metric names must be unique (the loss is logged as 'loss').", nameof(metrics));
-            }
-        }
-
-        _logNames = [.. names.Order(StringComparer.Ordinal)];
-        IsCompiled = true;
-        ResetTrainingState();
+        Trainer.Compile(new CompileState(optimizer ?? Optimizer.Get("rmsprop"), [loss], [1.0], [list], [Name]));
     }
 
-    /// <summary>Resets every metric's state (Keras's <c>reset_metrics</c>).</summary>
-    public void ResetMetrics()
-    {
-        _lossTracker.ResetState();
-        foreach (Metric m in _compiledMetrics)
-        {
-            m.ResetState();
-        }
-    }
+    /// <summary>Resets the metrics that TrainOnBatch and TestOnBatch accumulate (Keras's <c>reset_metrics</c>).</summary>
+    public void ResetMetrics() => Trainer.ResetOnBatchMetrics();
 
-    /// <summary>Throws unless the model is compiled; <paramref name="operation"/> names the caller.</summary>
-    private void AssertCompiled(string operation)
-    {
-        if (!IsCompiled)
-        {
-            throw new InvalidOperationException(
-                $"{operation}() was called before Compile(). Call model.Compile(optimizer: ..., loss: ...) first.");
-        }
-    }
-
-    /// <summary>Writes the current metric results into <paramref name="logs"/>, keys in sorted order.</summary>
-    private void FillLogs(Dictionary<string, double> logs)
-    {
-        foreach (string name in _logNames)
-        {
-            logs[name] = name == "loss" ? _lossTracker.Result() : Find(name).Result();
-        }
-
-        Metric Find(string name)
-        {
-            foreach (Metric m in _compiledMetrics)
-            {
-                if (m.Name == name)
-                {
-                    return m;
-                }
-            }
-
-            throw new InvalidOperationException($"No metric named '{name}'.");
-        }
-    }
+    /// <summary>Forgets cached training state (when layers are added or removed, or trainability changes).</summary>
+    private protected void ResetTrainingState() => _trainerInstance?.ForgetTrainingCaches();
 }

@@ -1,7 +1,6 @@
 using Nabla.Callbacks;
 using Nabla.Data;
-using Nabla.Models;
-using Nabla.Tensors;
+using Nabla.Trainers;
 
 namespace Nabla;
 
@@ -26,7 +25,7 @@ public partial class Model
     public History Fit(Dataset dataset, int epochs = 1, int verbose = 1, IEnumerable<Callback>? callbacks = null,
         Dataset? validationData = null, int initialEpoch = 0, int? stepsPerEpoch = null, int? validationSteps = null, int validationFreq = 1)
     {
-        AssertCompiled(nameof(Fit));
+        Trainer.RequireCompiled(nameof(Fit));
         ArgumentNullException.ThrowIfNull(dataset);
         CheckFitArguments(null, epochs, verbose, initialEpoch, stepsPerEpoch, validationFreq);
         using EpochIterator iterator = DatasetIterator(nameof(Fit), dataset, stepsPerEpoch, nameof(stepsPerEpoch), "epoch");
@@ -35,7 +34,7 @@ public partial class Model
             : DatasetIterator($"{nameof(Fit)} (validationData)", validationData, validationSteps, nameof(validationSteps), "evaluation");
         try
         {
-            return RunFit(iterator, epochs, verbose, callbacks, validation is null ? null : () => validation, initialEpoch, validationFreq);
+            return Trainer.RunFit(iterator, epochs, verbose, callbacks, validation is null ? null : () => validation, initialEpoch, validationFreq);
         }
         finally
         {
@@ -51,13 +50,13 @@ public partial class Model
     /// <returns>The results by name: <c>loss</c> and each metric.</returns>
     /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
     /// <exception cref="ArgumentException">The dataset is endless and <paramref name="steps"/> is missing, or has no labels.</exception>
-    public IReadOnlyDictionary<string, double> Evaluate(Dataset dataset, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
+    public EvaluationResult Evaluate(Dataset dataset, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
-        AssertCompiled(nameof(Evaluate));
+        CompileState compiled = Trainer.RequireCompiled(nameof(Evaluate));
         ArgumentNullException.ThrowIfNull(dataset);
+        CheckVerbose(verbose);
         using EpochIterator iterator = DatasetIterator(nameof(Evaluate), dataset, steps, nameof(steps), "evaluation");
-        var list = new CallbackList(callbacks, addHistory: true, addProgbar: verbose != 0, this, new CallbackParams(1, iterator.NumBatches, verbose));
-        return RunEvaluate(nameof(Evaluate), iterator, list);
+        return new EvaluationResult(Trainer.Evaluate(nameof(Evaluate), iterator, verbose, callbacks), compiled.ResultNames);
     }
 
     /// <summary>The model's outputs for every batch of a dataset (labels, if any, are ignored), rows in order.</summary>
@@ -69,30 +68,9 @@ public partial class Model
     public Tensor Predict(Dataset dataset, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        CheckVerbose(verbose);
         using EpochIterator iterator = new(CheckedSource(nameof(Predict), dataset, steps, nameof(steps), "prediction", needsLabels: false), steps);
-        var list = new CallbackList(callbacks, addHistory: true, addProgbar: verbose != 0, this, new CallbackParams(1, iterator.NumBatches, verbose));
-        var logs = new Dictionary<string, double>();
-        var outputs = new List<Tensor>();
-        list.PredictBegin(logs);
-        foreach ((int step, Tensor xb, _) in iterator.NextEpoch())
-        {
-            CheckFinite(nameof(Predict), xb, step);
-            list.PredictBatchBegin(step, logs);
-            using (Autodiff.InferenceScope.Begin())
-            {
-                outputs.Add(PredictStep(xb).Clone());
-            }
-
-            list.PredictBatchEnd(step, logs);
-        }
-
-        list.PredictEnd(logs);
-        if (outputs.Count == 0)
-        {
-            throw new ArgumentException("Predict: the dataset yielded no batches.", nameof(dataset));
-        }
-
-        return Concatenate(outputs);
+        return RunPredict(iterator, rows: null, verbose, callbacks)[0];
     }
 
     private static EpochIterator DatasetIterator(string operation, Dataset dataset, int? steps, string stepsName, string unit) =>
@@ -114,32 +92,5 @@ public partial class Model
         }
 
         return source;
-    }
-
-    private static Tensor Concatenate(List<Tensor> parts)
-    {
-        int[] dims = parts[0].Shape;
-        int rows = 0;
-        foreach (Tensor p in parts)
-        {
-            if (!ShapeUtil.SameShape(p.Dims[1..], parts[0].Dims[1..]))
-            {
-                throw new ShapeMismatchException(nameof(Predict), ShapeUtil.Format(parts[0].Dims), ShapeUtil.Format(p.Dims),
-                    $"Predict: batch outputs differ in shape beyond the batch axis: {ShapeUtil.Format(parts[0].Dims)} and {ShapeUtil.Format(p.Dims)}.");
-            }
-
-            rows += p.Dim(0);
-        }
-
-        dims[0] = rows;
-        Tensor result = Tensor.Zeros(dims);
-        int offset = 0;
-        foreach (Tensor p in parts)
-        {
-            p.Span.CopyTo(result.Span[offset..]);
-            offset += p.Size;
-        }
-
-        return result;
     }
 }

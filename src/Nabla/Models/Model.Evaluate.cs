@@ -1,67 +1,47 @@
-using Nabla.Autodiff;
 using Nabla.Callbacks;
-using Nabla.Models;
+using Nabla.Trainers;
 
 namespace Nabla;
 
-// Evaluate, TrainOnBatch and TestOnBatch.
+// Evaluate on arrays, TrainOnBatch and TestOnBatch.
 public partial class Model
 {
     /// <summary>
-    /// The loss and metrics of the model on data, in inference mode (Keras's <c>evaluate</c> with <c>return_dict=True</c>).
+    /// The loss and metrics of the model on data, in inference mode (Keras's <c>evaluate</c>).
     /// </summary>
     /// <param name="x">The inputs, samples first.</param>
     /// <param name="y">The targets, samples first.</param>
     /// <param name="batchSize">Samples per batch (default 32).</param>
     /// <param name="verbose">0 silent, 1 progress bar on a terminal (default; one line when redirected), 2 one line.</param>
+    /// <param name="sampleWeight">One weight per sample ([samples]) for the loss; default none.</param>
     /// <param name="steps">Batches to evaluate; by default all.</param>
     /// <param name="callbacks">Callbacks receiving the test events.</param>
-    /// <returns>The results by name: <c>loss</c> and each metric, e.g. <c>result["accuracy"]</c>.</returns>
+    /// <returns>The results by name (<c>result["accuracy"]</c>) and in Keras's order (<c>result[0]</c> is the loss).</returns>
     /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
-    /// <exception cref="ArgumentException">x and y have different sample counts, or an input batch holds NaN or infinity.</exception>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1, int? steps = null,
-        IEnumerable<Callback>? callbacks = null)
+    /// <exception cref="ArgumentException">There are no samples, the arrays have different sample counts, or a batch holds NaN or infinity.</exception>
+    /// <remarks>Safe to call from several threads at once on a trained model: each call tracks its own metrics.</remarks>
+    public EvaluationResult Evaluate(Tensor x, Tensor y, int? batchSize = null, int verbose = 1, Tensor? sampleWeight = null,
+        int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
-        AssertCompiled(nameof(Evaluate));
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        ArrayBatcher.CheckLengths(nameof(Evaluate), x, y);
+        return EvaluateArrays([x], [y], batchSize, verbose, sampleWeight, steps, callbacks);
+    }
+
+    private EvaluationResult EvaluateArrays(Tensor[] x, Tensor[] y, int? batchSize, int verbose, Tensor? sampleWeight, int? steps,
+        IEnumerable<Callback>? callbacks)
+    {
+        CompileState compiled = Trainer.RequireCompiled(nameof(Evaluate));
+        DataChecks.Arrays(nameof(Evaluate), x, y, sampleWeight);
         if (batchSize is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Evaluate: batchSize must be positive.");
         }
 
+        CheckVerbose(verbose);
         CheckTargets(nameof(Evaluate), y);
-        var iterator = new EpochIterator(new ArrayBatcher(x, y, batchSize ?? 32, null), steps);
-        var list = new CallbackList(callbacks, addHistory: true, addProgbar: verbose != 0, this, new CallbackParams(1, iterator.NumBatches, verbose));
-        return RunEvaluate(nameof(Evaluate), iterator, list);
-    }
-
-    /// <summary>The evaluation loop shared by <c>Evaluate</c> and <c>Fit</c>'s validation.</summary>
-    private Dictionary<string, double> RunEvaluate(string operation, EpochIterator iterator, CallbackList list)
-    {
-        var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
-        list.TestBegin(new Dictionary<string, double>());
-        ResetMetrics();
-        IReadOnlyDictionary<string, double>? stepLogs = null;
-        foreach ((int step, Tensor xb, Tensor? yb) in iterator.NextEpoch())
-        {
-            CheckFinite(operation, xb, step);
-            _noLogs.Clear();
-            list.TestBatchBegin(step, _noLogs);
-            using (InferenceScope.Begin())
-            {
-                stepLogs = TestStep(xb, yb!);
-            }
-
-            CopyStepLogs(nameof(TestStep), stepLogs, batchLogs);
-            list.TestBatchEnd(step, batchLogs);
-        }
-
-        // The result is the last step's logs (the running means over all batches), as Keras's evaluate returns.
-        Dictionary<string, double> logs = LogsAfter(nameof(TestStep), stepLogs);
-        list.TestEnd(logs);
-        return logs;
+        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Test), steps);
+        return new EvaluationResult(Trainer.Evaluate(nameof(Evaluate), iterator, verbose, callbacks), compiled.ResultNames);
     }
 
     /// <summary>
@@ -70,38 +50,26 @@ public partial class Model
     /// </summary>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="y">The batch's targets.</param>
+    /// <param name="sampleWeight">One weight per sample, or null (default).</param>
     /// <returns>A copy of the logs the step returned: by default the running loss and metrics, plus any entries an override adds.</returns>
-    /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
-    public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor x, Tensor y)
+    /// <exception cref="InvalidOperationException">The model is not compiled, or is already training.</exception>
+    public IReadOnlyDictionary<string, double> TrainOnBatch(Tensor x, Tensor y, Tensor? sampleWeight = null)
     {
-        AssertCompiled(nameof(TrainOnBatch));
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        ArrayBatcher.CheckLengths(nameof(TrainOnBatch), x, y);
-        CheckFinite(nameof(TrainOnBatch), x, 0);
-        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        CopyStepLogs(nameof(TrainStep), TrainStep(x, y), logs);
-        return logs;
+        return Trainer.TrainOnBatch(nameof(TrainOnBatch), new StepBatch([x], [y], sampleWeight));
     }
 
     /// <summary>One evaluation step on one batch (Keras's <c>test_on_batch</c>); metrics accumulate across calls.</summary>
     /// <param name="x">The batch's inputs.</param>
     /// <param name="y">The batch's targets.</param>
+    /// <param name="sampleWeight">One weight per sample, or null (default).</param>
     /// <returns>A copy of the logs the step returned: by default the running loss and metrics, plus any entries an override adds.</returns>
     /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
-    public IReadOnlyDictionary<string, double> TestOnBatch(Tensor x, Tensor y)
+    public IReadOnlyDictionary<string, double> TestOnBatch(Tensor x, Tensor y, Tensor? sampleWeight = null)
     {
-        AssertCompiled(nameof(TestOnBatch));
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        ArrayBatcher.CheckLengths(nameof(TestOnBatch), x, y);
-        CheckFinite(nameof(TestOnBatch), x, 0);
-        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-        using (InferenceScope.Begin())
-        {
-            CopyStepLogs(nameof(TestStep), TestStep(x, y), logs);
-        }
-
-        return logs;
+        return Trainer.TestOnBatch(nameof(TestOnBatch), new StepBatch([x], [y], sampleWeight));
     }
 }

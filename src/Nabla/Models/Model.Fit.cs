@@ -1,15 +1,14 @@
 using Nabla.Callbacks;
 using Nabla.Losses;
-using Nabla.Models;
+using Nabla.Tensors;
+using Nabla.Trainers;
 
 namespace Nabla;
 
-// Fit: the training loop over TrainStep (whose returned logs reach the callbacks), with Keras's callback order and
-// validation.
+// Fit on arrays: checks the arguments, prepares the batches (validation split, sample and class weights) and hands
+// the loop to the trainer.
 public partial class Model
 {
-    private readonly Dictionary<string, double> _noLogs = [];
-
     /// <summary>
     /// Trains the model on arrays for a number of epochs (Keras's <c>fit</c>).
     /// </summary>
@@ -27,109 +26,89 @@ public partial class Model
     /// <param name="validationSteps">Batches of validation data per evaluation; by default all.</param>
     /// <param name="validationBatchSize">Batch size for validation; default <paramref name="batchSize"/>.</param>
     /// <param name="validationFreq">Validate every this many epochs (default 1).</param>
+    /// <param name="sampleWeight">One weight per training sample ([samples]), scaling each sample's loss; default none.</param>
+    /// <param name="classWeight">
+    /// A weight per class id, scaling the loss of the samples of that class (classes not listed weigh 1), for
+    /// imbalanced data; the class is the label, or the argmax of a one-hot target. Not together with <paramref name="sampleWeight"/>.
+    /// </param>
     /// <returns>The <see cref="History"/> of per-epoch logs.</returns>
-    /// <exception cref="InvalidOperationException">The model is not compiled.</exception>
-    /// <exception cref="ArgumentException">x and y have different sample counts, an input batch holds NaN or infinity, or an argument is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The model is not compiled, or is already training.</exception>
+    /// <exception cref="ArgumentException">
+    /// There are no samples, x and y (or the weights) have different sample counts, an input, target or weight holds NaN
+    /// or infinity, or an argument is out of range.
+    /// </exception>
     /// <exception cref="ShapeMismatchException">The inputs do not fit the model; the message names the layer and the fix.</exception>
     public History Fit(Tensor x, Tensor y, int? batchSize = null, int epochs = 1, int verbose = 1,
-        IEnumerable<Callback>? callbacks = null, float validationSplit = 0f, (Tensor X, Tensor Y)? validationData = null,
+        IEnumerable<Callback>? callbacks = null, double validationSplit = 0, (Tensor X, Tensor Y)? validationData = null,
         bool shuffle = true, int initialEpoch = 0, int? stepsPerEpoch = null, int? validationSteps = null,
-        int? validationBatchSize = null, int validationFreq = 1)
+        int? validationBatchSize = null, int validationFreq = 1, Tensor? sampleWeight = null, IReadOnlyDictionary<int, double>? classWeight = null)
     {
-        AssertCompiled(nameof(Fit));
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        ArrayBatcher.CheckLengths(nameof(Fit), x, y);
-        CheckFitArguments(batchSize, epochs, verbose, initialEpoch, stepsPerEpoch, validationFreq);
-        if (validationSplit is < 0f or >= 1f || float.IsNaN(validationSplit))
-        {
-            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Fit: validationSplit must be in [0, 1).");
-        }
-
+        Tensor[] xs = [x], ys = [y];
+        (Tensor[] X, Tensor[] Y)? validation = null;
         if (validationData is (Tensor vx, Tensor vy))
         {
             ArgumentNullException.ThrowIfNull(vx, nameof(validationData));
             ArgumentNullException.ThrowIfNull(vy, nameof(validationData));
-            ArrayBatcher.CheckLengths($"{nameof(Fit)} (validationData)", vx, vy);
+            validation = ([vx], [vy]);
         }
-        else if (validationSplit > 0f)
+
+        return FitArrays(xs, ys, batchSize, epochs, verbose, callbacks, validationSplit, validation, shuffle, initialEpoch,
+            stepsPerEpoch, validationSteps, validationBatchSize, validationFreq, sampleWeight, classWeight);
+    }
+
+    /// <summary>The body of every array <c>Fit</c>: one or more inputs and targets.</summary>
+    private History FitArrays(Tensor[] x, Tensor[] y, int? batchSize, int epochs, int verbose, IEnumerable<Callback>? callbacks,
+        double validationSplit, (Tensor[] X, Tensor[] Y)? validationData, bool shuffle, int initialEpoch, int? stepsPerEpoch,
+        int? validationSteps, int? validationBatchSize, int validationFreq, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
+    {
+        Trainer.RequireCompiled(nameof(Fit));
+        DataChecks.Arrays(nameof(Fit), x, y, sampleWeight);
+        CheckFitArguments(batchSize, epochs, verbose, initialEpoch, stepsPerEpoch, validationFreq);
+        if (validationSplit is < 0 or >= 1 || double.IsNaN(validationSplit))
         {
-            // Keras takes the validation samples from the end, before any shuffling. The fraction is taken as the
-            // decimal the user wrote (0.3f is 0.30000001 as a double, which would move the split by one sample).
-            int splitAt = (int)Math.Floor(x.Dim(0) * (1.0 - (double)(decimal)validationSplit));
-            if (splitAt == 0 || splitAt == x.Dim(0))
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Fit: validationSplit must be in [0, 1).");
+        }
+
+        if (classWeight is not null)
+        {
+            sampleWeight = DataChecks.ClassWeights(nameof(Fit), y, sampleWeight, classWeight);
+        }
+
+        Tensor? validationWeight = null;
+        if (validationData is ({ } vx, { } vy))
+        {
+            DataChecks.Arrays($"{nameof(Fit)} (validationData)", vx, vy, null);
+        }
+        else if (validationSplit > 0)
+        {
+            // Keras takes the validation samples from the end, before any shuffling. A fraction written as a float
+            // literal (0.3f) is taken as the decimal the user wrote, not as 0.30000001, which would move the split.
+            double fraction = (double)(float)validationSplit == validationSplit ? (double)(decimal)(float)validationSplit : validationSplit;
+            int samples = x[0].Dim(0);
+            int splitAt = (int)Math.Floor(samples * (1.0 - fraction));
+            if (splitAt == 0 || splitAt == samples)
             {
                 throw new ArgumentException(
-                    $"Fit: validationSplit {validationSplit} of {x.Dim(0)} samples leaves {(splitAt == 0 ? "no training" : "no validation")} samples.", nameof(validationSplit));
+                    $"Fit: validationSplit {fraction} of {samples} samples leaves {(splitAt == 0 ? "no training" : "no validation")} samples.", nameof(validationSplit));
             }
 
-            validationData = (x[splitAt..], y[splitAt..]);
-            x = x[..splitAt];
-            y = y[..splitAt];
+            validationData = ([.. x.Select(t => t[splitAt..])], [.. y.Select(t => t[splitAt..])]);
+            validationWeight = sampleWeight?[splitAt..];
+            x = [.. x.Select(t => t[..splitAt])];
+            y = [.. y.Select(t => t[..splitAt])];
+            sampleWeight = sampleWeight?[..splitAt];
         }
 
         CheckTargets(nameof(Fit), y);
-        int batch = batchSize ?? (stepsPerEpoch is int s ? (x.Dim(0) + s - 1) / s : 32);
-        var iterator = new EpochIterator(new ArrayBatcher(x, y, batch, shuffle ? Random.Source(null) : null), stepsPerEpoch);
-        Func<EpochIterator>? validation = validationData is (Tensor valX, Tensor valY)
-            ? () => new EpochIterator(new ArrayBatcher(valX, valY, validationBatchSize ?? batch, null), validationSteps)
+        bool reuse = !StepOverrides.Of(GetType()).Train;
+        int batch = batchSize ?? (stepsPerEpoch is int s ? (x[0].Dim(0) + s - 1) / s : 32);
+        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batch, shuffle ? Random.Source(null) : null, reuse), stepsPerEpoch);
+        Func<EpochIterator>? validation = validationData is ({ } valX, { } valY)
+            ? () => new EpochIterator(new ArrayBatcher(valX, valY, validationWeight, validationBatchSize ?? batch, null, !StepOverrides.Of(GetType()).Test), validationSteps)
             : null;
-        return RunFit(iterator, epochs, verbose, callbacks, validation, initialEpoch, validationFreq);
-    }
-
-    /// <summary>The loop shared by every <c>Fit</c> overload.</summary>
-    private History RunFit(EpochIterator iterator, int epochs, int verbose, IEnumerable<Callback>? callbacks,
-        Func<EpochIterator>? validation, int initialEpoch, int validationFreq)
-    {
-        var list = new CallbackList(callbacks, addHistory: true, addProgbar: verbose != 0, this, new CallbackParams(epochs, iterator.NumBatches, verbose));
-        ResetTrainingState();
-        StopTraining = false;
-        var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
-        Dictionary<string, double>? trainingLogs = null;
-        EpochIterator? validationIterator = null;
-        list.TrainBegin(new Dictionary<string, double>());
-        for (int epoch = initialEpoch; epoch < epochs; epoch++)
-        {
-            ResetMetrics();
-            list.EpochBegin(epoch, new Dictionary<string, double>());
-            IReadOnlyDictionary<string, double>? stepLogs = null;
-            foreach ((int step, Tensor xb, Tensor? yb) in iterator.NextEpoch())
-            {
-                CheckFinite(nameof(Fit), xb, step);
-                _noLogs.Clear();
-                list.TrainBatchBegin(step, _noLogs);
-                stepLogs = TrainStep(xb, yb!);
-                CopyStepLogs(nameof(TrainStep), stepLogs, batchLogs);   // callbacks may edit their copy, not the step's
-                list.TrainBatchEnd(step, batchLogs);
-                if (StopTraining)
-                {
-                    break;
-                }
-            }
-
-            // As Keras, the epoch's logs are the last step's (the running means over the epoch). They are copied
-            // before validation, whose steps refill the dictionary the default TrainStep returns.
-            Dictionary<string, double> epochLogs = LogsAfter(nameof(TrainStep), stepLogs);
-
-            if (validation is not null && (epoch + 1) % validationFreq == 0)
-            {
-                validationIterator ??= validation();
-                foreach (KeyValuePair<string, double> entry in RunEvaluate(nameof(Fit), validationIterator, list))
-                {
-                    epochLogs["val_" + entry.Key] = entry.Value;
-                }
-            }
-
-            list.EpochEnd(epoch, epochLogs);
-            trainingLogs = epochLogs;
-            if (StopTraining)
-            {
-                break;
-            }
-        }
-
-        list.TrainEnd(trainingLogs ?? new Dictionary<string, double>());
-        return list.History!;
+        return Trainer.RunFit(iterator, epochs, verbose, callbacks, validation, initialEpoch, validationFreq);
     }
 
     private static void CheckFitArguments(int? batchSize, int epochs, int verbose, int initialEpoch, int? stepsPerEpoch, int validationFreq)
@@ -141,11 +120,7 @@ public partial class Model
 
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
-        if (verbose is < 0 or > 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch).");
-        }
-
+        CheckVerbose(verbose);
         if (stepsPerEpoch is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch), stepsPerEpoch, "Fit: stepsPerEpoch must be positive.");
@@ -154,19 +129,29 @@ public partial class Model
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(validationFreq);
     }
 
+    private static void CheckVerbose(int verbose)
+    {
+        if (verbose is < 0 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch).");
+        }
+    }
+
     /// <summary>
     /// Checks integer class labels against the model's output width before any training, so that a bad label is
     /// reported with its index in the data rather than in a batch.
     /// </summary>
-    private void CheckTargets(string operation, Tensor y)
+    private void CheckTargets(string operation, Tensor[] y)
     {
-        if (Loss is not SparseCategoricalCrossentropy || OutputShape is not { Length: > 0 } shape || shape[^1] <= 0)
+        CompileState? compiled = Trainer.Compiled;
+        if (compiled is null || y.Length != 1 || compiled.Losses[0] is not SparseCategoricalCrossentropy ||
+            OutputShape is not { Length: > 0 } shape || shape[^1] <= 0)
         {
             return;
         }
 
         int classes = shape[^1];
-        ReadOnlySpan<float> labels = y.Span;
+        ReadOnlySpan<float> labels = y[0].Span;
         for (int i = 0; i < labels.Length; i++)
         {
             float v = labels[i];

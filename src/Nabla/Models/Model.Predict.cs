@@ -1,7 +1,5 @@
-using Nabla.Autodiff;
 using Nabla.Callbacks;
-using Nabla.Models;
-using Nabla.Tensors;
+using Nabla.Trainers;
 
 namespace Nabla;
 
@@ -16,54 +14,45 @@ public partial class Model
     /// <param name="callbacks">Callbacks receiving the predict events.</param>
     /// <returns>The outputs, one row per sample, e.g. [10000, 10] class probabilities.</returns>
     /// <exception cref="ArgumentException">x has no samples, or a batch holds NaN or infinity.</exception>
+    /// <remarks>Safe to call from several threads at once on a trained model.</remarks>
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        ArrayBatcher.CheckLengths(nameof(Predict), x, null);
-        if (x.Dim(0) == 0)
-        {
-            throw new ArgumentException($"Predict: x has no samples (shape {ShapeUtil.Format(x.Dims)}).", nameof(x));
-        }
+        return PredictArrays([x], batchSize, verbose, steps, callbacks)[0];
+    }
 
+    private Tensor[] PredictArrays(Tensor[] x, int? batchSize, int verbose, int? steps, IEnumerable<Callback>? callbacks)
+    {
+        DataChecks.Arrays(nameof(Predict), x, null, null);
         if (batchSize is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Predict: batchSize must be positive.");
         }
 
-        var iterator = new EpochIterator(new ArrayBatcher(x, null, batchSize ?? 32, null), steps);
-        var list = new CallbackList(callbacks, addHistory: true, addProgbar: verbose != 0, this, new CallbackParams(1, iterator.NumBatches, verbose));
-        var logs = new Dictionary<string, double>();
-        list.PredictBegin(logs);
-        Tensor? result = null;
-        int rows = 0;
-        foreach ((int step, Tensor xb, _) in iterator.NextEpoch())
-        {
-            CheckFinite(nameof(Predict), xb, step);
-            list.PredictBatchBegin(step, logs);
-            using (InferenceScope.Begin())
-            {
-                Tensor yb = PredictStep(xb);
-                result ??= Tensor.Zeros([x.Dim(0), .. yb.Dims[1..]]);
-                yb.Span.CopyTo(result.Span.Slice(rows * (yb.Size / Math.Max(yb.Dim(0), 1))));
-                rows += yb.Dim(0);
-            }
+        CheckVerbose(verbose);
+        var iterator = new EpochIterator(new ArrayBatcher(x, [], null, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Predict), steps);
+        return RunPredict(iterator, x[0].Dim(0), verbose, callbacks);
+    }
 
-            list.PredictBatchEnd(step, logs);
+    private Tensor[] RunPredict(EpochIterator iterator, int? rows, int verbose, IEnumerable<Callback>? callbacks)
+    {
+        var results = new PredictionCollector[StepOverrides.Of(GetType()).Predict ? 1 : OutputCount];
+        for (int o = 0; o < results.Length; o++)
+        {
+            results[o] = new PredictionCollector(rows);
         }
 
-        list.PredictEnd(logs);
-        return rows == x.Dim(0) ? result! : result![..rows].Clone();
+        Trainer.RunPredict(iterator, verbose, callbacks, results);
+        return [.. results.Select(r => r.Result())];
     }
 
     /// <summary>The model's outputs for one batch (Keras's <c>predict_on_batch</c>).</summary>
     /// <param name="x">The batch's inputs.</param>
+    /// <returns>The outputs, a tensor owned by the caller.</returns>
+    /// <exception cref="ArgumentException">The batch holds NaN or infinity.</exception>
     public Tensor PredictOnBatch(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        CheckFinite(nameof(PredictOnBatch), x, 0);
-        using (InferenceScope.Begin())
-        {
-            return PredictStep(x).Clone();
-        }
+        return PredictArrays([x], x.Rank == 0 ? null : Math.Max(1, x.Dim(0)), verbose: 0, steps: null, callbacks: null)[0];
     }
 }

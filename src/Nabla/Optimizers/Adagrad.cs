@@ -32,13 +32,13 @@ public sealed class Adagrad : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     /// <exception cref="ArgumentException">More than one clip option is set.</exception>
     public Adagrad(
-        LearningRateSchedule? learningRate = null, float initialAccumulatorValue = 0.1f, float epsilon = 1e-7f,
-        float? weightDecay = null, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null, string name = "adagrad")
-        : base(learningRate ?? 0.001f, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
+        LearningRateSchedule? learningRate = null, double initialAccumulatorValue = 0.1, double epsilon = 1e-7,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adagrad")
+        : base(learningRate ?? 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {
-        Hyperparameters.NonNegative(this, initialAccumulatorValue, nameof(initialAccumulatorValue));
-        Hyperparameters.NonNegative(this, epsilon, nameof(epsilon));
-        (InitialAccumulatorValue, Epsilon) = (initialAccumulatorValue, epsilon);
+        (InitialAccumulatorValue, Epsilon) = ((float)initialAccumulatorValue, (float)epsilon);
+        Hyperparameters.NonNegative(this, InitialAccumulatorValue, nameof(initialAccumulatorValue));
+        Hyperparameters.NonNegative(this, Epsilon, nameof(epsilon));
     }
 
     /// <summary>The accumulators' starting value.</summary>

@@ -39,14 +39,14 @@ public class Adam : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     /// <exception cref="ArgumentException">More than one clip option is set.</exception>
     public Adam(
-        LearningRateSchedule? learningRate = null, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false,
-        float? weightDecay = null, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null, string name = "adam")
-        : base(learningRate ?? 0.001f, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
+        LearningRateSchedule? learningRate = null, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adam")
+        : base(learningRate ?? 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {
-        Hyperparameters.InRange(this, beta1, nameof(beta1), 0f, 1f, highExclusive: true);
-        Hyperparameters.InRange(this, beta2, nameof(beta2), 0f, 1f, highExclusive: true);
-        Hyperparameters.NonNegative(this, epsilon, nameof(epsilon));
-        (Beta1, Beta2, Epsilon, Amsgrad) = (beta1, beta2, epsilon, amsgrad);
+        (Beta1, Beta2, Epsilon, Amsgrad) = ((float)beta1, (float)beta2, (float)epsilon, amsgrad);
+        Hyperparameters.InRange(this, Beta1, nameof(beta1), 0f, 1f, highExclusive: true);
+        Hyperparameters.InRange(this, Beta2, nameof(beta2), 0f, 1f, highExclusive: true);
+        Hyperparameters.NonNegative(this, Epsilon, nameof(epsilon));
     }
 
     /// <summary>Decay rate of the first-moment estimate.</summary>

@@ -28,8 +28,8 @@ public sealed class AdamW : Adam
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     /// <exception cref="ArgumentException">More than one clip option is set.</exception>
     public AdamW(
-        LearningRateSchedule? learningRate = null, float weightDecay = 0.004f, float beta1 = 0.9f, float beta2 = 0.999f,
-        float epsilon = 1e-7f, bool amsgrad = false, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null,
+        LearningRateSchedule? learningRate = null, double weightDecay = 0.004, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-7, bool amsgrad = false, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
         string name = "adamw")
         : base(learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {

@@ -19,7 +19,7 @@ namespace Nabla.Optimizers;
 /// <example>
 /// <code>
 /// // warm up from 0 to 0.1 in 1000 steps, then decay to 0 in 1000 more
-/// var schedule = new CosineDecay(0f, decaySteps: 1000, warmupTarget: 0.1f, warmupSteps: 1000);
+/// var schedule = new CosineDecay(0, decaySteps: 1000, warmupTarget: 0.1, warmupSteps: 1000);
 /// </code>
 /// </example>
 public sealed class CosineDecay : LearningRateSchedule
@@ -32,12 +32,12 @@ public sealed class CosineDecay : LearningRateSchedule
     /// <param name="warmupSteps">The number of warmup steps; must be non-negative (default 0).</param>
     /// <param name="name">The schedule's name (default <c>CosineDecay</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decaySteps"/> is not positive or <paramref name="warmupSteps"/> is negative.</exception>
-    public CosineDecay(float initialLearningRate, long decaySteps, float alpha = 0f, float? warmupTarget = null, long warmupSteps = 0, string name = "CosineDecay")
+    public CosineDecay(double initialLearningRate, long decaySteps, double alpha = 0, double? warmupTarget = null, long warmupSteps = 0, string name = "CosineDecay")
     {
         CheckPositive(decaySteps, nameof(decaySteps));
         ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
         (InitialLearningRate, DecaySteps, Alpha, WarmupTarget, WarmupSteps, Name) =
-            (initialLearningRate, decaySteps, alpha, warmupTarget, warmupSteps, name);
+            ((float)initialLearningRate, decaySteps, (float)alpha, (float?)warmupTarget, warmupSteps, name);
     }
 
     /// <summary>The rate at step 0.</summary>

@@ -23,10 +23,10 @@ public sealed class ExponentialDecay : LearningRateSchedule
     /// <param name="staircase">Whether to decay at discrete intervals (integer division of the step) (default false).</param>
     /// <param name="name">The schedule's name (default <c>ExponentialDecay</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decaySteps"/> is not positive.</exception>
-    public ExponentialDecay(float initialLearningRate, long decaySteps, float decayRate, bool staircase = false, string name = "ExponentialDecay")
+    public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate, bool staircase = false, string name = "ExponentialDecay")
     {
         CheckPositive(decaySteps, nameof(decaySteps));
-        (InitialLearningRate, DecaySteps, DecayRate, Staircase, Name) = (initialLearningRate, decaySteps, decayRate, staircase, name);
+        (InitialLearningRate, DecaySteps, DecayRate, Staircase, Name) = ((float)initialLearningRate, decaySteps, (float)decayRate, staircase, name);
     }
 
     /// <summary>The rate at step 0.</summary>

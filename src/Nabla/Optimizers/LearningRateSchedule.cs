@@ -7,8 +7,9 @@ namespace Nabla.Optimizers;
 /// <remarks>
 /// <para>
 /// An optimizer asks its schedule for the rate once per update, passing its <see cref="Optimizer.Iterations"/>
-/// count: 0 on the first update, as in Keras. A plain <see cref="float"/> converts implicitly to a constant
-/// schedule, so every optimizer's <c>learningRate</c> parameter accepts either a number or a schedule.
+/// count: 0 on the first update, as in Keras. A plain number (<c>0.001</c> or <c>1e-3f</c>) converts implicitly to a
+/// constant schedule, so every optimizer's <c>learningRate</c> parameter accepts either a number or a schedule.
+/// Rates are computed and applied in single precision.
 /// </para>
 /// <para>
 /// To write your own, derive from this class and implement <see cref="GetLearningRate"/> (it runs every training
@@ -17,9 +18,9 @@ namespace Nabla.Optimizers;
 /// </remarks>
 /// <example>
 /// <code>
-/// var sgd = new SGD(learningRate: new ExponentialDecay(0.1f, decaySteps: 1000, decayRate: 0.96f));
-/// var adam = new Adam(learningRate: 1e-3f);
-/// var warm = new Adam(learningRate: LearningRateSchedule.FromFunction(step => step &lt; 100 ? 1e-4f : 1e-3f));
+/// var sgd = new SGD(learningRate: new ExponentialDecay(0.1, decaySteps: 1000, decayRate: 0.96));
+/// var adam = new Adam(learningRate: 0.001);
+/// var warm = new Adam(learningRate: LearningRateSchedule.FromFunction(step => step &lt; 100 ? 1e-4 : 1e-3));
 /// </code>
 /// </example>
 public abstract class LearningRateSchedule
@@ -32,13 +33,19 @@ public abstract class LearningRateSchedule
     public abstract IReadOnlyDictionary<string, object?> GetConfig();
 
     /// <summary>A schedule that returns <paramref name="learningRate"/> at every step.</summary>
-    /// <param name="learningRate">The constant rate; optimizers reject negative or non-finite values.</param>
-    public static implicit operator LearningRateSchedule(float learningRate) => new ConstantSchedule(learningRate);
+    /// <param name="learningRate">
+    /// The constant rate (a <see cref="float"/> converts too), rounded to single precision; optimizers reject negative
+    /// or non-finite values.
+    /// </param>
+    public static implicit operator LearningRateSchedule(double learningRate) => new ConstantSchedule((float)learningRate);
 
     /// <summary>A schedule computed by <paramref name="function"/> from the step count.</summary>
-    /// <param name="function">Maps the optimizer's iteration count (0 on the first update) to a learning rate.</param>
+    /// <param name="function">
+    /// Maps the optimizer's iteration count (0 on the first update) to a learning rate (a lambda returning a
+    /// <see cref="float"/> fits too); the rate is rounded to single precision.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
-    public static LearningRateSchedule FromFunction(Func<long, float> function)
+    public static LearningRateSchedule FromFunction(Func<long, double> function)
     {
         ArgumentNullException.ThrowIfNull(function);
         return new FunctionSchedule(function);
@@ -53,7 +60,7 @@ public abstract class LearningRateSchedule
         ["registered_name"] = null,
     };
 
-    /// <summary>The number a constant schedule holds; what a float learning rate converts to.</summary>
+    /// <summary>The number a constant schedule holds; what a numeric learning rate converts to.</summary>
     internal sealed class ConstantSchedule(float value) : LearningRateSchedule
     {
         public float Value { get; } = value;
@@ -65,9 +72,9 @@ public abstract class LearningRateSchedule
     }
 
     /// <summary>A user function of the step, for <see cref="FromFunction"/>.</summary>
-    private sealed class FunctionSchedule(Func<long, float> function) : LearningRateSchedule
+    private sealed class FunctionSchedule(Func<long, double> function) : LearningRateSchedule
     {
-        public override float GetLearningRate(long step) => function(step);
+        public override float GetLearningRate(long step) => (float)function(step);
 
         public override IReadOnlyDictionary<string, object?> GetConfig() =>
             new Dictionary<string, object?> { ["function"] = function.Method.Name };

@@ -39,7 +39,7 @@ public abstract partial class Optimizer
     private Dictionary<Variable, int> _indexOf = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Sets the options every optimizer shares.</summary>
-    /// <param name="learningRate">A constant rate (a float converts implicitly) or a schedule.</param>
+    /// <param name="learningRate">A constant rate (a number converts implicitly) or a schedule.</param>
     /// <param name="weightDecay">Decoupled weight decay, or null for none.</param>
     /// <param name="clipnorm">Per-variable gradient norm limit, or null.</param>
     /// <param name="clipvalue">Elementwise gradient limit, or null.</param>
@@ -47,7 +47,7 @@ public abstract partial class Optimizer
     /// <param name="name">The optimizer's name, the prefix of its slot variables' paths.</param>
     /// <exception cref="ArgumentException">More than one clip option is set, or <paramref name="name"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A rate, decay or clip value is negative, zero where it must be positive, or not finite.</exception>
-    protected Optimizer(LearningRateSchedule learningRate, float? weightDecay, float? clipnorm, float? clipvalue, float? globalClipnorm, string name)
+    protected Optimizer(LearningRateSchedule learningRate, double? weightDecay, double? clipnorm, double? clipvalue, double? globalClipnorm, string name)
     {
         ArgumentNullException.ThrowIfNull(learningRate);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -69,17 +69,18 @@ public abstract partial class Optimizer
                 $"clipvalue={Show(clipvalue)}, globalClipnorm={Show(globalClipnorm)}.");
         }
 
-        if (weightDecay is float wd)
+        // Stored as float, the precision the update kernels use; checked after the conversion.
+        (WeightDecay, Clipnorm, Clipvalue, GlobalClipnorm) = ((float?)weightDecay, (float?)clipnorm, (float?)clipvalue, (float?)globalClipnorm);
+        if (WeightDecay is float wd)
         {
             Hyperparameters.NonNegative(this, wd, nameof(weightDecay));
         }
 
-        Hyperparameters.PositiveIfSet(this, clipnorm, nameof(clipnorm));
-        Hyperparameters.PositiveIfSet(this, clipvalue, nameof(clipvalue));
-        Hyperparameters.PositiveIfSet(this, globalClipnorm, nameof(globalClipnorm));
-        (WeightDecay, Clipnorm, Clipvalue, GlobalClipnorm) = (weightDecay, clipnorm, clipvalue, globalClipnorm);
+        Hyperparameters.PositiveIfSet(this, Clipnorm, nameof(clipnorm));
+        Hyperparameters.PositiveIfSet(this, Clipvalue, nameof(clipvalue));
+        Hyperparameters.PositiveIfSet(this, GlobalClipnorm, nameof(globalClipnorm));
 
-        static string Show(float? v) => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null";
+        static string Show(double? v) => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null";
     }
 
     /// <summary>The optimizer's name, e.g. <c>adam</c>; its slot variables' paths start with it.</summary>

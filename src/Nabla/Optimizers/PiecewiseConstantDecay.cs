@@ -11,7 +11,7 @@ namespace Nabla.Optimizers;
 /// <example>
 /// <code>
 /// // 1.0 for steps 0..100000, 0.5 up to 110000, then 0.1
-/// var schedule = new PiecewiseConstantDecay([100000, 110000], [1.0f, 0.5f, 0.1f]);
+/// var schedule = new PiecewiseConstantDecay([100000, 110000], [1.0, 0.5, 0.1]);
 /// </code>
 /// </example>
 public sealed class PiecewiseConstantDecay : LearningRateSchedule
@@ -21,10 +21,10 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
 
     /// <summary>Creates the schedule.</summary>
     /// <param name="boundaries">Strictly increasing step boundaries; copied.</param>
-    /// <param name="values">The rates before, between and after the boundaries: one more than <paramref name="boundaries"/>; copied.</param>
+    /// <param name="values">The rates before, between and after the boundaries: one more than <paramref name="boundaries"/>; copied (in single precision).</param>
     /// <param name="name">The schedule's name (default <c>PiecewiseConstant</c>).</param>
     /// <exception cref="ArgumentException">The lengths do not match, or the boundaries are not strictly increasing.</exception>
-    public PiecewiseConstantDecay(long[] boundaries, float[] values, string name = "PiecewiseConstant")
+    public PiecewiseConstantDecay(long[] boundaries, double[] values, string name = "PiecewiseConstant")
     {
         ArgumentNullException.ThrowIfNull(boundaries);
         ArgumentNullException.ThrowIfNull(values);
@@ -46,7 +46,7 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
             }
         }
 
-        (_boundaries, _values, Name) = ((long[])boundaries.Clone(), (float[])values.Clone(), name);
+        (_boundaries, _values, Name) = ((long[])boundaries.Clone(), Array.ConvertAll(values, v => (float)v), name);
     }
 
     /// <summary>The step boundaries.</summary>

@@ -38,14 +38,14 @@ public sealed class RMSprop : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     /// <exception cref="ArgumentException">More than one clip option is set.</exception>
     public RMSprop(
-        LearningRateSchedule? learningRate = null, float rho = 0.9f, float momentum = 0f, float epsilon = 1e-7f, bool centered = false,
-        float? weightDecay = null, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null, string name = "rmsprop")
-        : base(learningRate ?? 0.001f, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
+        LearningRateSchedule? learningRate = null, double rho = 0.9, double momentum = 0, double epsilon = 1e-7, bool centered = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "rmsprop")
+        : base(learningRate ?? 0.001, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {
-        Hyperparameters.InRange(this, rho, nameof(rho), 0f, 1f, highExclusive: false);
-        Hyperparameters.InRange(this, momentum, nameof(momentum), 0f, 1f, highExclusive: false);
-        Hyperparameters.Positive(this, epsilon, nameof(epsilon));
-        (Rho, Momentum, Epsilon, Centered) = (rho, momentum, epsilon, centered);
+        (Rho, Momentum, Epsilon, Centered) = ((float)rho, (float)momentum, (float)epsilon, centered);
+        Hyperparameters.InRange(this, Rho, nameof(rho), 0f, 1f, highExclusive: false);
+        Hyperparameters.InRange(this, Momentum, nameof(momentum), 0f, 1f, highExclusive: false);
+        Hyperparameters.Positive(this, Epsilon, nameof(epsilon));
     }
 
     /// <summary>Discounting factor of the old gradients.</summary>

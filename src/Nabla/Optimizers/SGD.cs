@@ -33,12 +33,12 @@ public sealed class SGD : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyperparameter is out of range.</exception>
     /// <exception cref="ArgumentException">More than one clip option is set.</exception>
     public SGD(
-        LearningRateSchedule? learningRate = null, float momentum = 0f, bool nesterov = false,
-        float? weightDecay = null, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null, string name = "SGD")
-        : base(learningRate ?? 0.01f, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
+        LearningRateSchedule? learningRate = null, double momentum = 0, bool nesterov = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "SGD")
+        : base(learningRate ?? 0.01, weightDecay, clipnorm, clipvalue, globalClipnorm, name)
     {
-        Hyperparameters.InRange(this, momentum, nameof(momentum), 0f, 1f, highExclusive: false);
-        (Momentum, Nesterov) = (momentum, nesterov);
+        (Momentum, Nesterov) = ((float)momentum, nesterov);
+        Hyperparameters.InRange(this, Momentum, nameof(momentum), 0f, 1f, highExclusive: false);
     }
 
     /// <summary>The momentum factor μ.</summary>

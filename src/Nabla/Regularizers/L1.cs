@@ -7,10 +7,10 @@ public sealed class L1 : Regularizer
 {
     /// <summary>Creates the penalty.</summary>
     /// <param name="l1">The strength (default 0.01, as Keras).</param>
-    public L1(float l1 = 0.01f)
+    public L1(double l1 = 0.01)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(l1);
-        Strength = l1;
+        Strength = (float)l1;
     }
 
     /// <summary>The strength <c>l1</c>.</summary>

@@ -8,12 +8,12 @@ public sealed class L1L2 : Regularizer
     /// <summary>Creates the penalty.</summary>
     /// <param name="l1">The L1 strength (default 0).</param>
     /// <param name="l2">The L2 strength (default 0).</param>
-    public L1L2(float l1 = 0f, float l2 = 0f)
+    public L1L2(double l1 = 0, double l2 = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(l1);
         ArgumentOutOfRangeException.ThrowIfNegative(l2);
-        L1Strength = l1;
-        L2Strength = l2;
+        L1Strength = (float)l1;
+        L2Strength = (float)l2;
     }
 
     /// <summary>The L1 strength.</summary>

@@ -7,10 +7,10 @@ public sealed class L2 : Regularizer
 {
     /// <summary>Creates the penalty.</summary>
     /// <param name="l2">The strength (default 0.01, as Keras).</param>
-    public L2(float l2 = 0.01f)
+    public L2(double l2 = 0.01)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(l2);
-        Strength = l2;
+        Strength = (float)l2;
     }
 
     /// <summary>The strength <c>l2</c>.</summary>

@@ -1,6 +1,7 @@
 using Nabla.Layers;
 using Nabla.Losses;
 using Nabla.Metrics;
+using Nabla.Models;
 using Nabla.Optimizers;
 
 namespace Nabla.Saving;
@@ -87,33 +88,32 @@ internal static class ModelConfig
             return config;
         }
 
-        if (layers.Count == 0 || layers[0] is not InputLayer)
+        if (model.Graph is not FunctionalGraph graph)
         {
-            throw new InvalidOperationException($"Model '{model.Name}' has no input layer, so its architecture cannot be described; build it from new Input(...).");
+            throw new InvalidOperationException($"Model '{model.Name}' has no graph, so its architecture cannot be described; build it from new Input(...).");
+        }
+
+        // Each call of a layer in this graph is one of its nodes; a tensor is named by (layer, node, 0) as Keras does.
+        var nodeOf = new Dictionary<KerasTensor, int>(ReferenceEqualityComparer.Instance);
+        foreach (KerasTensor input in graph.Inputs)
+        {
+            nodeOf[input] = 0;
         }
 
         var layerConfigs = new List<object?>(layers.Count);
-        int[] previousShape = ((InputLayer)layers[0]).BatchShape;
-        for (int i = 0; i < layers.Count; i++)
+        foreach (Layer layer in layers)
         {
-            Layer layer = layers[i];
             Dictionary<string, object?> entry = Serialization.Serialize(layer);
             entry["name"] = layer.Name;
             var nodes = new List<object?>();
-            if (i > 0)
+            int k = 0;
+            foreach (KerasTensor call in graph.CallsOf(layer))
             {
-                var tensor = new Dictionary<string, object?>
-                {
-                    ["class_name"] = "__keras_tensor__",
-                    ["config"] = new Dictionary<string, object?>
-                    {
-                        ["shape"] = KerasConfig.Shape(previousShape),
-                        ["dtype"] = "float32",
-                        ["keras_history"] = new List<object?> { layers[i - 1].Name, 0, 0 },
-                    },
-                };
-                nodes.Add(new Dictionary<string, object?> { ["args"] = new List<object?> { tensor }, ["kwargs"] = new Dictionary<string, object?>() });
-                previousShape = layer.OutputShape ?? layer.ComputeOutputShape(previousShape);
+                nodeOf[call] = k++;
+                List<object?> args = call.Inputs.Count == 1
+                    ? [TensorConfig(call.Inputs[0], nodeOf)]
+                    : [call.Inputs.Select(t => (object?)TensorConfig(t, nodeOf)).ToList()];
+                nodes.Add(new Dictionary<string, object?> { ["args"] = args, ["kwargs"] = new Dictionary<string, object?>() });
             }
 
             entry["inbound_nodes"] = nodes;
@@ -125,10 +125,23 @@ internal static class ModelConfig
             ["name"] = model.Name,
             ["trainable"] = model.Trainable,
             ["layers"] = layerConfigs,
-            ["input_layers"] = new List<object?> { new List<object?> { layers[0].Name, 0, 0 } },
-            ["output_layers"] = new List<object?> { new List<object?> { layers[^1].Name, 0, 0 } },
+            ["input_layers"] = graph.Inputs.Select(t => (object?)Endpoint(t, nodeOf)).ToList(),
+            ["output_layers"] = graph.Outputs.Select(t => (object?)Endpoint(t, nodeOf)).ToList(),
         };
     }
+
+    private static List<object?> Endpoint(KerasTensor t, Dictionary<KerasTensor, int> nodeOf) => [t.Layer.Name, nodeOf[t], 0];
+
+    private static Dictionary<string, object?> TensorConfig(KerasTensor t, Dictionary<KerasTensor, int> nodeOf) => new()
+    {
+        ["class_name"] = "__keras_tensor__",
+        ["config"] = new Dictionary<string, object?>
+        {
+            ["shape"] = KerasConfig.Shape(t.Shape),
+            ["dtype"] = "float32",
+            ["keras_history"] = Endpoint(t, nodeOf),
+        },
+    };
 
     /// <summary>Keras's <c>compile_config</c> for a compiled model, or null.</summary>
     public static Dictionary<string, object?>? CompileConfig(Model model)
@@ -316,8 +329,8 @@ internal static class ModelConfig
             throw new ArgumentException($"{path}.layers: a functional config needs a list of layers, but holds {config.GetValueOrDefault("layers") ?? "nothing"}.");
         }
 
-        var tensors = new Dictionary<string, KerasTensor>(StringComparer.Ordinal);
-        KerasTensor? input = null;
+        // Every tensor by (layer name, node index); layers come in an order that defines each input before its use.
+        var tensors = new Dictionary<(string, int), KerasTensor>();
         for (int i = 0; i < layers.Count; i++)
         {
             string at = $"{path}.layers[{i}]";
@@ -326,35 +339,31 @@ internal static class ModelConfig
             string name = entry.GetValueOrDefault("name") as string ?? layer.Name;
             if (layer is InputLayer inputLayer)
             {
-                if (input is not null)
-                {
-                    throw new ArgumentException($"{at}: the model has more than one input; Nabla's functional models take one input.");
-                }
-
                 int[] batch = inputLayer.BatchShape;
-                input = new Input(batch[1..], batch[0] > 0 ? batch[0] : null, inputLayer.Name);
-                tensors[name] = input;
+                tensors[(name, 0)] = new Input(batch[1..], batch[0] > 0 ? batch[0] : null, inputLayer.Name);
                 continue;
             }
 
-            string source = InboundLayer(entry.GetValueOrDefault("inbound_nodes"), $"{at}.inbound_nodes");
-            KerasTensor x = tensors.GetValueOrDefault(source) ?? throw new ArgumentException(
-                $"{at}.inbound_nodes: layer '{name}' reads from '{source}', which no earlier layer of the config defines.");
-            try
+            var nodes = entry.GetValueOrDefault("inbound_nodes") as List<object?> ?? [];
+            for (int n = 0; n < nodes.Count; n++)
             {
-                tensors[name] = layer.Apply(x);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ArgumentException($"{at}: {e.Message}", e);
+                string nodePath = $"{at}.inbound_nodes[{n}]";
+                KerasTensor[] inputs = [.. InboundTensors(nodes[n], nodePath).Select(h => tensors.GetValueOrDefault(h) ?? throw new ArgumentException(
+                    $"{nodePath}: layer '{name}' reads from '{h.Item1}' (node {h.Item2}), which no earlier layer of the config defines."))];
+                try
+                {
+                    tensors[(name, n)] = inputs.Length == 1 ? layer.Apply(inputs[0]) : layer.Apply(inputs);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException($"{nodePath}: {e.Message}", e);
+                }
             }
         }
 
-        string inputName = SingleEndpoint(config, "input_layers", path);
-        string outputName = SingleEndpoint(config, "output_layers", path);
-        KerasTensor inputs = tensors.GetValueOrDefault(inputName) ?? throw new ArgumentException($"{path}.input_layers: no layer is named '{inputName}'.");
-        KerasTensor outputs = tensors.GetValueOrDefault(outputName) ?? throw new ArgumentException($"{path}.output_layers: no layer is named '{outputName}'.");
-        var model = new Model(inputs, outputs, config.GetValueOrDefault("name") as string);
+        KerasTensor[] Endpoints(string key) => [.. EndpointList(config.GetValueOrDefault(key), $"{path}.{key}")
+            .Select(h => tensors.GetValueOrDefault(h) ?? throw new ArgumentException($"{path}.{key}: no layer '{h.Item1}' has a node {h.Item2}."))];
+        var model = new Model(Endpoints("input_layers"), Endpoints("output_layers"), config.GetValueOrDefault("name") as string);
         if (!ConfigValues.GetBool(config, "trainable", true))
         {
             model.Trainable = false;
@@ -363,47 +372,52 @@ internal static class ModelConfig
         return model;
     }
 
-    // The one layer a node reads from, in Keras 3's form ({"args": [__keras_tensor__], "kwargs": {}}) or Keras 2's
-    // ([[["dense", 0, 0, {}]]]).
-    private static string InboundLayer(object? nodes, string path)
+    // The (layer, node) pairs one call reads, in Keras 3's form ({"args": [tensor or [tensors]], "kwargs": {}}) or
+    // Keras 2's ([["dense", 0, 0, {}], ...]).
+    private static List<(string, int)> InboundTensors(object? node, string path)
     {
-        if (nodes is not List<object?> { Count: 1 } list)
-        {
-            throw new ArgumentException($"{path}: Nabla's functional models call each layer once on one input, but the layer has " +
-                $"{(nodes is List<object?> l ? l.Count : 0)} inbound nodes.");
-        }
-
-        object? node = list[0];
-        List<object?>? history = null;
+        var found = new List<(string, int)>();
         if (node is IReadOnlyDictionary<string, object?> k3)
         {
-            if (k3.GetValueOrDefault("args") is List<object?> { Count: 1 } args && args[0] is IReadOnlyDictionary<string, object?> tensor
-                && tensor.GetValueOrDefault("config") is IReadOnlyDictionary<string, object?> tc)
+            void Collect(object? value)
             {
-                history = tc.GetValueOrDefault("keras_history") as List<object?>;
+                switch (value)
+                {
+                    case IReadOnlyDictionary<string, object?> t when t.GetValueOrDefault("class_name") as string == "__keras_tensor__":
+                        found.Add(History((t.GetValueOrDefault("config") as IReadOnlyDictionary<string, object?>)?.GetValueOrDefault("keras_history"), path));
+                        break;
+                    case List<object?> list:
+                        list.ForEach(Collect);
+                        break;
+                }
             }
+
+            Collect(k3.GetValueOrDefault("args"));
         }
-        else if (node is List<object?> { Count: 1 } k2 && k2[0] is List<object?> call)
+        else if (node is List<object?> k2)
         {
-            history = call;
+            found.AddRange(k2.Select(call => History(call, path)));
         }
 
-        return history is { Count: >= 1 } && history[0] is string source
-            ? source
-            : throw new ArgumentException($"{path}: Nabla's functional models take one input per layer (no merge layers yet), and this node is not a single tensor.");
+        return found.Count > 0 ? found : throw new ArgumentException($"{path}: the node names no input tensor.");
     }
 
-    private static string SingleEndpoint(IReadOnlyDictionary<string, object?> config, string key, string path)
+    private static (string, int) History(object? history, string path) =>
+        history is List<object?> { Count: >= 2 } h && h[0] is string layer && h[1] is long node
+            ? (layer, checked((int)node))
+            : throw new ArgumentException($"{path}: a tensor reference must be [layer name, node index, tensor index], but is {Describe(history)}.");
+
+    private static List<(string, int)> EndpointList(object? v, string path)
     {
-        object? v = config.GetValueOrDefault(key);
-        if (v is List<object?> { Count: 1 } outer && outer[0] is List<object?> inner)
+        // One endpoint may be written bare (["in", 0, 0]) or in a list ([["in", 0, 0]]).
+        if (v is List<object?> { Count: > 0 } list && list[0] is string)
         {
-            v = inner;
+            return [History(list, path)];
         }
 
-        return v is List<object?> { Count: >= 1 } entry && entry[0] is string name
-            ? name
-            : throw new ArgumentException($"{path}.{key}: Nabla's functional models have exactly one input and one output, but the config lists {Describe(v)}.");
+        return v is List<object?> { Count: > 0 } several
+            ? [.. several.Select(e => History(e, path))]
+            : throw new ArgumentException($"{path}: a functional model needs at least one endpoint, but the config lists {Describe(v)}.");
     }
 
     private static void PrependInput(Sequential model, int[] batchShape, string path)

@@ -88,7 +88,7 @@ public static class Serialization
     public static void RegisterActivation(ActivationFunction activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        if (activation.Kind is not null || Autodiff.ActivationKinds.Names.Contains(activation.Name))
+        if (activation.Descriptor is not null || Autodiff.ActivationTable.Names.Contains(activation.Name))
         {
             throw new ArgumentException($"RegisterActivation: '{activation.Name}' is a built-in activation and cannot be replaced.", nameof(activation));
         }
@@ -118,7 +118,7 @@ public static class Serialization
                 ["module"] = "keras.activations",
                 ["class_name"] = "function",
                 ["config"] = f.Name,
-                ["registered_name"] = f.Kind is null ? $"Custom>{f.Name}" : f.Name,
+                ["registered_name"] = f.Descriptor is null ? $"Custom>{f.Name}" : f.Name,
             },
             _ => SerializeObject(value, KerasConfig.ToKeras(ConfigOf(value))),
         };

@@ -3,99 +3,88 @@ using System.Runtime.CompilerServices;
 namespace Nabla.Tensors;
 
 /// <summary>
-/// Per-thread recycling of the tensors a training or inference step creates, so that a warm step allocates
-/// no managed memory.
+/// Recycled tensors for the library's own steps, so that a warm training or inference step allocates no managed
+/// memory. One arena per thread, owned by that thread's step context (<c>Autodiff.StepContext</c>), which states
+/// when it may be used.
 /// </summary>
 /// <remarks>
 /// <para>
-/// While a scope is open on a thread (<see cref="Depth"/> &gt; 0), op results come from numbered slots: the
-/// k-th tensor of a step reuses the tensor object, shape array and buffer of the k-th tensor of the previous
-/// step. Steps repeat the same ops in the same order, so after the first step nothing new is allocated; a
-/// slot's buffer only grows (a larger batch), it never shrinks.
+/// While a scope is open (<see cref="IsActive"/>), op results come from numbered slots: the k-th tensor of a step
+/// reuses the tensor object, shape array and buffer of the k-th tensor of the previous step. Steps repeat the same
+/// ops in the same order, so after the first step nothing new is allocated; a slot's buffer only grows (a larger
+/// batch), it never shrinks. Outside a scope every tensor is new memory.
 /// </para>
 /// <para>
-/// Two ways to open a scope: <see cref="BeginStep"/> (used by a gradient tape) recycles every slot when it is
-/// the outermost scope and keeps its results alive after it ends, until the next step begins, so a caller can
-/// read the loss and apply the gradients. <see cref="BeginBatch"/> (used by inference loops, which copy their
-/// results out) recycles exactly the slots it used when it ends.
+/// Two kinds of scope: a step scope (<see cref="BeginStep"/>) recycles every slot when it is the outermost scope and
+/// leaves its results readable after it ends, until the next step scope begins, so its owner can read the loss and
+/// apply the gradients; a batch scope (<see cref="BeginBatch"/>) recycles exactly the slots it used when it ends.
 /// </para>
 /// </remarks>
-internal static class Arena
+internal sealed class Arena
 {
-    [ThreadStatic]
-    private static State? t_state;
+    private Slot[] _slots = new Slot[64];
+    private int _position;
+    private int _depth;
 
-    /// <summary>True when op results on this thread come from the arena.</summary>
-    public static bool IsActive
+    /// <summary>True when op results come from the arena.</summary>
+    public bool IsActive
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => t_state is { Depth: > 0 };
+        get => _depth > 0;
     }
 
-    /// <summary>Number of open scopes on this thread.</summary>
-    public static int Depth => t_state?.Depth ?? 0;
+    /// <summary>Number of open scopes.</summary>
+    public int Depth => _depth;
 
     /// <summary>Number of slots handed out since the last recycle, for tests.</summary>
-    internal static int Position => t_state?.Position ?? 0;
+    public int Position => _position;
 
-    /// <summary>Opens a step scope; see the class remarks. Pair with <see cref="End"/>.</summary>
-    public static int BeginStep()
+    /// <summary>Opens a step scope; see the class remarks. Pair with <see cref="EndStep"/>.</summary>
+    public void BeginStep()
     {
-        State s = t_state ??= new State();
-        if (s.Depth == 0)
+        if (_depth == 0)
         {
-            s.Position = 0;
+            _position = 0;
         }
 
-        s.Depth++;
-        return -1;
+        _depth++;
     }
 
-    /// <summary>Re-opens the arena after a step scope ended, without recycling (gradients computed after the tape closed).</summary>
-    public static void BeginContinue()
+    /// <summary>Closes a step scope; its tensors stay readable until the next outermost <see cref="BeginStep"/>.</summary>
+    public void EndStep()
     {
-        State s = t_state ??= new State();
-        s.Depth++;
+        CheckOpen();
+        _depth--;
     }
 
-    /// <summary>Opens a batch scope whose slots are recycled by <see cref="End"/>; returns the mark to pass to it.</summary>
-    public static int BeginBatch()
+    /// <summary>Opens a batch scope whose slots are recycled by <see cref="EndBatch"/>; returns the mark to pass to it.</summary>
+    public int BeginBatch()
     {
-        State s = t_state ??= new State();
-        s.Depth++;
-        return s.Position;
+        _depth++;
+        return _position;
     }
 
-    /// <summary>Closes a scope opened with <see cref="BeginStep"/> (mark -1) or <see cref="BeginBatch"/> (its mark).</summary>
-    public static void End(int mark)
+    /// <summary>Closes a batch scope, recycling every slot handed out since <paramref name="mark"/>.</summary>
+    public void EndBatch(int mark)
     {
-        State s = t_state ?? throw new InvalidOperationException("Arena.End without a matching Begin.");
-        if (s.Depth == 0)
-        {
-            throw new InvalidOperationException("Arena.End without a matching Begin.");
-        }
-
-        s.Depth--;
-        if (mark >= 0)
-        {
-            s.Position = mark;
-        }
+        CheckOpen();
+        _depth--;
+        _position = mark;
     }
 
     /// <summary>
     /// A tensor of the given shape: from the arena when a scope is open (contents undefined unless
     /// <paramref name="clear"/>), otherwise a new zeroed tensor.
     /// </summary>
-    public static Tensor Rent(ReadOnlySpan<int> dims, bool clear)
+    public Tensor Rent(ReadOnlySpan<int> dims, bool clear)
     {
-        State? s = t_state;
         int size = ShapeUtil.Product(dims);
-        if (s is null || s.Depth == 0)
+        if (_depth == 0)
         {
             return new Tensor(new float[size], 0, dims.ToArray());
         }
 
-        ref Slot slot = ref s.Next();
+        ref Slot slot = ref Next();
         float[]? buffer = slot.Buffer;
         if (buffer is null || buffer.Length < size)
         {
@@ -121,15 +110,14 @@ internal static class Arena
     }
 
     /// <summary>A tensor that views existing storage at an offset with a new shape (from the arena when a scope is open).</summary>
-    public static Tensor RentView(float[] storage, int offset, ReadOnlySpan<int> dims)
+    public Tensor RentView(float[] storage, int offset, ReadOnlySpan<int> dims)
     {
-        State? s = t_state;
-        if (s is null || s.Depth == 0)
+        if (_depth == 0)
         {
             return new Tensor(storage, offset, dims.ToArray());
         }
 
-        ref Slot slot = ref s.Next();
+        ref Slot slot = ref Next();
         if (slot.Tensor is null)
         {
             slot.Tensor = new Tensor(storage, offset, dims.ToArray());
@@ -142,27 +130,27 @@ internal static class Arena
         return slot.Tensor;
     }
 
+    private ref Slot Next()
+    {
+        if (_position == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        return ref _slots[_position++];
+    }
+
+    private void CheckOpen()
+    {
+        if (_depth == 0)
+        {
+            throw new InvalidOperationException("Arena: a scope was closed that was never opened.");
+        }
+    }
+
     private struct Slot
     {
         public Tensor? Tensor;
         public float[]? Buffer;
-    }
-
-    private sealed class State
-    {
-        private Slot[] _slots = new Slot[64];
-
-        public int Depth;
-        public int Position;
-
-        public ref Slot Next()
-        {
-            if (Position == _slots.Length)
-            {
-                Array.Resize(ref _slots, _slots.Length * 2);
-            }
-
-            return ref _slots[Position++];
-        }
     }
 }

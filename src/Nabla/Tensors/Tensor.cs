@@ -14,10 +14,10 @@ namespace Nabla;
 /// share storage with their source, which is safe because no public operation writes into an existing tensor.
 /// </para>
 /// <para>
-/// Memory is ordinary managed memory: there is nothing to dispose. While a <see cref="Autodiff.GradientTape"/>
-/// records a training step, intermediate results are drawn from a per-thread arena that is recycled when the
-/// next tape on the same thread starts; call <see cref="Clone"/> on a tensor computed inside a step to keep it
-/// beyond the next step.
+/// Memory is ordinary managed memory: there is nothing to dispose, and a tensor you hold keeps its value for as long
+/// as you hold it, including the loss, predictions and gradients of a custom training loop. Only the library's own
+/// steps inside <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c>, which hand none of their intermediate tensors out,
+/// recycle them, so that a warm training step allocates nothing.
 /// </para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerText,nq}")]
@@ -38,8 +38,11 @@ public sealed partial class Tensor
         Debug.Assert(offset + _size <= storage.Length);
     }
 
-    /// <summary>The length of each axis, as a new array (changing it does not change the tensor).</summary>
-    public int[] Shape => (int[])_dims.Clone();
+    /// <summary>
+    /// The length of each axis: prints as <c>[32, 784]</c>, indexes like an array, and converts to a new <c>int[]</c>
+    /// (<c>int[] dims = t.Shape;</c>), whose changes do not change the tensor.
+    /// </summary>
+    public Shape Shape => new(_dims);
 
     /// <summary>The number of axes: 0 for a scalar, 1 for a vector, 2 for a matrix.</summary>
     public int Rank => _dims.Length;
@@ -66,8 +69,42 @@ public sealed partial class Tensor
     /// <inheritdoc cref="Storage"/>
     internal int Offset => _offset;
 
-    /// <summary>Length of axis <paramref name="axis"/>; negative axes count from the end.</summary>
-    internal int Dim(int axis) => _dims[axis < 0 ? axis + _dims.Length : axis];
+    /// <summary>The length of axis <paramref name="axis"/>; negative axes count from the end (<c>Dim(-1)</c> is the last).</summary>
+    /// <param name="axis">The axis, in [-Rank, Rank).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The tensor has no such axis.</exception>
+    public int Dim(int axis)
+    {
+        int a = axis < 0 ? axis + _dims.Length : axis;
+        if ((uint)a >= (uint)_dims.Length)
+        {
+            ThrowBadAxis(axis);
+        }
+
+        return _dims[a];
+    }
+
+    /// <summary>The elements in row-major order, read-only and without a copy (valid while you hold the tensor).</summary>
+    /// <example>
+    /// <code>
+    /// ReadOnlySpan&lt;float&gt; probabilities = model.Predict(x).AsReadOnlySpan();
+    /// </code>
+    /// </example>
+    public ReadOnlySpan<float> AsReadOnlySpan() => Span;
+
+    /// <summary>Copies the elements, in row-major order, into <paramref name="destination"/>.</summary>
+    /// <param name="destination">A span of at least <see cref="Size"/> elements.</param>
+    /// <exception cref="ArgumentException">The destination is shorter than <see cref="Size"/>.</exception>
+    public void CopyTo(Span<float> destination)
+    {
+        if (destination.Length < _size)
+        {
+            throw new ArgumentException(
+                $"CopyTo: the tensor of shape {ShapeUtil.Format(_dims)} has {_size} elements, but the destination holds only {destination.Length}.",
+                nameof(destination));
+        }
+
+        Span.CopyTo(destination);
+    }
 
     /// <summary>Re-points a recycled arena tensor at new storage and shape.</summary>
     internal void Reset(float[] storage, int offset, ReadOnlySpan<int> dims)
@@ -110,4 +147,7 @@ public sealed partial class Tensor
     }
 
     private string DebuggerText => $"Tensor {ShapeUtil.Format(_dims)}";
+
+    private void ThrowBadAxis(int axis) => throw new ArgumentOutOfRangeException(nameof(axis), axis,
+        $"Dim: axis {axis} is out of range for a tensor of shape {ShapeUtil.Format(_dims)} (rank {_dims.Length}); axes are in [{-_dims.Length}, {_dims.Length}).");
 }

@@ -43,7 +43,7 @@ public class DenseTests
     {
         (Tensor x, Tensor kernel, Tensor bias) = Data(inputShape, units: 19, seed: 3);
         Tensor r = TestData.Uniform([.. inputShape[..^1], 19], seed: 4);
-        ActivationKind kind = ActivationKinds.Parse(activation);
+        ActivationDescriptor kind = ActivationTable.Parse(activation);
 
         (Tensor yFused, Tensor[] gFused) = Gradients.Of(() => Ops.Dense(x, kernel, bias, activation), r, x, kernel, bias);
         (Tensor yComposed, Tensor[] gComposed) = Gradients.Of(
@@ -90,23 +90,19 @@ public class DenseTests
     {
         (Tensor x, Tensor kernel, Tensor bias) = Data([2, 3], units: 4, seed: 5);
         var w = new Variable(kernel, "kernel");
-        using (new GradientTape())
+        Arena arena = StepContext.Current.Arena;
+        using (StepContext.Current.BeginTrainingStep())   // the trainer's step: an arena and a tape
         {
-            int before = Arena.Position;
+            int before = arena.Position;
             _ = Ops.Dense(x, w, bias, activation);
-            Assert.Equal(needsIt ? 2 : 1, Arena.Position - before);   // the output, plus the saved pre-activation
+            Assert.Equal(needsIt ? 2 : 1, arena.Position - before);   // the output, plus the saved pre-activation
         }
 
-        int mark = Arena.BeginBatch();   // inference: an arena but no tape
-        try
+        using (StepContext.Current.BeginInferenceBatch())   // inference: an arena but no tape
         {
-            int before = Arena.Position;
+            int before = arena.Position;
             _ = Ops.Dense(x, w, bias, activation);
-            Assert.Equal(1, Arena.Position - before);
-        }
-        finally
-        {
-            Arena.End(mark);
+            Assert.Equal(1, arena.Position - before);
         }
     }
 
@@ -118,17 +114,17 @@ public class DenseTests
         var b = new Variable(bias, "bias");
         int Backward(bool watchInput)
         {
-            using var tape = new GradientTape();
+            using StepContext.TrainingStep step = StepContext.Current.BeginTrainingStep();
             if (watchInput)
             {
-                tape.Watch(x);
+                step.Tape.Watch(x);
             }
 
             Tensor y = Ops.Dense(x, w, b, "tanh");
-            int before = Arena.Position;
+            int before = StepContext.Current.Arena.Position;
             var results = new Tensor[2];
-            tape.Gradient(y, [w.Value, b.Value], results);
-            return Arena.Position - before;
+            step.Tape.ComputeGradients(y, null, [w.Value, b.Value], results);
+            return StepContext.Current.Arena.Position - before;
         }
 
         Assert.Equal(Backward(watchInput: false) + 1, Backward(watchInput: true));   // one more tensor: dx

@@ -35,7 +35,7 @@ public class GradientTapeTests
         var w = new Variable(Tensor.Ones(2), "w");
         Tensor y = Ops.Multiply(w, 2f);
         Assert.Equal(-1, y.NodeIndex);
-        Assert.Equal(0, Tape.ForThread.IsRecording ? 1 : 0);
+        Assert.Equal(0, StepContext.Current.Tape.IsRecording ? 1 : 0);
     }
 
     [Fact]
@@ -117,16 +117,16 @@ public class GradientTapeTests
             y = Ops.Multiply(w, 2f);
         }
 
-        int recorded = Tape.ForThread.Count;
+        int recorded = StepContext.Current.Tape.Count;
         Tensor after = Ops.Multiply(Ops.Add(w, 1f), w);   // trainable inputs: an open tape would record both ops
         Assert.Equal(-1, after.NodeIndex);
-        Assert.Equal(recorded, Tape.ForThread.Count);
+        Assert.Equal(recorded, StepContext.Current.Tape.Count);
         Assert.Null(Tape.Recording);
         Assert.False(tape.IsRecording);
 
         // The step's own records are intact, and computing its gradients records nothing either.
         Assert.Equal([2f, 2f], tape.Gradient(y, [w])[0].ToArray());
-        Assert.Equal(recorded, Tape.ForThread.Count);
+        Assert.Equal(recorded, StepContext.Current.Tape.Count);
     }
 
     [Fact]
@@ -135,19 +135,19 @@ public class GradientTapeTests
         // A rule that runs a public op on a trainable variable during the reverse pass: if the tape recorded while
         // rules run, that op would add a node (and the sweep would see a node it did not expect).
         var w = new Variable(Tensor.FromArray([1f, 2f], 2), "w");
-        var probe = new OpInBackwardRule(w);
         using var tape = new GradientTape();
         Tensor y = Ops.Multiply(w, 2f);
         Tensor output = Tensor.Zeros(2);
-        Tape.ForThread.Record(probe, output, y);
-        int recorded = Tape.ForThread.Count;
+        OpInBackwardNode probe = StepContext.Current.Tape.RecordUnary<OpInBackwardNode>(output, y);
+        probe.Variable = w;
+        int recorded = StepContext.Current.Tape.Count;
 
         IReadOnlyList<Tensor> g = tape.Gradient(output, [w]);
 
         Assert.True(probe.Ran);
         Assert.False(probe.SawRecording);
         Assert.Equal(-1, probe.OpNodeIndex);
-        Assert.Equal(recorded, Tape.ForThread.Count);
+        Assert.Equal(recorded, StepContext.Current.Tape.Count);
         Assert.Equal([2f, 2f], g[0].ToArray());   // d(2w)/dw, passed through the probe unchanged
 
         // Recording resumes afterwards, since the tape is still open.
@@ -158,7 +158,7 @@ public class GradientTapeTests
     [Fact]
     public void Each_Gradient_call_of_a_step_returns_its_own_list()
     {
-        // The lists come from a per-thread pool; lists handed out during one step must never be shared.
+        // Every list is the caller's: lists handed out during one step are never shared.
         var w = new Variable(Tensor.FromArray([1f, 2f, 3f], 3), "w");
         var v = new Variable(Tensor.FromArray([4f], 1), "v");
         using var tape = new GradientTape();
@@ -182,8 +182,10 @@ public class GradientTapeTests
     }
 
     /// <summary>Passes the gradient through to its input, after running an op and noting whether the tape records.</summary>
-    private sealed class OpInBackwardRule(Variable variable) : BackwardRule
+    private sealed class OpInBackwardNode : UnaryNode
     {
+        public Variable Variable { get; set; } = null!;
+
         public bool Ran { get; private set; }
 
         public bool SawRecording { get; private set; }
@@ -192,12 +194,12 @@ public class GradientTapeTests
 
         public override string Name => "OpInBackward";
 
-        public override void Backward(in TapeNode node, Tensor grad, Tape tape)
+        public override void Backward(Tensor grad, Tape tape)
         {
             Ran = true;
             SawRecording = Tape.Recording is not null;
-            OpNodeIndex = Ops.Multiply(variable, 3f).NodeIndex;
-            tape.Accumulate(node.A, grad);
+            OpNodeIndex = Ops.Multiply(Variable, 3f).NodeIndex;
+            tape.Accumulate(X, grad);
         }
     }
 }

@@ -105,6 +105,33 @@ public sealed class DataLocatorTests : IDisposable
     }
 
     [Fact]
+    public void The_download_cache_comes_after_NABLA_DATA_and_before_the_repository()
+    {
+        string cache = Path.Combine(_temp.Path, "cache");
+        IdxFiles.WriteDataset(Path.Combine(cache, "fashion-mnist"));
+        IdxFiles.WriteDataset(Path.Combine(_repo, "fashion-mnist"));
+        Assert.Equal(DataOrigin.Cache, DataLocator.Find(FashionMnist.Spec, null, null, [_repo], [_system], cache).Origin);
+        IdxFiles.WriteDataset(Path.Combine(_env, "fashion-mnist"));
+        Assert.Equal(DataOrigin.Environment, DataLocator.Find(FashionMnist.Spec, null, _env, [_repo], [_system], cache).Origin);
+    }
+
+    [Fact]
+    public void Without_a_repository_as_for_a_NuGet_user_the_cache_and_Keras_npz_are_found()
+    {
+        // Keras's layout: mnist.npz directly in the cache folder.
+        string cache = Path.Combine(_temp.Path, "cache");
+        Directory.CreateDirectory(cache);
+        File.WriteAllBytes(Path.Combine(cache, "mnist.npz"), [1]);
+        DataFolder found = DataLocator.Find(Mnist.Spec, null, null, [], [], cache);
+        Assert.Equal((DataOrigin.Cache, Path.Combine(cache, "mnist.npz")), (found.Origin, found.Archive));
+
+        // An explicit folder holding mnist.npz (Keras's ~/.keras/datasets) works too.
+        Assert.Equal(Path.Combine(cache, "mnist.npz"), DataLocator.Find(Mnist.Spec, cache, null, [], []).Archive);
+        AssertEx.Throws<FileNotFoundException>(() => DataLocator.Find(Mnist.Spec, null, null, [], [], Path.Combine(_temp.Path, "empty")),
+            "(the download cache): no such folder", "or call Mnist.LoadData(download: true)");
+    }
+
+    [Fact]
     public void The_repository_data_folder_is_recorded_at_build_time()
     {
         IReadOnlyList<string> roots = DataLocator.RepositoryRoots();

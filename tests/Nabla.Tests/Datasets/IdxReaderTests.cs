@@ -124,8 +124,62 @@ public sealed class IdxReaderTests : IDisposable
 
         string path = Write("corrupt.gz", gz);
         var ex = AssertEx.Throws<InvalidDataException>(() => IdxReader.ReadImages(path),
-            $"IDX file '{path}' is gzip-compressed, but its compressed data is corrupt or truncated");
+            $"IDX file '{path}' is gzip-compressed, but its compressed data is corrupt: the deflate stream breaks after 0 decompressed bytes");
         Assert.IsType<InvalidDataException>(ex.InnerException);
+        Assert.DoesNotContain("unsupported compression method", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_file_with_zero_images_or_labels_is_a_clear_error(bool gzip)
+    {
+        byte[] images = IdxFiles.Bytes([0, 28, 28], []), labels = IdxFiles.Bytes([0], []);
+        string imagesPath = Write("zero-images" + (gzip ? ".gz" : string.Empty), gzip ? IdxFiles.Gzip(images) : images);
+        string labelsPath = Write("zero-labels" + (gzip ? ".gz" : string.Empty), gzip ? IdxFiles.Gzip(labels) : labels);
+        AssertEx.Throws<InvalidDataException>(() => IdxReader.ReadImages(imagesPath),
+            $"IDX file '{imagesPath}' holds 0 images: its header declares shape [0, 28, 28]. A dataset file needs at least one");
+        AssertEx.Throws<InvalidDataException>(() => IdxReader.ReadLabels(labelsPath), "holds 0 labels: its header declares shape [0]");
+        string noPixels = Write("no-pixels", IdxFiles.Bytes([5, 0, 28], []));
+        AssertEx.Throws<InvalidDataException>(() => IdxReader.ReadImages(noPixels), "declares shape [5, 0, 28], which holds no pixels");
+    }
+
+    [Fact]
+    public void A_raw_file_claiming_millions_of_images_is_rejected_from_its_length_before_allocating()
+    {
+        // 2.7 M images of 28x28 would be 8.5 GB of floats; the file holds 3 images.
+        string path = Write("huge-claim", IdxFiles.Bytes([2_700_000, 28, 28], IdxFiles.Ramp(3 * 784)));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AssertEx.Throws<InvalidDataException>(() => IdxReader.ReadImages(path),
+            "is truncated: its header declares shape [2700000, 28, 28] (2,116,800,000 bytes of data), but only 2,352 bytes follow the header.");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "nothing the size of the claim may be allocated");
+    }
+
+    [Fact]
+    public void A_gzip_file_claiming_millions_of_images_is_read_in_bounded_chunks_and_rejected()
+    {
+        string path = Write("huge-claim.gz", IdxFiles.Gzip(IdxFiles.Bytes([2_700_000, 28, 28], IdxFiles.Ramp(3 * 784))));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AssertEx.Throws<InvalidDataException>(() => IdxReader.ReadImages(path),
+            "is truncated: its header declares shape [2700000, 28, 28] (2,116,800,000 bytes of data), but only 2,352 bytes follow the header (after decompression).",
+            "Its gzip stream is complete (the trailer records 2,368 bytes), so the IDX header's count is wrong");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4 << 20, "only chunks of the data present may be allocated");
+    }
+
+    [Fact]
+    public void A_large_gzip_file_whose_trailer_cannot_vouch_for_it_is_still_read_whole()
+    {
+        // Two gzip members (as bgzip or pigz --independent write): the trailer's size covers the last member only,
+        // so the 5 M-element claim is read through the chunked path.
+        byte[] data = new byte[6400 * 28 * 28];
+        new System.Random(7).NextBytes(data);
+        byte[] bytes = IdxFiles.Bytes([6400, 28, 28], data);
+        Assert.True(data.Length > IdxReader.UnverifiedElements);
+        int half = bytes.Length / 2;
+        string path = Write("two-members.gz", [.. IdxFiles.Gzip(bytes[..half]), .. IdxFiles.Gzip(bytes[half..])]);
+        Tensor t = IdxReader.ReadImages(path);
+        Assert.Equal([6400, 28, 28], t.Shape);
+        Assert.True(data.AsSpan().SequenceEqual(t.ToArray().Select(v => (byte)v).ToArray()));
     }
 
     private string Write(string name, byte[] bytes)

@@ -223,7 +223,7 @@ public sealed class PlotTests : IDisposable
         Assert.Equal(before, System.IO.File.ReadAllBytes(png));   // a failed plot keeps the previous file
 
         string missingFolder = Path.Combine(_temp.Path, "no-such-folder", "x.png");
-        Assert.Throws<DirectoryNotFoundException>(() => Plot.Image(missingFolder, Tensor.Zeros(4, 4)));
+        AssertEx.Throws<DirectoryNotFoundException>(() => Plot.Image(missingFolder, Tensor.Zeros(4, 4)), $"cannot write '{missingFolder}'");
         Assert.Single(Directory.GetFiles(_temp.Path));
     }
 

@@ -186,6 +186,28 @@ public class KerasFileTests
     }
 
     [Fact]
+    public void Functional_graphs_with_two_inputs_two_outputs_and_a_shared_layer_round_trip()
+    {
+        using var dir = new TempFolder();
+        var left = new Input(shape: [4], name: "left");
+        var right = new Input(shape: [4], name: "right");
+        var shared = new Dense(3, activation: "tanh", kernelInitializer: new Nabla.Initializers.GlorotUniform(1), name: "shared");
+        KerasTensor a = shared.Apply(left);
+        KerasTensor b = new Dense(2, kernelInitializer: new Nabla.Initializers.GlorotUniform(2), name: "head").Apply(shared.Apply(right));
+        var model = new Model([left, right], [a, b], name: "two_way");
+        string path = dir.File("graph.keras");
+        model.Save(path);
+
+        Model again = Model.Load(path);
+        Assert.Equal(["left", "right", "shared", "head"], again.Layers.Select(l => l.Name));
+        Assert.Equal(2, again.Graph!.CallsOf(again.Layers[2]).Count());
+        Assert.Equal(["left", "right"], again.Graph.Inputs.Select(t => t.Layer.Name));
+        Assert.Equal(["shared", "head"], again.Graph.Outputs.Select(t => t.Layer.Name));
+        Assert.Equal(SavingFixtures.Weights(model), SavingFixtures.Weights(again));
+        Assert.Equal(model.ToJson(), again.ToJson());
+    }
+
+    [Fact]
     public void Save_and_load_reject_wrong_paths_and_unbuilt_models()
     {
         using var dir = new TempFolder();

@@ -11,11 +11,11 @@ public class ArenaTests
         Tensor a = Tensor.Ones(3), b = a * 2f, c = a * 2f;
         Assert.NotSame(b, c);
         Assert.Equal([2f, 2f, 2f], b.ToArray());
-        Assert.Equal(0, Arena.Depth);
+        Assert.Equal(0, StepContext.Current.Arena.Depth);
     }
 
     [Fact]
-    public void A_new_tape_recycles_the_previous_steps_tensors()
+    public void A_users_tape_never_recycles_what_it_computed()
     {
         Tensor x = Tensor.Ones(4);
         Tensor first, second;
@@ -24,8 +24,29 @@ public class ArenaTests
             first = x * 3f;
         }
 
-        Assert.Equal([3f, 3f, 3f, 3f], first.ToArray());   // alive until the next step starts
         using (new GradientTape())
+        {
+            second = x * 5f;
+        }
+
+        Assert.NotSame(first, second);
+        Assert.Equal([3f, 3f, 3f, 3f], first.ToArray());
+        Assert.Equal([5f, 5f, 5f, 5f], second.ToArray());
+        Assert.Equal(0, StepContext.Current.Arena.Depth);
+    }
+
+    [Fact]
+    public void The_trainers_step_recycles_the_previous_steps_tensors()
+    {
+        Tensor x = Tensor.Ones(4);
+        Tensor first, second;
+        using (StepContext.Current.BeginTrainingStep())
+        {
+            first = x * 3f;
+        }
+
+        Assert.Equal([3f, 3f, 3f, 3f], first.ToArray());   // readable until the next step starts
+        using (StepContext.Current.BeginTrainingStep())
         {
             second = x * 5f;
         }
@@ -38,26 +59,49 @@ public class ArenaTests
     public void Batch_scopes_recycle_their_own_slots_on_exit()
     {
         Tensor x = Tensor.Ones(2);
-        int mark = Arena.BeginBatch();
-        Tensor a = x * 2f;
-        Arena.End(mark);
-        mark = Arena.BeginBatch();
-        Tensor b = x * 3f;
-        Arena.End(mark);
+        Tensor a, b;
+        using (StepContext.Current.BeginInferenceBatch())
+        {
+            a = x * 2f;
+        }
+
+        using (StepContext.Current.BeginInferenceBatch())
+        {
+            b = x * 3f;
+        }
+
         Assert.Same(a, b);
-        Assert.Equal(0, Arena.Depth);
+        Assert.Equal(0, StepContext.Current.Arena.Depth);
+    }
+
+    [Fact]
+    public void A_batch_inside_a_finished_training_step_leaves_the_steps_results_intact()
+    {
+        Tensor x = Tensor.Ones(3);
+        Tensor loss;
+        using (StepContext.Current.BeginTrainingStep())
+        {
+            loss = x * 7f;
+        }
+
+        using (StepContext.Current.BeginInferenceBatch())   // e.g. Evaluate from a batch callback
+        {
+            _ = x * 2f;
+        }
+
+        Assert.Equal([7f, 7f, 7f], loss.ToArray());
     }
 
     [Fact]
     public void Slot_buffers_grow_when_a_later_step_needs_more()
     {
-        using (new GradientTape())
+        using (StepContext.Current.BeginTrainingStep())
         {
             _ = Tensor.Ones(2) * 1f;
         }
 
         Tensor big;
-        using (new GradientTape())
+        using (StepContext.Current.BeginTrainingStep())
         {
             big = Tensor.Ones(1000) * 2f;
         }
@@ -70,16 +114,24 @@ public class ArenaTests
     public void Clone_escapes_the_arena()
     {
         Tensor kept;
-        using (new GradientTape())
+        using (StepContext.Current.BeginTrainingStep())
         {
             kept = (Tensor.Ones(3) * 7f).Clone();
         }
 
-        using (new GradientTape())
+        using (StepContext.Current.BeginTrainingStep())
         {
             _ = Tensor.Ones(3) * 1f;
         }
 
         Assert.Equal([7f, 7f, 7f], kept.ToArray());
+    }
+
+    [Fact]
+    public void Closing_a_scope_that_was_never_opened_is_an_error()
+    {
+        var arena = new Arena();
+        Assert.Throws<InvalidOperationException>(arena.EndStep);
+        Assert.Throws<InvalidOperationException>(() => arena.EndBatch(0));
     }
 }

@@ -91,12 +91,12 @@ public sealed class Dense : Layer
     {
         // Softmax and sigmoid outputs keep a link to their logits (for exact cross-entropies), so they run as
         // their own op after the fused product; every other built-in activation is fused into Dense.
-        if (Activation.Kind is ActivationKind kind && kind is not (ActivationKind.Softmax or ActivationKind.Sigmoid))
+        if (Activation.Descriptor is { KeepsLogits: false } descriptor)
         {
-            return Ops.Dense(inputs, _kernel!.Value, _bias?.Value, kind);
+            return Ops.Dense(inputs, _kernel!.Value, _bias?.Value, descriptor);
         }
 
-        Tensor z = Ops.Dense(inputs, _kernel!.Value, _bias?.Value, ActivationKind.Linear);
+        Tensor z = Ops.Dense(inputs, _kernel!.Value, _bias?.Value, ActivationTable.Linear);
         return Activation.Apply(z);
     }
 

@@ -25,7 +25,7 @@ public sealed class Input : KerasTensor
     }
 
     private Input(InputLayer layer)
-        : base(layer.BatchShape, layer, null)
+        : base(layer.BatchShape, layer, [], 0)
     {
         InputLayer = layer;
     }

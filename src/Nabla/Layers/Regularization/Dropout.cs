@@ -9,7 +9,7 @@ namespace Nabla.Layers;
 /// </summary>
 /// <example>
 /// <code>
-/// new Dropout(0.5f)
+/// new Dropout(0.5)
 /// </code>
 /// </example>
 public sealed class Dropout : Layer
@@ -17,19 +17,22 @@ public sealed class Dropout : Layer
     private readonly RandomSource _rng;
 
     /// <summary>Creates the layer.</summary>
-    /// <param name="rate">The fraction of inputs dropped, in [0, 1).</param>
+    /// <param name="rate">The fraction of inputs dropped, in [0, 1) (kept in single precision).</param>
     /// <param name="seed">A seed for reproducible masks; without one, drawn from <c>Nabla.Random</c>'s sequence.</param>
     /// <param name="name">The layer's name (default <c>dropout</c>, made unique).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1).</exception>
-    public Dropout(float rate, int? seed = null, string? name = null)
+    public Dropout(double rate, int? seed = null, string? name = null)
         : base(name)
     {
-        if (rate is < 0f or >= 1f || float.IsNaN(rate))
+        // Checked after the conversion, so that a rate just below 1 that rounds to 1f is refused too.
+        float r = (float)rate;
+        if (!(r >= 0f && r < 1f))
         {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"Dropout: rate must be in [0, 1), but received {rate}.");
+            throw new ArgumentOutOfRangeException(nameof(rate), rate,
+                string.Create(CultureInfo.InvariantCulture, $"Dropout: rate must be in [0, 1), but received {rate}."));
         }
 
-        Rate = rate;
+        Rate = r;
         Seed = seed;
         _rng = Random.Source(seed);
     }

@@ -1,0 +1,81 @@
+using Nabla.Tensors;
+
+namespace Nabla.Trainers;
+
+/// <summary>
+/// Gathers one model output over the batches of a Predict call into one tensor owned by the caller: written in place
+/// when the number of rows is known (arrays), concatenated at the end otherwise (a dataset).
+/// </summary>
+internal sealed class PredictionCollector
+{
+    private readonly int? _rows;
+    private Tensor? _result;
+    private int _filled;
+    private List<Tensor>? _parts;
+
+    /// <summary>A collector for <paramref name="rows"/> rows in all, or for an unknown number when null.</summary>
+    public PredictionCollector(int? rows) => _rows = rows;
+
+    /// <summary>Copies one batch's output (rows first) in; the batch tensor may be recycled afterwards.</summary>
+    /// <exception cref="ShapeMismatchException">The batch's shape beyond its rows differs from earlier batches'.</exception>
+    public void Add(Tensor batch)
+    {
+        if (batch.Rank == 0)
+        {
+            throw new ShapeMismatchException("Predict", "outputs with a batch axis", "[]",
+                "Predict: the model returned a scalar for a batch; its outputs must have the batch's rows first.");
+        }
+
+        Tensor? first = _result ?? (_parts is { Count: > 0 } ? _parts[0] : null);
+        if (first is not null && !ShapeUtil.SameShape(first.Dims[1..], batch.Dims[1..]))
+        {
+            throw new ShapeMismatchException("Predict", ShapeUtil.Format(first.Dims), ShapeUtil.Format(batch.Dims),
+                $"Predict: batch outputs differ in shape beyond the batch axis: {ShapeUtil.Format(first.Dims)} and {ShapeUtil.Format(batch.Dims)}.");
+        }
+
+        if (_rows is int rows)
+        {
+            if (_result is null)
+            {
+                int[] dims = batch.Shape;
+                dims[0] = rows;
+                _result = Tensor.Zeros(dims);
+            }
+
+            int rowSize = batch.Dim(0) == 0 ? 0 : batch.Size / batch.Dim(0);
+            if (_filled + batch.Dim(0) > rows)
+            {
+                throw new InvalidOperationException($"Predict: the batches held more than the {rows} rows expected.");
+            }
+
+            batch.Span.CopyTo(_result.Span.Slice(_filled * rowSize));
+            _filled += batch.Dim(0);
+        }
+        else
+        {
+            (_parts ??= []).Add(batch.Clone());
+        }
+    }
+
+    /// <summary>The collected output: every row, in order.</summary>
+    public Tensor Result()
+    {
+        if (_result is not null)
+        {
+            return _filled == _result.Dim(0) ? _result : _result[.._filled].Clone();   // fewer rows when steps cut it short
+        }
+
+        List<Tensor> parts = _parts ?? throw new InvalidOperationException("Predict produced no batches.");
+        int[] dims = parts[0].Shape;
+        dims[0] = parts.Sum(p => p.Dim(0));
+        Tensor result = Tensor.Zeros(dims);
+        int offset = 0;
+        foreach (Tensor p in parts)
+        {
+            p.Span.CopyTo(result.Span[offset..]);
+            offset += p.Size;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,213 @@
+using Nabla.Callbacks;
+
+namespace Nabla.Trainers;
+
+// The loops: Fit, Evaluate and Predict over an EpochIterator, whatever the batch source (arrays or a dataset).
+internal sealed partial class Trainer
+{
+    /// <summary>The training loop shared by every <c>Fit</c> overload.</summary>
+    /// <param name="iterator">The training batches.</param>
+    /// <param name="epochs">Epochs to train up to.</param>
+    /// <param name="verbose">The verbosity.</param>
+    /// <param name="callbacks">The user's callbacks.</param>
+    /// <param name="validation">Makes the validation batches on first use, or null.</param>
+    /// <param name="initialEpoch">The first epoch's index.</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
+    public History RunFit(EpochIterator iterator, int epochs, int verbose, IEnumerable<Callback>? callbacks,
+        Func<EpochIterator>? validation, int initialEpoch, int validationFreq)
+    {
+        using TrainingClaim claim = EnterTraining("Fit");
+        CompileState compiled = RequireCompiled("Fit");
+        StepOverrides overrides = StepOverrides.Of(_model.GetType());
+        var metrics = new MetricSet(compiled);
+        MetricSet? validationMetrics = null;
+        var train = new TrainState();
+        CallbackList list = Callbacks(callbacks, verbose, epochs, iterator.NumBatches);
+        _model.StopTraining = false;
+        var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
+        var noLogs = new Dictionary<string, double>(StringComparer.Ordinal);
+        Dictionary<string, double>? trainingLogs = null;
+        EpochIterator? validationIterator = null;
+        list.TrainBegin(new Dictionary<string, double>());
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
+        {
+            metrics.Reset();
+            list.EpochBegin(epoch, new Dictionary<string, double>());
+            IReadOnlyDictionary<string, double>? stepLogs = null;
+            using (RunScope run = RunScope.Enter(_model, metrics, train))
+            {
+                foreach ((int step, StepBatch batch) in iterator.NextEpoch())
+                {
+                    CheckBatch("Fit", batch, step);
+                    noLogs.Clear();
+                    list.TrainBatchBegin(step, noLogs);
+                    run.SampleWeight = batch.SampleWeight;
+                    stepLogs = overrides.Train ? _model.InvokeTrainStep(batch) : TrainStep(run, batch);
+                    CopyLogs("TrainStep", stepLogs, batchLogs);   // callbacks may edit their copy, not the step's
+                    list.TrainBatchEnd(step, batchLogs);
+                    if (_model.StopTraining)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (stepLogs is null && !_model.StopTraining)
+            {
+                throw new ArgumentException("Fit: the training data yielded no batches in an epoch; there is nothing to train on.");
+            }
+
+            // As Keras, the epoch's logs are the last step's (the running means over the epoch), copied before
+            // validation, whose steps refill the dictionary the default step returns.
+            Dictionary<string, double> epochLogs = LogsAfter("TrainStep", stepLogs, metrics);
+            if (validation is not null && (epoch + 1) % validationFreq == 0)
+            {
+                validationIterator ??= validation();
+                validationMetrics ??= new MetricSet(compiled);
+                foreach (KeyValuePair<string, double> entry in RunEvaluate("Fit (validation)", validationIterator, list, validationMetrics))
+                {
+                    epochLogs["val_" + entry.Key] = entry.Value;
+                }
+            }
+
+            list.EpochEnd(epoch, epochLogs);
+            trainingLogs = epochLogs;
+            if (_model.StopTraining)
+            {
+                break;
+            }
+        }
+
+        list.TrainEnd(trainingLogs ?? new Dictionary<string, double>());
+        _lastMetrics = metrics.All;
+        return list.History!;
+    }
+
+    /// <summary>The evaluation loop of <c>Evaluate</c> and of Fit's validation, tracking into <paramref name="metrics"/>.</summary>
+    public Dictionary<string, double> RunEvaluate(string operation, EpochIterator iterator, CallbackList list, MetricSet metrics)
+    {
+        StepOverrides overrides = StepOverrides.Of(_model.GetType());
+        var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
+        var noLogs = new Dictionary<string, double>(StringComparer.Ordinal);
+        list.TestBegin(new Dictionary<string, double>());
+        metrics.Reset();
+        IReadOnlyDictionary<string, double>? stepLogs = null;
+        using (RunScope run = RunScope.Enter(_model, metrics, null))
+        {
+            foreach ((int step, StepBatch batch) in iterator.NextEpoch())
+            {
+                CheckBatch(operation, batch, step);
+                noLogs.Clear();
+                list.TestBatchBegin(step, noLogs);
+                run.SampleWeight = batch.SampleWeight;
+                stepLogs = overrides.Test ? _model.InvokeTestStep(batch) : TestStep(run, batch);
+                CopyLogs("TestStep", stepLogs, batchLogs);
+                list.TestBatchEnd(step, batchLogs);
+            }
+        }
+
+        if (stepLogs is null)
+        {
+            throw new ArgumentException($"{operation}: the data yielded no batches; there is nothing to evaluate.");
+        }
+
+        // The result is the last step's logs (the running means over all batches), as Keras's evaluate returns.
+        Dictionary<string, double> logs = LogsAfter("TestStep", stepLogs, metrics);
+        list.TestEnd(logs);
+        return logs;
+    }
+
+    /// <summary>The evaluation loop of <c>Evaluate</c>: its own metric state and callbacks.</summary>
+    public Dictionary<string, double> Evaluate(string operation, EpochIterator iterator, int verbose, IEnumerable<Callback>? callbacks)
+    {
+        CompileState compiled = RequireCompiled(operation);
+        var metrics = new MetricSet(compiled);
+        Dictionary<string, double> logs = RunEvaluate(operation, iterator, Callbacks(callbacks, verbose, 1, iterator.NumBatches), metrics);
+        _lastMetrics = metrics.All;
+        return logs;
+    }
+
+    /// <summary>
+    /// The prediction loop of every <c>Predict</c> overload: each batch's outputs are copied into
+    /// <paramref name="results"/>, one collector per model output.
+    /// </summary>
+    public void RunPredict(EpochIterator iterator, int verbose, IEnumerable<Callback>? callbacks, PredictionCollector[] results)
+    {
+        StepOverrides overrides = StepOverrides.Of(_model.GetType());
+        CallbackList list = Callbacks(callbacks, verbose, 1, iterator.NumBatches);
+        var logs = new Dictionary<string, double>();
+        list.PredictBegin(logs);
+        int batches = 0;
+        using (RunScope run = RunScope.Enter(_model, null, null))
+        {
+            foreach ((int step, StepBatch batch) in iterator.NextEpoch())
+            {
+                CheckBatch("Predict", batch, step);
+                list.PredictBatchBegin(step, logs);
+                if (overrides.Predict)
+                {
+                    results[0].Add(_model.InvokePredictStep(batch));
+                }
+                else
+                {
+                    PredictStep(run, batch, results);
+                }
+
+                batches++;
+                list.PredictBatchEnd(step, logs);
+            }
+        }
+
+        if (batches == 0)
+        {
+            throw new ArgumentException("Predict: the data yielded no batches; there is nothing to predict.");
+        }
+
+        list.PredictEnd(logs);
+    }
+
+    /// <summary>
+    /// Copies the logs a step returned into <paramref name="destination"/>, replacing its entries; without allocating
+    /// when the step returned a <see cref="Dictionary{TKey, TValue}"/> (its enumerator is a struct).
+    /// </summary>
+    private void CopyLogs(string step, IReadOnlyDictionary<string, double>? source, Dictionary<string, double> destination)
+    {
+        if (source is null)
+        {
+            throw new InvalidOperationException(
+                $"{_model.GetType().Name}.{step} returned null, but it must return the step's logs: return GetMetricsResult() after UpdateMetrics(...).");
+        }
+
+        destination.Clear();
+        if (source is Dictionary<string, double> dictionary)
+        {
+            foreach (KeyValuePair<string, double> entry in dictionary)
+            {
+                destination[entry.Key] = entry.Value;
+            }
+        }
+        else
+        {
+            foreach (KeyValuePair<string, double> entry in source)
+            {
+                destination[entry.Key] = entry.Value;
+            }
+        }
+    }
+
+    /// <summary>A new dictionary of the last step's logs, or of the metrics' results when no step ran.</summary>
+    private Dictionary<string, double> LogsAfter(string step, IReadOnlyDictionary<string, double>? lastStepLogs, MetricSet metrics)
+    {
+        var logs = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (lastStepLogs is null)
+        {
+            metrics.Fill(logs);
+        }
+        else
+        {
+            CopyLogs(step, lastStepLogs, logs);
+        }
+
+        return logs;
+    }
+}
