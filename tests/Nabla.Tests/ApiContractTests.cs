@@ -12,7 +12,7 @@ namespace Nabla.Tests;
 
 // API.md is a contract: its programs must compile and run. Each test below is the section's code as written, with
 // only the amount of data or epochs reduced so that the suite stays fast (noted where it differs). Features of later
-// issues (Conv2D, MaxPooling2D, BatchNormalization, ModelCheckpoint, Save/Load) are left out of section 4.
+// issues (Conv2D, MaxPooling2D, BatchNormalization, ModelCheckpoint) are left out of section 4.
 [Collection(GlobalRandomSeedCollection.Name)]
 public class ApiContractTests
 {
@@ -131,14 +131,17 @@ public class ApiContractTests
                   callbacks: [new EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true),
                               new CSVLogger(dir.File("training.csv"))]);
 
-        // weights
+        // weights and persistence (file names inside the test's folder)
         IReadOnlyList<Tensor> w = model.GetWeights(); model.SetWeights(w);
-        Tensor p = model.Predict(xTest, batchSize: 256, verbose: 0);
+        model.Save(dir.File("model.keras")); Model again = Model.Load(dir.File("model.keras"));
+        Tensor p = again.Predict(xTest, batchSize: 256, verbose: 0);
+        model.SaveWeights(dir.File("model.weights.h5")); model.LoadWeights(dir.File("model.weights.h5"));
 
         // reproducibility
         Nabla.Random.SetSeed(42);
 
         Assert.Equal([16, 10], p.Shape);
+        AssertEx.Close(model.Predict(xTest, verbose: 0), p, atol: 0, rtol: 0);
         Assert.True(File.ReadAllLines(dir.File("training.csv")).Length >= 2);
     }
 }

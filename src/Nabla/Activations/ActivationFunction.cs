@@ -95,6 +95,11 @@ public sealed class ActivationFunction
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names and the closest one.</exception>
     public static ActivationFunction Get(string? name)
     {
+        if (name is not null && Saving.Serialization.TryGetActivation(name, out ActivationFunction? custom))
+        {
+            return custom;
+        }
+
         ActivationDescriptor descriptor = ActivationTable.Parse(name);
         foreach (ActivationFunction f in s_builtIn)
         {

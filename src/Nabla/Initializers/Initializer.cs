@@ -1,3 +1,4 @@
+using Nabla.Saving;
 using Nabla.Tensors;
 
 namespace Nabla.Initializers;
@@ -27,45 +28,6 @@ namespace Nabla.Initializers;
 /// </example>
 public abstract class Initializer
 {
-    private static readonly Dictionary<string, Func<Initializer>> s_byName = new()
-    {
-        ["constant"] = () => new Constant(),
-        ["glorot_normal"] = () => new GlorotNormal(),
-        ["glorot_uniform"] = () => new GlorotUniform(),
-        ["he_normal"] = () => new HeNormal(),
-        ["he_uniform"] = () => new HeUniform(),
-        ["lecun_normal"] = () => new LecunNormal(),
-        ["lecun_uniform"] = () => new LecunUniform(),
-        ["ones"] = () => new Ones(),
-        ["random_normal"] = () => new RandomNormal(),
-        ["random_uniform"] = () => new RandomUniform(),
-        ["truncated_normal"] = () => new TruncatedNormal(),
-        ["variance_scaling"] = () => new VarianceScaling(),
-        ["zeros"] = () => new Zeros(),
-    };
-
-    // Keras also accepts the class names and a few short aliases; they are not listed in error messages.
-    private static readonly Dictionary<string, string> s_aliases = new()
-    {
-        ["Constant"] = "constant",
-        ["GlorotNormal"] = "glorot_normal",
-        ["GlorotUniform"] = "glorot_uniform",
-        ["HeNormal"] = "he_normal",
-        ["HeUniform"] = "he_uniform",
-        ["LecunNormal"] = "lecun_normal",
-        ["LecunUniform"] = "lecun_uniform",
-        ["Ones"] = "ones",
-        ["RandomNormal"] = "random_normal",
-        ["RandomUniform"] = "random_uniform",
-        ["TruncatedNormal"] = "truncated_normal",
-        ["VarianceScaling"] = "variance_scaling",
-        ["Zeros"] = "zeros",
-        ["uniform"] = "random_uniform",
-        ["normal"] = "random_normal",
-        ["one"] = "ones",
-        ["zero"] = "zeros",
-    };
-
     /// <summary>A tensor of the given shape filled as this initializer prescribes (Keras's <c>__call__(shape)</c>).</summary>
     /// <param name="shape">The weight's shape, e.g. <c>784, 128</c> for a Dense kernel or <c>3, 3, 1, 32</c> for a Conv2D kernel.</param>
     /// <exception cref="ArgumentException">A dimension is negative.</exception>
@@ -93,13 +55,7 @@ public abstract class Initializer
     public static Initializer Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        string key = s_aliases.TryGetValue(name, out string? canonical) ? canonical : name;
-        if (s_byName.TryGetValue(key, out Func<Initializer>? create))
-        {
-            return create();
-        }
-
-        throw new ArgumentException(KnownNames.UnknownMessage("initializer", name, [.. s_byName.Keys], [.. s_aliases.Keys]), nameof(name));
+        return Serialization.Get<Initializer>(name);
     }
 
     /// <summary>
@@ -113,26 +69,7 @@ public abstract class Initializer
     {
         ArgumentNullException.ThrowIfNull(className);
         ArgumentNullException.ThrowIfNull(config);
-        var c = new ConfigReader(className, config);
-        string key = s_aliases.TryGetValue(className, out string? canonical) ? canonical : className;
-        return key switch
-        {
-            "constant" => new Constant(c.Float("value", 0f)),
-            "glorot_normal" => new GlorotNormal(c.Seed()),
-            "glorot_uniform" => new GlorotUniform(c.Seed()),
-            "he_normal" => new HeNormal(c.Seed()),
-            "he_uniform" => new HeUniform(c.Seed()),
-            "lecun_normal" => new LecunNormal(c.Seed()),
-            "lecun_uniform" => new LecunUniform(c.Seed()),
-            "ones" => new Ones(),
-            "zeros" => new Zeros(),
-            "random_normal" => new RandomNormal(c.Float("mean", 0f), c.Float("stddev", 0.05f), c.Seed()),
-            "random_uniform" => new RandomUniform(c.Float("minval", -0.05f), c.Float("maxval", 0.05f), c.Seed()),
-            "truncated_normal" => new TruncatedNormal(c.Float("mean", 0f), c.Float("stddev", 0.05f), c.Seed()),
-            "variance_scaling" => new VarianceScaling(
-                c.Float("scale", 1f), c.String("mode", "fan_in"), c.String("distribution", "truncated_normal"), c.Seed()),
-            _ => throw new ArgumentException(KnownNames.UnknownMessage("initializer", className, [.. s_byName.Keys], [.. s_aliases.Keys]), nameof(className)),
-        };
+        return Serialization.FromConfig<Initializer>(className, config);
     }
 
     /// <summary>A new initializer named <paramref name="name"/>, as <see cref="Get"/>.</summary>
@@ -155,23 +92,4 @@ public abstract class Initializer
     /// <param name="values">The tensor's elements, zero on entry.</param>
     /// <param name="shape">The tensor's shape (already validated).</param>
     protected abstract void Fill(Span<float> values, ReadOnlySpan<int> shape);
-
-    /// <summary>Typed access to a config dictionary, with errors that name the class and the key.</summary>
-    private readonly struct ConfigReader(string className, IReadOnlyDictionary<string, object?> config)
-    {
-        public float Float(string key, float fallback) => config.TryGetValue(key, out object? v) && v is not null
-            ? v is IConvertible n ? Convert.ToSingle(n, System.Globalization.CultureInfo.InvariantCulture) : throw Bad(key, "a number", v)
-            : fallback;
-
-        public string String(string key, string fallback) => config.TryGetValue(key, out object? v) && v is not null
-            ? v as string ?? throw Bad(key, "a string", v)
-            : fallback;
-
-        public int? Seed() => config.TryGetValue("seed", out object? v) && v is not null
-            ? v is IConvertible n ? Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture) : throw Bad("seed", "an integer or null", v)
-            : null;
-
-        private ArgumentException Bad(string key, string expected, object value) =>
-            new($"{className} config: '{key}' must be {expected}, but received {value} ({value.GetType().Name}).", nameof(config));
-    }
 }

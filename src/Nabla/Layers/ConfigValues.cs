@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Nabla.Initializers;
 using Nabla.Regularizers;
+using Nabla.Saving;
 
 namespace Nabla.Layers;
 
@@ -23,6 +24,41 @@ internal static class ConfigValues
 
     public static float GetFloat(IReadOnlyDictionary<string, object?> config, string key) =>
         config.TryGetValue(key, out object? v) && v is not null ? (float)ToDouble(key, v) : throw Missing(key);
+
+    /// <summary>
+    /// Throws unless <paramref name="key"/> is absent or holds <paramref name="supported"/>: for Keras options that
+    /// Nabla's layer does not implement, so that a file using them fails to load instead of computing something else.
+    /// </summary>
+    public static void RequireSupported(IReadOnlyDictionary<string, object?> config, string key, string? supported, string what)
+    {
+        if (!config.TryGetValue(key, out object? v) || v is null || (supported is not null && v is string s && s == supported))
+        {
+            return;
+        }
+
+        throw new ArgumentException($"'{key}' is {v}, but {what}.");
+    }
+
+    /// <summary>A number, or <paramref name="fallback"/> when the key is absent or null.</summary>
+    public static float GetFloat(IReadOnlyDictionary<string, object?> config, string key, float fallback) =>
+        config.TryGetValue(key, out object? v) && v is not null ? (float)ToDouble(key, v) : fallback;
+
+    /// <summary>A number, or null when the key is absent or null.</summary>
+    public static float? GetNullableFloat(IReadOnlyDictionary<string, object?> config, string key) =>
+        config.TryGetValue(key, out object? v) && v is not null ? (float)ToDouble(key, v) : null;
+
+    /// <summary>A 64-bit integer, or <paramref name="fallback"/> when the key is absent or null.</summary>
+    public static long GetLong(IReadOnlyDictionary<string, object?> config, string key, long fallback) =>
+        config.TryGetValue(key, out object? v) && v is not null ? ToLong(key, v) : fallback;
+
+    /// <summary>A list of numbers; null when the key is absent or null.</summary>
+    public static IReadOnlyList<object?>? GetList(IReadOnlyDictionary<string, object?> config, string key) =>
+        !config.TryGetValue(key, out object? v) || v is null ? null : v switch
+        {
+            IReadOnlyList<object?> list => list,
+            System.Collections.IEnumerable e and not string => e.Cast<object?>().ToList(),
+            _ => throw Invalid(key, v, "a list"),
+        };
 
     public static bool GetBool(IReadOnlyDictionary<string, object?> config, string key, bool fallback) =>
         !config.TryGetValue(key, out object? v) || v is null ? fallback : v switch
@@ -77,42 +113,22 @@ internal static class ConfigValues
     }
 
     /// <summary>An initializer given by name or as <c>{"class_name", "config"}</c>; null when absent.</summary>
-    public static Initializer? GetInitializer(IReadOnlyDictionary<string, object?> config, string key) =>
-        GetSerialized(config, key, Initializer.Get, Initializer.FromConfig);
+    public static Initializer? GetInitializer(IReadOnlyDictionary<string, object?> config, string key) => GetSerialized<Initializer>(config, key);
 
     /// <summary>A regularizer given by name or as <c>{"class_name", "config"}</c>; null when absent.</summary>
-    public static Regularizer? GetRegularizer(IReadOnlyDictionary<string, object?> config, string key)
-    {
-        IReadOnlyDictionary<string, object?>? d = GetDictionary(config, key);
-        if (d is null)
-        {
-            return GetString(config, key, null) is string name ? Regularizer.Get(name) : null;
-        }
+    public static Regularizer? GetRegularizer(IReadOnlyDictionary<string, object?> config, string key) => GetSerialized<Regularizer>(config, key);
 
-        string className = GetString(d, "class_name", null) ?? throw Missing($"{key}.class_name");
-        IReadOnlyDictionary<string, object?> inner = GetDictionary(d, "config") ?? new Dictionary<string, object?>();
-        float Strength(string k) => inner.ContainsKey(k) ? GetFloat(inner, k) : 0f;
-        return className switch
-        {
-            "L1" => new L1(Strength("l1")),
-            "L2" => new L2(Strength("l2")),
-            "L1L2" => new L1L2(Strength("l1"), Strength("l2")),
-            _ => throw new ArgumentException($"Unknown regularizer class '{className}' in config key '{key}'. Known: L1, L1L2, L2."),
-        };
-    }
-
-    private static T? GetSerialized<T>(IReadOnlyDictionary<string, object?> config, string key, Func<string, T> byName,
-        Func<string, IReadOnlyDictionary<string, object?>, T> fromConfig)
+    // Both forms go through the one registry, so custom initializers and regularizers load like built-in ones.
+    private static T? GetSerialized<T>(IReadOnlyDictionary<string, object?> config, string key)
         where T : class
     {
         IReadOnlyDictionary<string, object?>? d = GetDictionary(config, key);
-        if (d is null)
+        if (d is not null)
         {
-            return GetString(config, key, null) is string name ? byName(name) : null;
+            return Serialization.Deserialize<T>(d);
         }
 
-        string className = GetString(d, "class_name", null) ?? throw Missing($"{key}.class_name");
-        return fromConfig(className, GetDictionary(d, "config") ?? new Dictionary<string, object?>());
+        return GetString(config, key, null) is string name ? Serialization.Deserialize<T>(name) : null;
     }
 
     private static int ToInt(string key, object v) => v switch
@@ -126,6 +142,15 @@ internal static class ConfigValues
         _ => throw Invalid(key, v, "an integer"),
     };
 
+    private static long ToLong(string key, object v) => v switch
+    {
+        long l => l,
+        int i => i,
+        double d when d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
+        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetInt64(),
+        _ => throw Invalid(key, v, "an integer"),
+    };
+
     private static double ToDouble(string key, object v) => v switch
     {
         double d => d,
@@ -136,8 +161,8 @@ internal static class ConfigValues
         _ => throw Invalid(key, v, "a number"),
     };
 
-    private static ArgumentException Missing(string key) => new($"The config has no '{key}', which this layer needs.");
+    private static ArgumentException Missing(string key) => new($"'{key}' is required, but the config has none.");
 
     private static ArgumentException Invalid(string key, object v, string expected) =>
-        new($"Config key '{key}' should hold {expected}, but holds {v} ({v.GetType().Name}).");
+        new($"'{key}' must be {expected}, but received {v} ({v.GetType().Name}).");
 }

@@ -1,4 +1,5 @@
 using Nabla.Autodiff;
+using Nabla.Saving;
 using Nabla.Tensors;
 
 namespace Nabla.Losses;
@@ -14,12 +15,6 @@ namespace Nabla.Losses;
 /// </remarks>
 public abstract class Loss
 {
-    private static readonly string[] s_known =
-    [
-        "binary_crossentropy", "categorical_crossentropy", "mae", "mean_absolute_error", "mean_squared_error", "mse",
-        "sparse_categorical_crossentropy",
-    ];
-
     /// <summary>Initializes the loss.</summary>
     /// <param name="name">The loss's name (Keras's snake_case name).</param>
     /// <param name="reduction">How per-sample losses are reduced: <c>sum_over_batch_size</c> (default), <c>sum</c> or <c>none</c>.</param>
@@ -87,15 +82,7 @@ public abstract class Loss
     public static Loss Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.ToLowerInvariant() switch
-        {
-            "mse" or "mean_squared_error" => new MeanSquaredError(),
-            "mae" or "mean_absolute_error" => new MeanAbsoluteError(),
-            "binary_crossentropy" => new BinaryCrossentropy(),
-            "categorical_crossentropy" => new CategoricalCrossentropy(),
-            "sparse_categorical_crossentropy" => new SparseCategoricalCrossentropy(),
-            _ => throw new ArgumentException(KnownNames.UnknownMessage("loss", name, s_known), nameof(name)),
-        };
+        return Serialization.Get<Loss>(name);
     }
 
     /// <summary>The loss named <paramref name="name"/> (see <see cref="Get"/>), so <c>Compile(loss: "mse")</c> works.</summary>

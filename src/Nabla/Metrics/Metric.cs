@@ -24,39 +24,6 @@ namespace Nabla.Metrics;
 /// </example>
 public abstract class Metric
 {
-    private static readonly Dictionary<string, Func<string, Metric>> s_byName = new()
-    {
-        ["binary_accuracy"] = n => new BinaryAccuracy(name: n),
-        ["categorical_accuracy"] = n => new CategoricalAccuracy(n),
-        ["mae"] = n => new MeanAbsoluteError(n),
-        ["mean"] = n => new Mean(n),
-        ["mean_absolute_error"] = n => new MeanAbsoluteError(n),
-        ["mean_squared_error"] = n => new MeanSquaredError(n),
-        ["mse"] = n => new MeanSquaredError(n),
-        ["root_mean_squared_error"] = n => new RootMeanSquaredError(n),
-        ["sparse_categorical_accuracy"] = n => new SparseCategoricalAccuracy(n),
-        ["sparse_top_k_categorical_accuracy"] = n => new SparseTopKCategoricalAccuracy(name: n),
-        ["sum"] = n => new Sum(n),
-        ["top_k_categorical_accuracy"] = n => new TopKCategoricalAccuracy(name: n),
-    };
-
-    // Class-name spellings and upper-case abbreviations Keras also accepts; not listed in messages.
-    private static readonly Dictionary<string, string> s_aliases = new()
-    {
-        ["BinaryAccuracy"] = "binary_accuracy",
-        ["CategoricalAccuracy"] = "categorical_accuracy",
-        ["MAE"] = "mae",
-        ["Mean"] = "mean",
-        ["MeanAbsoluteError"] = "mean_absolute_error",
-        ["MeanSquaredError"] = "mean_squared_error",
-        ["MSE"] = "mse",
-        ["RootMeanSquaredError"] = "root_mean_squared_error",
-        ["SparseCategoricalAccuracy"] = "sparse_categorical_accuracy",
-        ["SparseTopKCategoricalAccuracy"] = "sparse_top_k_categorical_accuracy",
-        ["Sum"] = "sum",
-        ["TopKCategoricalAccuracy"] = "top_k_categorical_accuracy",
-    };
-
     /// <summary>Sets the metric's name.</summary>
     /// <param name="name">The name, the key under which the metric is logged.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
@@ -118,19 +85,7 @@ public abstract class Metric
     public static Metric Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        string lower = name.ToLowerInvariant();
-        if (lower is "accuracy" or "acc")
-        {
-            return new AutoAccuracy(name);
-        }
-
-        string key = s_aliases.TryGetValue(name, out string? canonical) ? canonical : name;
-        if (s_byName.TryGetValue(key, out Func<string, Metric>? create))
-        {
-            return create(name);
-        }
-
-        throw new ArgumentException(KnownNames.UnknownMessage("metric", name, ["accuracy", "acc", .. s_byName.Keys], [.. s_aliases.Keys]), nameof(name));
+        return Saving.Serialization.Get<Metric>(name);
     }
 
     /// <summary>A new metric for the identifier <paramref name="name"/>, as <see cref="Get"/>.</summary>

@@ -75,9 +75,17 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected override void BuildSlots(IReadOnlyList<Variable> variables)
     {
-        // Keras creates all momentums, then all velocities, then all velocity_hats; the order is the saved order.
-        _momentums = Slots(variables, "momentum");
-        _velocities = Slots(variables, "velocity");
+        // Keras 3 creates a momentum and a velocity per variable, interleaved (add_optimizer_variables with two names),
+        // then all velocity_hats; the order is the saved order (a Keras 3.10 file's optimizer/vars reads iterations,
+        // learning_rate, m0, v0, m1, v1, …).
+        _momentums = new Variable[variables.Count];
+        _velocities = new Variable[variables.Count];
+        for (int i = 0; i < variables.Count; i++)
+        {
+            _momentums[i] = AddSlot(variables[i], "momentum");
+            _velocities[i] = AddSlot(variables[i], "velocity");
+        }
+
         _velocityHats = Amsgrad ? Slots(variables, "velocity_hat") : [];
     }
 

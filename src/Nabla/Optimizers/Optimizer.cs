@@ -1,4 +1,5 @@
 using Nabla.Autodiff;
+using Nabla.Saving;
 
 namespace Nabla.Optimizers;
 
@@ -31,8 +32,6 @@ namespace Nabla.Optimizers;
 /// </example>
 public abstract partial class Optimizer
 {
-    private static readonly string[] s_names = ["adagrad", "adam", "adamw", "rmsprop", "sgd"];
-
     private readonly List<Variable> _slots = [];
     private LearningRateSchedule? _schedule;
     private float _learningRate;
@@ -141,15 +140,7 @@ public abstract partial class Optimizer
     public static Optimizer Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.ToLowerInvariant() switch
-        {
-            "sgd" => new SGD(),
-            "adam" => new Adam(),
-            "adamw" => new AdamW(),
-            "rmsprop" => new RMSprop(),
-            "adagrad" => new Adagrad(),
-            _ => throw new ArgumentException(KnownNames.UnknownMessage("optimizer", name, s_names), nameof(name)),
-        };
+        return Serialization.Get<Optimizer>(name);
     }
 
     /// <summary>The optimizer named <paramref name="name"/>, as <see cref="Get"/>, so that <c>optimizer: "adam"</c> works.</summary>

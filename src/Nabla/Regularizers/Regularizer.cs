@@ -1,3 +1,4 @@
+using Nabla.Saving;
 using Nabla.Tensors;
 
 namespace Nabla.Regularizers;
@@ -9,8 +10,6 @@ namespace Nabla.Regularizers;
 /// </summary>
 public abstract class Regularizer
 {
-    private static readonly string[] s_known = ["l1", "l1_l2", "l2"];
-
     /// <summary>The penalty for <paramref name="weights"/>, a scalar tensor (differentiable).</summary>
     public abstract Tensor Call(Tensor weights);
 
@@ -22,13 +21,7 @@ public abstract class Regularizer
     public static Regularizer Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.ToLowerInvariant() switch
-        {
-            "l1" => new L1(),
-            "l2" => new L2(),
-            "l1_l2" or "l1l2" => new L1L2(l1: 0.01f, l2: 0.01f),
-            _ => throw new ArgumentException(KnownNames.UnknownMessage("regularizer", name, s_known), nameof(name)),
-        };
+        return Serialization.Get<Regularizer>(name);
     }
 
     /// <summary>The regularizer named <paramref name="name"/> (see <see cref="Get"/>).</summary>

@@ -65,14 +65,14 @@ public class AdamTests
     }
 
     [Fact]
-    public void Slots_are_named_like_keras_and_listed_momentums_then_velocities()
+    public void Slots_are_named_like_keras_and_interleaved_per_variable_as_keras_saves_them()
     {
         var opt = new Adam(amsgrad: true);
         var kernel = new Variable(Tensor.Zeros(2, 3), "kernel") { Path = "dense/kernel" };
         var bias = new Variable(Tensor.Zeros(3), "bias") { Path = "dense/bias" };
         opt.Build([kernel, bias]);
         Assert.Equal(
-            ["adam/dense_kernel_momentum", "adam/dense_bias_momentum", "adam/dense_kernel_velocity", "adam/dense_bias_velocity",
+            ["adam/dense_kernel_momentum", "adam/dense_kernel_velocity", "adam/dense_bias_momentum", "adam/dense_bias_velocity",
              "adam/dense_kernel_velocity_hat", "adam/dense_bias_velocity_hat"],
             opt.Variables.Select(v => v.Path));
         Assert.Equal([2, 3], opt.Variables[0].Shape);

@@ -120,11 +120,20 @@ public sealed class Dense : Layer
         config["bias_initializer"] = ConfigValues.Describe(BiasInitializer.GetType().Name, BiasInitializer.GetConfig());
         config["kernel_regularizer"] = KernelRegularizer is null ? null : ConfigValues.Describe(KernelRegularizer.GetType().Name, KernelRegularizer.GetConfig());
         config["bias_regularizer"] = BiasRegularizer is null ? null : ConfigValues.Describe(BiasRegularizer.GetType().Name, BiasRegularizer.GetConfig());
+        config["kernel_constraint"] = null;   // Keras's keys; Nabla has no weight constraints, and a file setting one does not load
+        config["bias_constraint"] = null;
         return config;
     }
 
     /// <summary>Recreates a layer from <see cref="GetConfig"/>'s output.</summary>
-    internal static Dense FromConfig(IReadOnlyDictionary<string, object?> config) => new(
+    internal static Dense FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ConfigValues.RequireSupported(config, "kernel_constraint", null, "Nabla's Dense has no weight constraints");
+        ConfigValues.RequireSupported(config, "bias_constraint", null, "Nabla's Dense has no weight constraints");
+        return Create(config);
+    }
+
+    private static Dense Create(IReadOnlyDictionary<string, object?> config) => new(
         ConfigValues.GetInt(config, "units"),
         ActivationFunction.Get(ConfigValues.GetString(config, "activation", "linear")),
         ConfigValues.GetBool(config, "use_bias", true),

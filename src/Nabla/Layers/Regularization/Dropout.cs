@@ -56,10 +56,17 @@ public sealed class Dropout : Layer
         Dictionary<string, object?> config = base.GetConfig();
         config["rate"] = Rate;
         config["seed"] = Seed;
+        config["noise_shape"] = null;   // Keras's key; Nabla drops elementwise, and a file setting a noise shape does not load
         return config;
     }
 
-    internal static Dropout FromConfig(IReadOnlyDictionary<string, object?> config) =>
+    internal static Dropout FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ConfigValues.RequireSupported(config, "noise_shape", null, "Nabla's Dropout drops elements independently (no noise_shape)");
+        return Create(config);
+    }
+
+    private static Dropout Create(IReadOnlyDictionary<string, object?> config) =>
         new(ConfigValues.GetFloat(config, "rate"), ConfigValues.GetNullableInt(config, "seed"), ConfigValues.GetString(config, "name", null))
         {
             Trainable = ConfigValues.GetBool(config, "trainable", true),

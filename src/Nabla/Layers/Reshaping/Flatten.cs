@@ -37,7 +37,21 @@ public sealed class Flatten : Layer
         return [inputShape[0], size];
     }
 
-    internal static Flatten FromConfig(IReadOnlyDictionary<string, object?> config) =>
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetConfig()
+    {
+        Dictionary<string, object?> config = base.GetConfig();
+        config["data_format"] = "channels_last";   // Keras's key; Nabla is channels-last throughout
+        return config;
+    }
+
+    internal static Flatten FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ConfigValues.RequireSupported(config, "data_format", "channels_last", "Nabla is channels-last throughout");
+        return Create(config);
+    }
+
+    private static Flatten Create(IReadOnlyDictionary<string, object?> config) =>
         new(ConfigValues.GetIntArray(config, "input_shape"), ConfigValues.GetString(config, "name", null))
         {
             Trainable = ConfigValues.GetBool(config, "trainable", true),
