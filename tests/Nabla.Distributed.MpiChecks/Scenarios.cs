@@ -19,6 +19,9 @@ internal static class Scenarios
         ["abort"] = FaultChecks.Abort,
         ["mpi-error"] = FaultChecks.MpiError,
         ["bench"] = AllReduceBenchmark.Run,
+        ["fit"] = TrainingChecks.Fit,
+        ["fit-mismatch"] = TrainingChecks.Mismatch,
+        ["fit-killed"] = TrainingChecks.Killed,
     };
 
     /// <summary>The timeout in seconds from the second argument, or null.</summary>

@@ -95,7 +95,10 @@ public abstract partial class Layer
 
         for (int i = 0; i < inputs.Count; i++)
         {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{nameof(inputs)}[{i}]");
+            if (inputs[i] is null)
+            {
+                throw new ArgumentNullException($"{nameof(inputs)}[{i}]");   // the name is built only when it throws
+            }
         }
 
         if (!IsBuilt)

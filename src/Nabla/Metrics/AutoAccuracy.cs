@@ -26,6 +26,7 @@ namespace Nabla.Metrics;
 public sealed class AutoAccuracy : Metric
 {
     private Metric? _resolved;
+    private (double Total, double Count) _imported;
 
     /// <summary>Creates the metric.</summary>
     /// <param name="name">The metric's name (default <c>accuracy</c>).</param>
@@ -46,10 +47,43 @@ public sealed class AutoAccuracy : Metric
     }
 
     /// <inheritdoc/>
-    public override double Result() => _resolved?.Result() ?? 0;
+    public override double Result() => _resolved?.Result() ?? (_imported.Count == 0 ? 0 : _imported.Total / _imported.Count);
 
     /// <inheritdoc/>
-    public override void ResetState() => _resolved?.ResetState();
+    internal override int StateLength => 2;   // every accuracy it resolves to is a mean: (total, count)
+
+    /// <inheritdoc/>
+    internal override void ExportState(Span<double> state)
+    {
+        if (_resolved is null)
+        {
+            state[..2].Clear();
+        }
+        else
+        {
+            _resolved.ExportState(state);
+        }
+    }
+
+    /// <inheritdoc/>
+    internal override void ImportState(ReadOnlySpan<double> state)
+    {
+        if (_resolved is null)
+        {
+            _imported = (state[0], state[1]);   // a rank that saw no batch yet: keep the sums for Result
+        }
+        else
+        {
+            _resolved.ImportState(state);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void ResetState()
+    {
+        _resolved?.ResetState();
+        _imported = default;
+    }
 
     /// <inheritdoc/>
     protected internal override Metric CloneEmpty() => new AutoAccuracy(Name);   // resolves again on its first batch

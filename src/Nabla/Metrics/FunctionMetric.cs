@@ -52,6 +52,15 @@ public sealed class FunctionMetric : Metric
     /// <inheritdoc/>
     public override void ResetState() => (_total, _count) = (0, 0);
 
+    /// <inheritdoc/>
+    internal override int StateLength => 2;
+
+    /// <inheritdoc/>
+    internal override void ExportState(Span<double> state) => (state[0], state[1]) = (_total, _count);
+
+    /// <inheritdoc/>
+    internal override void ImportState(ReadOnlySpan<double> state) => (_total, _count) = (state[0], state[1]);
+
     /// <summary>A method's name in snake_case (Keras names function metrics after the function); lambdas get <c>custom_metric</c>.</summary>
     internal static string NameOf(Delegate fn)
     {

@@ -63,4 +63,13 @@ public sealed class Mean : Metric
 
     /// <inheritdoc/>
     public override void ResetState() => (_total, _count) = (0, 0);
+
+    /// <inheritdoc/>
+    internal override int StateLength => 2;
+
+    /// <inheritdoc/>
+    internal override void ExportState(Span<double> state) => (state[0], state[1]) = (_total, _count);
+
+    /// <inheritdoc/>
+    internal override void ImportState(ReadOnlySpan<double> state) => (_total, _count) = (state[0], state[1]);
 }

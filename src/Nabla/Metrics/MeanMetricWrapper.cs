@@ -53,6 +53,15 @@ public abstract class MeanMetricWrapper : Metric
     public override void ResetState() => (_total, _count) = (0, 0);
 
     /// <inheritdoc/>
+    internal override int StateLength => 2;
+
+    /// <inheritdoc/>
+    internal override void ExportState(Span<double> state) => (state[0], state[1]) = (_total, _count);
+
+    /// <inheritdoc/>
+    internal override void ImportState(ReadOnlySpan<double> state) => (_total, _count) = (state[0], state[1]);
+
+    /// <inheritdoc/>
     protected internal override Metric CloneEmpty()
     {
         var copy = (MeanMetricWrapper)base.CloneEmpty();

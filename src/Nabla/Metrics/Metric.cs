@@ -53,6 +53,20 @@ public abstract class Metric
     public abstract void ResetState();
 
     /// <summary>
+    /// The number of values that make up the metric's state, for distributed training, which sums the states of every
+    /// rank to report one value over the whole global batch; -1 when the metric does not expose its state.
+    /// </summary>
+    internal virtual int StateLength => -1;
+
+    /// <summary>Writes the state (<see cref="StateLength"/> values) into <paramref name="state"/>.</summary>
+    internal virtual void ExportState(Span<double> state) =>
+        throw new InvalidOperationException($"Metric {Describe} does not expose its state, so it cannot be combined across ranks.");
+
+    /// <summary>Replaces the state with <paramref name="state"/> (summed over the ranks).</summary>
+    internal virtual void ImportState(ReadOnlySpan<double> state) =>
+        throw new InvalidOperationException($"Metric {Describe} does not expose its state, so it cannot be combined across ranks.");
+
+    /// <summary>
     /// A new metric of the same configuration and name, with empty state. <c>Fit</c> and <c>Evaluate</c> give each
     /// call its own copies of the compiled metrics, so that concurrent or nested calls never share state.
     /// </summary>

@@ -44,4 +44,13 @@ public sealed class Sum : Metric
 
     /// <inheritdoc/>
     public override void ResetState() => _total = 0;
+
+    /// <inheritdoc/>
+    internal override int StateLength => 1;
+
+    /// <inheritdoc/>
+    internal override void ExportState(Span<double> state) => state[0] = _total;
+
+    /// <inheritdoc/>
+    internal override void ImportState(ReadOnlySpan<double> state) => _total = state[0];
 }

@@ -1,3 +1,4 @@
+using Nabla.Distributed;
 using Nabla.Losses;
 using Nabla.Metrics;
 using Nabla.Optimizers;
@@ -44,8 +45,12 @@ public partial class Model
     /// <param name="optimizer">The optimizer, by name (<c>"adam"</c>) or object; default <c>rmsprop</c>, as Keras.</param>
     /// <param name="loss">The loss, by name (<c>"sparse_categorical_crossentropy"</c>), object or function variable.</param>
     /// <param name="metrics">Metrics to track, by name (<c>"accuracy"</c>, resolved from the targets' and outputs' shapes as Keras does), object or function variable.</param>
+    /// <param name="distribution">
+    /// How to spread Fit, Evaluate and Predict over several processes, e.g. <c>new DataParallel(world)</c> from the
+    /// Nabla.Distributed package; null (default) trains in this process alone.
+    /// </param>
     /// <exception cref="ArgumentException">A name is unknown, two metrics share a name, or the metrics do not match the outputs.</exception>
-    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null)
+    public void Compile(Optimizer? optimizer = null, Loss? loss = null, IEnumerable<Metric>? metrics = null, DistributionStrategy? distribution = null)
     {
         Metric[] list = CheckedMetrics(metrics, nameof(metrics));
         int outputs = OutputCount;
@@ -65,7 +70,7 @@ public partial class Model
                 $"but it holds {list.Length}. Give one list per output: metrics: [[\"accuracy\"], [\"mae\"]].", nameof(metrics));
         }
 
-        Install(optimizer, [.. Enumerable.Repeat(loss, outputs)], null, perOutput);
+        Install(optimizer, [.. Enumerable.Repeat(loss, outputs)], null, perOutput, distribution);
     }
 
     /// <summary>Configures the model with a loss written as a function of (yTrue, yPred), e.g. a lambda (Keras accepts functions).</summary>
@@ -77,27 +82,31 @@ public partial class Model
     /// model.Compile(optimizer: "adam", loss: (yTrue, yPred) =&gt; ((yPred - yTrue) * (yPred - yTrue)).Mean(axis: -1));
     /// </code>
     /// </example>
-    public void Compile(Func<Tensor, Tensor, Tensor> loss, Optimizer? optimizer = null, IEnumerable<Metric>? metrics = null) =>
-        Compile(optimizer, (Loss)loss, metrics);
+    /// <param name="distribution">How to spread training over several processes, or null (default).</param>
+    public void Compile(Func<Tensor, Tensor, Tensor> loss, Optimizer? optimizer = null, IEnumerable<Metric>? metrics = null, DistributionStrategy? distribution = null) =>
+        Compile(optimizer, (Loss)loss, metrics, distribution);
 
     /// <summary>Configures the model with metrics written as functions of (yTrue, yPred), e.g. lambdas (see <see cref="FunctionMetric"/>).</summary>
     /// <param name="metrics">The metric functions, each giving per-sample values.</param>
     /// <param name="optimizer">The optimizer (default <c>rmsprop</c>).</param>
     /// <param name="loss">The loss.</param>
-    public void Compile(IEnumerable<Func<Tensor, Tensor, Tensor>> metrics, Optimizer? optimizer = null, Loss? loss = null)
+    /// <param name="distribution">How to spread training over several processes, or null (default).</param>
+    public void Compile(IEnumerable<Func<Tensor, Tensor, Tensor>> metrics, Optimizer? optimizer = null, Loss? loss = null, DistributionStrategy? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        Compile(optimizer, loss, metrics.Select(f => (Metric)f));
+        Compile(optimizer, loss, metrics.Select(f => (Metric)f), distribution);
     }
 
     /// <summary>Configures the model with a loss and metrics both written as functions of (yTrue, yPred).</summary>
     /// <param name="loss">The per-sample loss.</param>
     /// <param name="metrics">The metric functions.</param>
     /// <param name="optimizer">The optimizer (default <c>rmsprop</c>).</param>
-    public void Compile(Func<Tensor, Tensor, Tensor> loss, IEnumerable<Func<Tensor, Tensor, Tensor>> metrics, Optimizer? optimizer = null)
+    /// <param name="distribution">How to spread training over several processes, or null (default).</param>
+    public void Compile(Func<Tensor, Tensor, Tensor> loss, IEnumerable<Func<Tensor, Tensor, Tensor>> metrics, Optimizer? optimizer = null,
+        DistributionStrategy? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        Compile(optimizer, (Loss)loss, metrics.Select(f => (Metric)f));
+        Compile(optimizer, (Loss)loss, metrics.Select(f => (Metric)f), distribution);
     }
 
     /// <summary>
@@ -108,6 +117,7 @@ public partial class Model
     /// <param name="optimizer">The optimizer (default <c>rmsprop</c>).</param>
     /// <param name="lossWeights">One weight per output for the total loss Σ weight·loss (default all 1).</param>
     /// <param name="metrics">One list of metrics per output (null or empty for none); logged as <c>{output}_{metric}</c>.</param>
+    /// <param name="distribution">How to spread training over several processes, or null (default).</param>
     /// <exception cref="ArgumentException">A list's length differs from the number of outputs, or no output has a loss.</exception>
     /// <example>
     /// <code>
@@ -116,7 +126,7 @@ public partial class Model
     /// </code>
     /// </example>
     public void Compile(IReadOnlyList<Loss?> loss, Optimizer? optimizer = null, IReadOnlyList<double>? lossWeights = null,
-        IReadOnlyList<IEnumerable<Metric>?>? metrics = null)
+        IReadOnlyList<IEnumerable<Metric>?>? metrics = null, DistributionStrategy? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
         CheckPerOutput(nameof(loss), loss.Count);
@@ -131,7 +141,7 @@ public partial class Model
         }
 
         Metric[][] perOutput = [.. Enumerable.Range(0, loss.Count).Select(o => CheckedMetrics(metrics?[o], nameof(metrics)))];
-        Install(optimizer, [.. loss], lossWeights?.ToArray(), perOutput);
+        Install(optimizer, [.. loss], lossWeights?.ToArray(), perOutput, distribution);
     }
 
     /// <summary>
@@ -142,9 +152,10 @@ public partial class Model
     /// <param name="optimizer">The optimizer (default <c>rmsprop</c>).</param>
     /// <param name="lossWeights">Weights by output name (default 1).</param>
     /// <param name="metrics">Metrics by output name.</param>
+    /// <param name="distribution">How to spread training over several processes, or null (default).</param>
     /// <exception cref="ArgumentException">A name is not one of the model's outputs.</exception>
     public void Compile(IReadOnlyDictionary<string, Loss?> loss, Optimizer? optimizer = null, IReadOnlyDictionary<string, double>? lossWeights = null,
-        IReadOnlyDictionary<string, IEnumerable<Metric>>? metrics = null)
+        IReadOnlyDictionary<string, IEnumerable<Metric>>? metrics = null, DistributionStrategy? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
         string[] names = OutputNames;
@@ -154,13 +165,14 @@ public partial class Model
         Install(optimizer,
             [.. names.Select(n => loss.TryGetValue(n, out Loss? l) ? l : null)],
             [.. names.Select(n => lossWeights is not null && lossWeights.TryGetValue(n, out double w) ? w : 1.0)],
-            [.. names.Select(n => CheckedMetrics(metrics is not null && metrics.TryGetValue(n, out IEnumerable<Metric>? m) ? m : null, nameof(metrics)))]);
+            [.. names.Select(n => CheckedMetrics(metrics is not null && metrics.TryGetValue(n, out IEnumerable<Metric>? m) ? m : null, nameof(metrics)))],
+            distribution);
     }
 
     /// <summary>Resets the metrics that TrainOnBatch and TestOnBatch accumulate (Keras's <c>reset_metrics</c>).</summary>
     public void ResetMetrics() => Trainer.ResetOnBatchMetrics();
 
-    private void Install(Optimizer? optimizer, Loss?[] losses, double[]? lossWeights, Metric[][] metrics)
+    private void Install(Optimizer? optimizer, Loss?[] losses, double[]? lossWeights, Metric[][] metrics, DistributionStrategy? distribution)
     {
         if (losses.Length > 1 && losses.All(l => l is null))
         {
@@ -175,7 +187,7 @@ public partial class Model
             }
         }
 
-        Trainer.Compile(new CompileState(optimizer ?? Optimizer.Get("rmsprop"), losses, lossWeights ?? [.. losses.Select(_ => 1.0)], metrics, OutputNames));
+        Trainer.Compile(new CompileState(optimizer ?? Optimizer.Get("rmsprop"), losses, lossWeights ?? [.. losses.Select(_ => 1.0)], metrics, OutputNames, distribution));
     }
 
     private void CheckPerOutput(string argument, int count)

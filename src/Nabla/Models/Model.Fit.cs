@@ -106,7 +106,9 @@ public partial class Model
         CheckTargets(nameof(Fit), y);
         bool reuse = !StepOverrides.Of(GetType()).Train;
         int batch = batchSize ?? (stepsPerEpoch is int s ? (x[0].Dim(0) + s - 1) / s : 32);
-        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batch, shuffle ? Random.Source(null) : null, reuse), stepsPerEpoch);
+        // Data-parallel ranks must shuffle alike: they share rank 0's seed.
+        RandomSource? order = !shuffle ? null : Trainer.Compiled!.Distribution is { } d ? new RandomSource(d.AgreeOnSeed()) : Random.Source(null);
+        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batch, order, reuse), stepsPerEpoch);
         Func<EpochIterator>? validation = validationData is ({ } valX, { } valY)
             ? () => new EpochIterator(new ArrayBatcher(valX, valY, validationWeight, validationBatchSize ?? batch, null, !StepOverrides.Of(GetType()).Test), validationSteps)
             : null;

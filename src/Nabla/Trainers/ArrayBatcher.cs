@@ -59,6 +59,9 @@ internal sealed class ArrayBatcher : IBatchSource
     public int? BatchCount => (_samples + _batchSize - 1) / _batchSize;
 
     /// <inheritdoc/>
+    public int? BatchSize => _batchSize;
+
+    /// <inheritdoc/>
     public void Restart()
     {
         _cursor = 0;

@@ -18,8 +18,10 @@ namespace Nabla.Trainers;
 /// </remarks>
 internal sealed class CompileState
 {
-    public CompileState(Optimizer optimizer, Loss?[] losses, double[] lossWeights, Metric[][] metrics, string[] outputNames)
+    public CompileState(Optimizer optimizer, Loss?[] losses, double[] lossWeights, Metric[][] metrics, string[] outputNames,
+        Distributed.DistributionStrategy? distribution = null)
     {
+        Distribution = distribution;
         Optimizer = optimizer;
         Losses = losses;
         LossWeights = lossWeights;
@@ -52,6 +54,9 @@ internal sealed class CompileState
         ResultNames = [.. names];
         LogNames = [.. names.Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>The distribution strategy, or null to train in this process alone.</summary>
+    public Distributed.DistributionStrategy? Distribution { get; }
 
     /// <summary>The optimizer.</summary>
     public Optimizer Optimizer { get; }

@@ -29,6 +29,9 @@ internal sealed class DatasetBatches : IBatchSource
     public bool IsInfinite => _dataset.Cardinality == Dataset.InfiniteCardinality;
 
     /// <inheritdoc/>
+    public int? BatchSize => null;
+
+    /// <inheritdoc/>
     public void Restart()
     {
         _pass?.Dispose();

@@ -24,6 +24,9 @@ internal sealed class EpochIterator : IDisposable
     /// <summary>Stops the source (a prefetching dataset's producer thread, for one).</summary>
     public void Dispose() => _source.Dispose();
 
+    /// <summary>Rows per batch when fixed, or null.</summary>
+    public int? BatchSize => _source.BatchSize;
+
     /// <summary>Batches per epoch as the progress bar shows them, or null when unknown.</summary>
     public int? NumBatches => _steps ?? _source.BatchCount;
 

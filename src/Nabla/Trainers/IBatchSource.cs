@@ -6,6 +6,9 @@ internal interface IBatchSource : IDisposable
     /// <summary>Batches in one full pass, or null when unknown (a dataset of unknown length).</summary>
     int? BatchCount { get; }
 
+    /// <summary>Rows per batch when fixed (arrays), or null (a dataset).</summary>
+    int? BatchSize { get; }
+
     /// <summary>Starts a new pass over the data (reshuffling when shuffling).</summary>
     void Restart();
 

@@ -13,6 +13,7 @@ internal sealed class MetricSet
     private readonly Mean[] _outputLosses;
     private readonly Metric[][] _metrics;
     private readonly Dictionary<string, double> _logs = new(StringComparer.Ordinal);
+    private readonly Metric[] _all;
 
     public MetricSet(CompileState compiled)
     {
@@ -23,13 +24,42 @@ internal sealed class MetricSet
         {
             _metrics[o] = [.. compiled.Metrics[o].Select(m => m.CloneEmpty())];
         }
+
+        _all = [Loss, .. _outputLosses, .. _metrics.SelectMany(m => m)];
     }
 
     /// <summary>The loss tracker: the mean of the batches' losses weighted by their sizes, as Keras tracks it.</summary>
     public Mean Loss { get; } = new("loss");
 
     /// <summary>Every metric in Keras's order: the loss tracker, the per-output loss trackers, then the compiled metrics.</summary>
-    public IReadOnlyList<Metric> All => [Loss, .. _outputLosses, .. _metrics.SelectMany(m => m)];
+    public IReadOnlyList<Metric> All => _all;
+
+    /// <summary>The number of values in the states of every metric, for combining them across ranks.</summary>
+    /// <exception cref="InvalidOperationException">A metric does not expose its state.</exception>
+    public int StateLength => All.Sum(m => m.StateLength >= 0 ? m.StateLength
+        : throw new InvalidOperationException($"Metric {m.Describe} does not expose its state, so distributed training cannot combine it across ranks."));
+
+    /// <summary>Writes every metric's state, in <see cref="All"/> order.</summary>
+    public void ExportState(Span<double> state)
+    {
+        int offset = 0;
+        foreach (Metric m in _all)
+        {
+            m.ExportState(state.Slice(offset, m.StateLength));
+            offset += m.StateLength;
+        }
+    }
+
+    /// <summary>Replaces every metric's state, in <see cref="All"/> order.</summary>
+    public void ImportState(ReadOnlySpan<double> state)
+    {
+        int offset = 0;
+        foreach (Metric m in _all)
+        {
+            m.ImportState(state.Slice(offset, m.StateLength));
+            offset += m.StateLength;
+        }
+    }
 
     /// <summary>Forgets every update.</summary>
     public void Reset()

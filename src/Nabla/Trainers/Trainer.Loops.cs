@@ -1,4 +1,5 @@
 using Nabla.Callbacks;
+using Nabla.Distributed;
 
 namespace Nabla.Trainers;
 
@@ -19,10 +20,25 @@ internal sealed partial class Trainer
         using TrainingClaim claim = EnterTraining("Fit");
         CompileState compiled = RequireCompiled("Fit");
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
+        DistributionStrategy? distribution = compiled.Distribution;
+        if (distribution is not null)
+        {
+            if (overrides.Train)
+            {
+                throw new InvalidOperationException(
+                    $"Fit: {_model.GetType().Name} overrides TrainStep, but data-parallel training runs the default step (it splits each batch " +
+                    "across the ranks and sums the gradients). Remove the override or the distribution.");
+            }
+
+            StartDistributed(distribution, iterator.BatchSize, epochs);
+        }
+
         var metrics = new MetricSet(compiled);
+        MetricSet? globalMetrics = distribution is null ? null : new MetricSet(compiled);
+        double[]? stateBuffer = null;
         MetricSet? validationMetrics = null;
         var train = new TrainState();
-        CallbackList list = Callbacks(callbacks, verbose, epochs, iterator.NumBatches);
+        CallbackList list = Callbacks(callbacks, distribution is { IsChief: false } ? 0 : verbose, epochs, iterator.NumBatches);
         _model.StopTraining = false;
         var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
         var noLogs = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -42,7 +58,16 @@ internal sealed partial class Trainer
                     noLogs.Clear();
                     list.TrainBatchBegin(step, noLogs);
                     run.SampleWeight = batch.SampleWeight;
-                    stepLogs = overrides.Train ? _model.InvokeTrainStep(batch) : TrainStep(run, batch);
+                    if (distribution is not null)
+                    {
+                        DistributedTrainStep(distribution, run, batch);
+                        stepLogs = GlobalResults(distribution, metrics, globalMetrics!, ref stateBuffer);
+                    }
+                    else
+                    {
+                        stepLogs = overrides.Train ? _model.InvokeTrainStep(batch) : TrainStep(run, batch);
+                    }
+
                     CopyLogs("TrainStep", stepLogs, batchLogs);   // callbacks may edit their copy, not the step's
                     list.TrainBatchEnd(step, batchLogs);
                     if (_model.StopTraining)
@@ -79,7 +104,7 @@ internal sealed partial class Trainer
         }
 
         list.TrainEnd(trainingLogs ?? new Dictionary<string, double>());
-        _lastMetrics = metrics.All;
+        _lastMetrics = (globalMetrics ?? metrics).All;
         return list.History!;
     }
 
@@ -87,6 +112,9 @@ internal sealed partial class Trainer
     public Dictionary<string, double> RunEvaluate(string operation, EpochIterator iterator, CallbackList list, MetricSet metrics)
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
+        DistributionStrategy? distribution = _compiled?.Distribution;
+        MetricSet? global = distribution is null ? null : new MetricSet(_compiled!);
+        double[]? stateBuffer = null;
         var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);
         var noLogs = new Dictionary<string, double>(StringComparer.Ordinal);
         list.TestBegin(new Dictionary<string, double>());
@@ -100,7 +128,21 @@ internal sealed partial class Trainer
                 noLogs.Clear();
                 list.TestBatchBegin(step, noLogs);
                 run.SampleWeight = batch.SampleWeight;
-                stepLogs = overrides.Test ? _model.InvokeTestStep(batch) : TestStep(run, batch);
+                if (distribution is not null)
+                {
+                    StepBatch local = Shard(distribution, batch);
+                    if (local.Rows > 0)
+                    {
+                        TestStep(run, local);
+                    }
+
+                    stepLogs = GlobalResults(distribution, metrics, global!, ref stateBuffer);
+                }
+                else
+                {
+                    stepLogs = overrides.Test ? _model.InvokeTestStep(batch) : TestStep(run, batch);
+                }
+
                 CopyLogs("TestStep", stepLogs, batchLogs);
                 list.TestBatchEnd(step, batchLogs);
             }
@@ -112,7 +154,7 @@ internal sealed partial class Trainer
         }
 
         // The result is the last step's logs (the running means over all batches), as Keras's evaluate returns.
-        Dictionary<string, double> logs = LogsAfter("TestStep", stepLogs, metrics);
+        Dictionary<string, double> logs = LogsAfter("TestStep", stepLogs, global ?? metrics);
         list.TestEnd(logs);
         return logs;
     }
@@ -122,7 +164,8 @@ internal sealed partial class Trainer
     {
         CompileState compiled = RequireCompiled(operation);
         var metrics = new MetricSet(compiled);
-        Dictionary<string, double> logs = RunEvaluate(operation, iterator, Callbacks(callbacks, verbose, 1, iterator.NumBatches), metrics);
+        int shown = compiled.Distribution is { IsChief: false } ? 0 : verbose;
+        Dictionary<string, double> logs = RunEvaluate(operation, iterator, Callbacks(callbacks, shown, 1, iterator.NumBatches), metrics);
         _lastMetrics = metrics.All;
         return logs;
     }
@@ -134,7 +177,8 @@ internal sealed partial class Trainer
     public void RunPredict(EpochIterator iterator, int verbose, IEnumerable<Callback>? callbacks, PredictionCollector[] results)
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
-        CallbackList list = Callbacks(callbacks, verbose, 1, iterator.NumBatches);
+        DistributionStrategy? distribution = _compiled?.Distribution;
+        CallbackList list = Callbacks(callbacks, distribution is { IsChief: false } ? 0 : verbose, 1, iterator.NumBatches);
         var logs = new Dictionary<string, double>();
         list.PredictBegin(logs);
         int batches = 0;
@@ -144,7 +188,11 @@ internal sealed partial class Trainer
             {
                 CheckBatch("Predict", batch, step);
                 list.PredictBatchBegin(step, logs);
-                if (overrides.Predict)
+                if (distribution is not null && !overrides.Predict)
+                {
+                    DistributedPredictStep(distribution, run, batch, results);
+                }
+                else if (overrides.Predict)
                 {
                     results[0].Add(_model.InvokePredictStep(batch));
                 }

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Nabla.Autodiff;
+using Nabla.Distributed;
+
+namespace Nabla.Trainers;
+
+// Data-parallel training: what the loops do differently when Compile was given a distribution strategy. Every rank runs
+// the same loop over the same global batches (the same shuffle), takes its contiguous share of each batch, and the
+// ranks meet in a few collectives: the gradients after the backward pass, the metric sums for every log, the
+// non-trainable weights (batch-norm statistics) after each step.
+internal sealed partial class Trainer
+{
+    /// <summary>
+    /// Checks at the start of Fit that every rank built the same model and batches the same way, then copies rank 0's
+    /// weights to every rank, so that training starts from one model.
+    /// </summary>
+    private void StartDistributed(DistributionStrategy distribution, int? globalBatch, int epochs)
+    {
+        var description = new StringBuilder();
+        description.Append(CultureInfo.InvariantCulture, $"model {_model.GetType().Name}, batch size {globalBatch?.ToString(CultureInfo.InvariantCulture) ?? "from the dataset"}, {epochs} epochs; weights:");
+        foreach (Variable v in _model.Weights)
+        {
+            description.Append(CultureInfo.InvariantCulture, $" {v.Path}{Tensors.ShapeUtil.Format(v.Value.Dims)}");
+        }
+
+        distribution.VerifySame("the model and the batch size", description.ToString());
+        BroadcastWeights(distribution);
+    }
+
+    /// <summary>Copies rank 0's weights (trainable or not) to every rank, in one collective.</summary>
+    private void BroadcastWeights(DistributionStrategy distribution)
+    {
+        IReadOnlyList<Variable> weights = _model.Weights;
+        float[] all = new float[weights.Sum(v => v.Value.Size)];
+        int offset = 0;
+        foreach (Variable v in weights)
+        {
+            v.Value.Span.CopyTo(all.AsSpan(offset));
+            offset += v.Value.Size;
+        }
+
+        distribution.Broadcast(all);
+        offset = 0;
+        foreach (Variable v in weights)
+        {
+            all.AsSpan(offset, v.Value.Size).CopyTo(v.Value.Span);
+            offset += v.Value.Size;
+        }
+    }
+
+    /// <summary>This rank's contiguous share of a global batch: views of its rows, no copy.</summary>
+    private static StepBatch Shard(DistributionStrategy distribution, in StepBatch global)
+    {
+        (int start, int count) = distribution.RowsOf(global.Rows);
+        return new StepBatch(
+            [.. global.X.Select(t => t[start..(start + count)])],
+            [.. global.Y.Select(t => t[start..(start + count)])],
+            global.SampleWeight?[start..(start + count)]);
+    }
+
+    /// <summary>
+    /// The distributed training step: this rank's forward and backward pass on its share, the gradients summed over the
+    /// ranks with each rank's weighted by its share of the global batch (so the sum is the gradient of the global
+    /// batch's mean loss), the same optimizer step everywhere, then the non-trainable weights averaged so that batch
+    /// statistics stay identical on every rank. A rank whose share is empty contributes zeros.
+    /// </summary>
+    private void DistributedTrainStep(DistributionStrategy distribution, RunScope run, in StepBatch global)
+    {
+        CompileState compiled = _compiled!;
+        TrainState train = run.Train!;
+        StepBatch local = Shard(distribution, global);
+        int rows = local.Rows;
+        Tensor? loss = null;
+        using (StepContext.TrainingStep step = StepContext.Current.BeginTrainingStep())
+        {
+            if (rows > 0)
+            {
+                _model.Forward(local.X, run.Outputs, training: true);
+                loss = TotalLoss(compiled, local, run);
+                train.EnsureCached(_model);
+                step.Tape.ComputeGradients(loss, null, train.Values, train.Grads);
+            }
+            else
+            {
+                train.EnsureCached(_model);
+                for (int i = 0; i < train.Grads.Length; i++)
+                {
+                    train.Grads[i] = OpSupport.ZerosLike(train.Values[i].Dims);
+                }
+            }
+
+            float share = (float)rows / global.Rows;
+            foreach (Tensor g in train.Grads)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span, share, g.Span);
+            }
+
+            distribution.AllReduceSum(train.Grads);
+        }
+
+        compiled.Optimizer.Apply(train.Grads, train.Variables);
+        AverageNonTrainable(distribution);
+        if (loss is not null)
+        {
+            run.Metrics!.Update(local.Y, run.Outputs, loss, run.OutputLosses);
+        }
+    }
+
+    /// <summary>Averages the non-trainable weights (moving statistics) over the ranks.</summary>
+    private void AverageNonTrainable(DistributionStrategy distribution)
+    {
+        IReadOnlyList<Variable> frozen = _model.NonTrainableWeights;
+        if (frozen.Count == 0)
+        {
+            return;
+        }
+
+        double[] sums = new double[frozen.Sum(v => v.Value.Size)];
+        int offset = 0;
+        foreach (Variable v in frozen)
+        {
+            ReadOnlySpan<float> values = v.Value.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                sums[offset + i] = values[i];
+            }
+
+            offset += values.Length;
+        }
+
+        distribution.AllReduceSum(sums);
+        offset = 0;
+        foreach (Variable v in frozen)
+        {
+            Span<float> values = v.Value.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)(sums[offset + i] / distribution.Size);
+            }
+
+            offset += values.Length;
+        }
+    }
+
+    /// <summary>
+    /// The distributed prediction step: each rank runs its share of the batch, then every rank gathers every share, so
+    /// the whole batch's outputs are collected (in row order) on every rank.
+    /// </summary>
+    private void DistributedPredictStep(DistributionStrategy distribution, RunScope run, in StepBatch global, PredictionCollector[] results)
+    {
+        StepBatch local = Shard(distribution, global);
+        int rows = local.Rows;
+        using (StepContext.Current.BeginInferenceBatch())
+        {
+            if (rows > 0)
+            {
+                _model.Forward(local.X, run.Outputs, training: false);
+            }
+
+            int[] counts = new int[distribution.Size];
+            for (int o = 0; o < results.Length; o++)
+            {
+                int[] rowShape = rows > 0 ? run.Outputs[o].Shape.AsSpan()[1..].ToArray() : DeclaredRowShape(o);
+                int rowSize = rowShape.Aggregate(1, (a, b) => a * b);
+                float[] all = new float[global.Rows * rowSize];
+                distribution.AllGather(rows > 0 ? run.Outputs[o].Span : default, all, counts);
+                results[o].Add(Tensor.FromArray(all, [global.Rows, .. rowShape]));
+            }
+        }
+    }
+
+    /// <summary>An output's shape beyond the batch axis as the model declares it, for a rank whose share is empty.</summary>
+    private int[] DeclaredRowShape(int output)
+    {
+        int[]? shape = _model.Graph?.Outputs[output].Shape ?? _model.OutputShape;
+        if (shape is null || shape.Skip(1).Any(d => d < 0))
+        {
+            throw new InvalidOperationException(
+                $"Predict: this rank's share of a batch is empty and model '{_model.Name}' does not declare the shape of output {output}; " +
+                "use a batch size of at least the number of ranks.");
+        }
+
+        return shape[1..];
+    }
+
+    /// <summary>
+    /// The logs over every rank's batches: the metric states summed across the ranks into <paramref name="global"/>, a
+    /// metric set of the same shape, whose results are returned. <paramref name="buffer"/> is reused across steps.
+    /// </summary>
+    private static Dictionary<string, double> GlobalResults(DistributionStrategy distribution, MetricSet local, MetricSet global, ref double[]? buffer)
+    {
+        int length = local.StateLength;
+        buffer ??= new double[length];
+        local.ExportState(buffer);
+        distribution.AllReduceSum(buffer);
+        global.ImportState(buffer);
+        return global.Results();
+    }
+}
