@@ -11,6 +11,14 @@ public static class LayerRegistry
         ["Activation"] = Activation.FromConfig,
         ["Dropout"] = Dropout.FromConfig,
         ["InputLayer"] = InputLayerFromConfig,
+        ["Add"] = Add.FromConfig,
+        ["Subtract"] = Subtract.FromConfig,
+        ["Multiply"] = Multiply.FromConfig,
+        ["Average"] = Average.FromConfig,
+        ["Maximum"] = Maximum.FromConfig,
+        ["Minimum"] = Minimum.FromConfig,
+        ["Concatenate"] = Concatenate.FromConfig,
+        ["Dot"] = Dot.FromConfig,
     };
 
     /// <summary>The class names that can be recreated.</summary>
