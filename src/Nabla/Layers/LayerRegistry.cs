@@ -19,6 +19,11 @@ public static class LayerRegistry
         ["Minimum"] = Minimum.FromConfig,
         ["Concatenate"] = Concatenate.FromConfig,
         ["Dot"] = Dot.FromConfig,
+        ["ReLU"] = ReLU.FromConfig,
+        ["LeakyReLU"] = LeakyReLU.FromConfig,
+        ["ELU"] = ELU.FromConfig,
+        ["Softmax"] = Softmax.FromConfig,
+        ["PReLU"] = PReLU.FromConfig,
     };
 
     /// <summary>The class names that can be recreated.</summary>
