@@ -24,6 +24,7 @@ public static class LayerRegistry
         ["ELU"] = ELU.FromConfig,
         ["Softmax"] = Softmax.FromConfig,
         ["PReLU"] = PReLU.FromConfig,
+        ["Lambda"] = Lambda.FromConfig,
     };
 
     /// <summary>The class names that can be recreated.</summary>
