@@ -68,6 +68,22 @@ internal static class ActivationTable
             derivativeFromOutput: false, parameter: negativeSlope);
 
     /// <summary>
+    /// Keras's relu with its options: min(x, maxValue) above <paramref name="threshold"/>, negativeSlope·(x − threshold)
+    /// at or below it. Without a cap or threshold this is <see cref="Relu"/> or <see cref="LeakyReluWith"/>.
+    /// </summary>
+    public static ActivationDescriptor ReluWith(float negativeSlope, float? maxValue, float threshold)
+    {
+        if (maxValue is null && threshold == 0f)
+        {
+            return negativeSlope == 0f ? Relu : LeakyReluWith(negativeSlope);
+        }
+
+        float cap = maxValue ?? float.PositiveInfinity;
+        return new ElementwiseActivation<ThresholdedReluOp, ThresholdedReluGradientOp>("relu", new ThresholdedReluOp(negativeSlope, cap, threshold),
+            new ThresholdedReluGradientOp(negativeSlope, cap, threshold), derivativeFromOutput: false, kernel: "relu_thresholded", parameter: negativeSlope);
+    }
+
+    /// <summary>
     /// The activation Keras calls <paramref name="name"/>; null means linear, as Keras's <c>activations.get(None)</c>.
     /// Names are case-sensitive, as in Keras. Allocation-free for known names (ops that take a name run every step).
     /// </summary>

@@ -7,6 +7,23 @@ public static partial class Ops
     /// <returns>A tensor of the same shape.</returns>
     public static Tensor Relu(Tensor x) => ApplyElementwise(x, ActivationTable.Relu);
 
+    /// <summary>
+    /// Keras's relu with its options (<c>activations.relu(x, negative_slope, max_value, threshold)</c>): min(x, maxValue)
+    /// for x &gt; threshold, negativeSlope·(x − threshold) otherwise.
+    /// </summary>
+    /// <param name="x">Input tensor, any shape.</param>
+    /// <param name="negativeSlope">The slope below the threshold. Default 0.</param>
+    /// <param name="maxValue">The largest output, or null for none (default).</param>
+    /// <param name="threshold">The input above which the unit passes its input. Default 0.</param>
+    /// <returns>A tensor of the same shape.</returns>
+    /// <example>
+    /// <code>
+    /// Tensor relu6 = Ops.Relu(x, maxValue: 6f);
+    /// </code>
+    /// </example>
+    public static Tensor Relu(Tensor x, float negativeSlope = 0f, float? maxValue = null, float threshold = 0f) =>
+        ApplyElementwise(x, ActivationTable.ReluWith(negativeSlope, maxValue, threshold));
+
     /// <summary>Sigmoid: 1 / (1 + e^−x), elementwise (Keras <c>activations.sigmoid</c>).</summary>
     /// <param name="x">Input tensor, any shape.</param>
     /// <returns>A tensor of the same shape, values in [0, 1].</returns>

@@ -5,17 +5,25 @@ namespace Nabla.Autodiff;
 public static partial class Ops
 {
     /// <summary>
-    /// Softmax over the last axis: e^(x − m) / Σ e^(x − m) per row, m the row's maximum (Keras
-    /// <c>activations.softmax</c>). Stable for any finite logits; −∞ entries get probability 0.
+    /// Softmax along an axis: e^(x − m) / Σ e^(x − m) over every slice along <paramref name="axis"/>, m the slice's
+    /// maximum (Keras <c>activations.softmax</c>). Stable for any finite logits; −∞ entries get probability 0.
     /// </summary>
-    /// <param name="x">Logits of rank 1 or more; every slice along the last axis is normalised on its own.</param>
-    /// <param name="axis">The axis to normalise over. Default -1; only the last axis is supported.</param>
-    /// <returns>A tensor of the same shape whose slices along the last axis sum to 1.</returns>
-    /// <exception cref="ArgumentException"><paramref name="x"/> is a scalar, or <paramref name="axis"/> is not the last axis.</exception>
+    /// <param name="x">Logits of rank 1 or more; every slice along <paramref name="axis"/> is normalised on its own.</param>
+    /// <param name="axis">The axis to normalise over; negative counts from the end. Default -1.</param>
+    /// <returns>
+    /// A tensor of the same shape whose slices along <paramref name="axis"/> sum to 1. Over the last axis the result
+    /// keeps a link to its logits, so the cross-entropy losses use the exact form.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is a scalar.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="axis"/> is outside the tensor's rank.</exception>
     public static Tensor Softmax(Tensor x, int axis = -1)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank > 1 && ShapeUtil.NormalizeAxis("Softmax", axis, x.Rank) is int a && a != x.Rank - 1)
+        {
+            return SoftmaxAlongAxis(x, a);
+        }
+
         int cols = LastAxisLength("Softmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
         Tensor y = OpSupport.Empty(x.Dims);
         Kernels.Softmax.SoftmaxRows(x.Span, y.Span, rows, cols);

@@ -22,7 +22,7 @@ namespace Nabla.Kernels;
 /// sources exactly.
 /// </para>
 /// </remarks>
-internal static class Softmax
+internal static partial class Softmax
 {
     /// <summary>y[r, :] = softmax(x[r, :]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -60,6 +60,14 @@ internal static class ConfigValues
             _ => throw Invalid(key, v, "a list"),
         };
 
+    /// <summary>A number kept in double precision (hyperparameters a user gave as double literals).</summary>
+    public static double GetDouble(IReadOnlyDictionary<string, object?> config, string key, double fallback) =>
+        config.TryGetValue(key, out object? v) && v is not null and not JsonElement { ValueKind: JsonValueKind.Null } ? ToDouble(key, v) : fallback;
+
+    /// <summary>A number kept in double precision, or null when absent or null.</summary>
+    public static double? GetNullableDouble(IReadOnlyDictionary<string, object?> config, string key) =>
+        config.TryGetValue(key, out object? v) && v is not null and not JsonElement { ValueKind: JsonValueKind.Null } ? ToDouble(key, v) : null;
+
     public static bool GetBool(IReadOnlyDictionary<string, object?> config, string key, bool fallback) =>
         !config.TryGetValue(key, out object? v) || v is null ? fallback : v switch
         {

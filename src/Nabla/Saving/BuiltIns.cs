@@ -39,6 +39,20 @@ internal static class BuiltIns
         Class<Activation>(SerializableFamily.Layer, "Activation", Activation.FromConfig);
         Class<Dropout>(SerializableFamily.Layer, "Dropout", Dropout.FromConfig);
         Class<InputLayer>(SerializableFamily.Layer, "InputLayer", InputLayerFromConfig);
+        Class<Add>(SerializableFamily.Layer, "Add", Add.FromConfig);
+        Class<Subtract>(SerializableFamily.Layer, "Subtract", Subtract.FromConfig);
+        Class<Multiply>(SerializableFamily.Layer, "Multiply", Multiply.FromConfig);
+        Class<Average>(SerializableFamily.Layer, "Average", Average.FromConfig);
+        Class<Maximum>(SerializableFamily.Layer, "Maximum", Maximum.FromConfig);
+        Class<Minimum>(SerializableFamily.Layer, "Minimum", Minimum.FromConfig);
+        Class<Concatenate>(SerializableFamily.Layer, "Concatenate", Concatenate.FromConfig);
+        Class<Dot>(SerializableFamily.Layer, "Dot", Dot.FromConfig);
+        Class<ReLU>(SerializableFamily.Layer, "ReLU", ReLU.FromConfig);
+        Class<LeakyReLU>(SerializableFamily.Layer, "LeakyReLU", LeakyReLU.FromConfig);
+        Class<ELU>(SerializableFamily.Layer, "ELU", ELU.FromConfig);
+        Class<Softmax>(SerializableFamily.Layer, "Softmax", Softmax.FromConfig);
+        Class<PReLU>(SerializableFamily.Layer, "PReLU", PReLU.FromConfig);
+        Class<Lambda>(SerializableFamily.Layer, "Lambda", Lambda.FromConfig);
 
         // Models nest as layers; Keras writes Sequential under "keras" and functional models under their source module.
         Serialization.AddClass(new SerializableClass(SerializableFamily.Layer, typeof(Sequential), "Sequential", "keras", null, c => ModelConfig.FromConfig(c, "Sequential", "config")));

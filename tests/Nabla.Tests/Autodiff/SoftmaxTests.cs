@@ -77,12 +77,13 @@ public class SoftmaxTests
     }
 
     [Fact]
-    public void Other_axes_and_scalars_are_rejected_with_clear_messages()
+    public void Log_softmax_over_other_axes_out_of_range_axes_and_scalars_are_rejected_with_clear_messages()
     {
         Tensor x = Tensor.Ones(2, 3);
-        AssertEx.Throws<ArgumentException>(() => Ops.Softmax(x, axis: 0),
-            "Softmax supports only the last axis (axis=-1), but received axis=0 for shape [2, 3].");
+        AssertEx.Throws<ArgumentException>(() => Ops.LogSoftmax(x, axis: 0),
+            "LogSoftmax supports only the last axis (axis=-1), but received axis=0 for shape [2, 3].");
         AssertEx.Throws<ArgumentException>(() => Ops.LogSoftmax(x, axis: -2), "LogSoftmax supports only the last axis", "axis=-2");
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => Ops.Softmax(x, axis: -3), "Softmax: axis -3 is out of range for a tensor of rank 2");
         AssertEx.Throws<ArgumentOutOfRangeException>(() => Ops.Softmax(x, axis: 2), "Softmax: axis 2 is out of range for a tensor of rank 2");
         AssertEx.Throws<ArgumentException>(() => Ops.Softmax(Tensor.Scalar(1f)), "Softmax expects a tensor of rank 1 or more, but received a scalar (shape [])");
     }

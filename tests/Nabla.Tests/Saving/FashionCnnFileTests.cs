@@ -73,7 +73,7 @@ public class FashionCnnFileTests
         {
             // Until the convolution layers exist, the file must fail on the first of them, saying how to register it.
             var e = AssertEx.Throws<InvalidDataException>(() => Model.Load(path),
-                $"'{path}' (config.json): config.config.layers[1]: Unknown layer class 'Conv2D'.", "Known: Activation, Dense,",
+                $"'{path}' (config.json): config.config.layers[1]: Unknown layer class 'Conv2D'.", "Known: Activation, Add,",
                 "Serialization.Register<Conv2D>");
             Assert.IsType<ArgumentException>(e.InnerException);
             return;

@@ -84,4 +84,71 @@ internal static class LayerTest
 
         return layer;
     }
+
+    /// <summary>
+    /// The harness for layers that take a list of inputs (merge layers): output shape against ComputeOutputShape and
+    /// against a symbolic call, weights, config round trip, training vs inference, and one gradient step that reaches
+    /// every input and every trainable weight.
+    /// </summary>
+    public static Layer RunList(
+        Func<Layer> create,
+        int[][] inputShapes,
+        int[] expectedOutputShape,
+        int trainableWeights = 0,
+        string[]? weightNames = null,
+        int seed = 3)
+    {
+        Layer layer = create();
+        Tensor[] xs = [.. inputShapes.Select((s, i) => TestData.AwayFromZero(s, 0.05f, 1f, seed + (10 * i)))];
+
+        Tensor y = layer.Apply(xs);
+        Assert.Equal(expectedOutputShape, y.Shape);
+        int[][] symbolic = [.. inputShapes.Select(s => (int[])[-1, .. s[1..]])];
+        Assert.Equal([-1, .. expectedOutputShape[1..]], layer.ComputeOutputShape(symbolic));
+        KerasTensor traced = layer.Apply([.. symbolic.Select(s => new Input(shape: s[1..]))]);
+        Assert.Equal([-1, .. expectedOutputShape[1..]], traced.Shape);
+
+        Assert.Equal(trainableWeights, layer.TrainableWeights.Count);
+        Assert.Empty(layer.NonTrainableWeights);
+        if (weightNames is not null)
+        {
+            Assert.Equal(weightNames, layer.Weights.Select(w => w.Name).ToArray());
+        }
+
+        Dictionary<string, object?> config = layer.GetConfig();
+        Assert.Equal(layer.Name, config["name"]);
+        Layer clone = LayerRegistry.FromConfig(layer.GetType().Name, config);
+        Assert.Equal(layer.Name, clone.Name);
+        clone.Apply(xs);
+        for (int i = 0; i < layer.Weights.Count; i++)
+        {
+            clone.Weights[i].Assign(layer.Weights[i].Value);
+        }
+
+        AssertEx.Close(y, clone.Apply(xs), atol: 0, rtol: 0);
+        Assert.Equal(config.Keys.Order(), clone.GetConfig().Keys.Order());
+        AssertEx.Close(y, layer.Apply(xs, training: true), atol: 0, rtol: 0);
+
+        // Every input (and weight) gets a gradient that is not all zero.
+        Tensor r = TestData.Uniform(expectedOutputShape, seed: seed + 1);
+        Tensor[] sources = [.. xs, .. layer.TrainableWeights.Select(v => v.Value)];
+        var grads = new Tensor[sources.Length];
+        using (var tape = new GradientTape())
+        {
+            foreach (Tensor x in xs)
+            {
+                tape.Watch(x);
+            }
+
+            tape.Gradient(Ops.Sum(Ops.Multiply(layer.Apply(xs, training: true), r)), sources, grads);
+        }
+
+        for (int i = 0; i < sources.Length; i++)
+        {
+            Assert.Equal(sources[i].Shape, grads[i].Shape);
+            Assert.True(grads[i].ToArray().Any(v => v != 0f), $"Source {i} got an all-zero gradient.");
+        }
+
+        return layer;
+    }
 }
