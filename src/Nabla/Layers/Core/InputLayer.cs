@@ -26,6 +26,7 @@ public sealed class InputLayer : Layer
 
         _batchShape = [batchSize ?? -1, .. shape];
         InputSpec = new InputSpec(rank: _batchShape.Length);
+        BuildOnce(_batchShape);   // nothing to build: an input layer is built from the start, as in Keras
     }
 
     /// <summary>The expected input shape, batch axis first (-1 = any batch size).</summary>
