@@ -5,7 +5,7 @@ namespace Nabla.Tests.Callbacks;
 
 /// <summary>
 /// ModelCheckpoint's file names are Python format strings; these pin the formatting to CPython's. The expected texts
-/// were printed by CPython 3.12:
+/// were printed by CPython 3.11:
 /// <code>
 /// specs = ["", ".4f", ".2f", ".5f", "e", ".3e", "g", ".3g", ".3", "%", ".1%", "+.2f", " .2f", "z.1f", "08.3f", ">10.4f",
 ///          "&lt;10.2e", "^10g", "*^11.3f", ",.2f", "_.1f", "#.0f", "#.3g", "10", ".12g", "E", "G", "F", "=+9.2f", "010,.1f"]
