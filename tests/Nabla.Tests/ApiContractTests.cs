@@ -4,6 +4,7 @@ using Nabla.Datasets;
 using Nabla.Layers;
 using Nabla.Losses;
 using Nabla.Metrics;
+using Nabla.Onnx;
 using Nabla.Optimizers;
 using Nabla.Plotting;
 using Nabla.Tests.Support;
@@ -12,7 +13,7 @@ namespace Nabla.Tests;
 
 // API.md is a contract: its programs must compile and run. Each test below is the section's code as written, with
 // only the amount of data or epochs reduced so that the suite stays fast (noted where it differs). Features of later
-// issues (Conv2D, MaxPooling2D, BatchNormalization, ModelCheckpoint) are left out of section 4.
+// issues (Conv2D, MaxPooling2D, BatchNormalization) are left out of section 4.
 [Collection(GlobalRandomSeedCollection.Name)]
 public class ApiContractTests
 {
@@ -129,6 +130,7 @@ public class ApiContractTests
                       metrics: [new SparseCategoricalAccuracy()]);
         model.Fit(xTrain, yTrain, epochs: 50, validationData: (xTest, yTest), verbose: 0,
                   callbacks: [new EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true),
+                              new ModelCheckpoint(dir.File("best.keras"), saveBestOnly: true),
                               new CSVLogger(dir.File("training.csv"))]);
 
         // weights and persistence (file names inside the test's folder)
@@ -143,5 +145,24 @@ public class ApiContractTests
         Assert.Equal([16, 10], p.Shape);
         AssertEx.Close(model.Predict(xTest, verbose: 0), p, atol: 0, rtol: 0);
         Assert.True(File.ReadAllLines(dir.File("training.csv")).Length >= 2);
+        Assert.Equal([16, 10], Model.Load(dir.File("best.keras")).Predict(xTest, verbose: 0).Shape);
+    }
+
+    [Fact]
+    public void Section_6_persistence_beyond_section_4()
+    {
+        using var dir = new TempFolder();
+        Tensor xTrain = TestData.Uniform([64, 784], 0f, 1f);
+        Tensor yTrain = Tensor.FromArray(Enumerable.Range(0, 64).Select(i => (float)(i % 10)).ToArray(), 64);
+        var model = new Sequential([new Dense(32, activation: "relu", inputShape: [784]), new Dense(10, activation: "softmax")]);
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
+        string backup = dir.File("backup");   // API.md writes "backup"; here inside the test's folder
+
+        model.ExportOnnx(dir.File("model.onnx"));
+        History history = model.Fit(xTrain, yTrain, epochs: 10, verbose: 0, callbacks: [new BackupAndRestore(backup)]);
+
+        Assert.True(new FileInfo(dir.File("model.onnx")).Length > 0);
+        Assert.Equal(10, history.Epoch.Count);
+        Assert.False(Directory.Exists(backup));   // a finished run deletes its backup
     }
 }

@@ -44,8 +44,21 @@ internal sealed partial class Trainer
         var noLogs = new Dictionary<string, double>(StringComparer.Ordinal);
         Dictionary<string, double>? trainingLogs = null;
         EpochIterator? validationIterator = null;
-        list.TrainBegin(new Dictionary<string, double>());
-        for (int epoch = initialEpoch; epoch < epochs; epoch++)
+        _resumeEpoch = null;
+        _inTrainBegin = true;
+        try
+        {
+            list.TrainBegin(new Dictionary<string, double>());
+        }
+        finally
+        {
+            _inTrainBegin = false;
+        }
+
+        // A callback restoring a backup moves the first epoch (Keras's model._initial_epoch), for this run only.
+        int firstEpoch = _resumeEpoch ?? initialEpoch;
+        _resumeEpoch = null;
+        for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             metrics.Reset();
             list.EpochBegin(epoch, new Dictionary<string, double>());
@@ -106,6 +119,24 @@ internal sealed partial class Trainer
         list.TrainEnd(trainingLogs ?? new Dictionary<string, double>());
         _lastMetrics = (globalMetrics ?? metrics).All;
         return list.History!;
+    }
+
+    /// <summary>
+    /// Makes the running <c>Fit</c> start at <paramref name="epoch"/> instead of its <c>initialEpoch</c> (Keras's
+    /// <c>model._initial_epoch</c>, set by <c>BackupAndRestore</c> when it restores a backup). Only a callback's
+    /// <c>OnTrainBegin</c>, on the training thread, may call it; the choice applies to that run alone.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called outside a Fit's <c>OnTrainBegin</c>.</exception>
+    public void ResumeAt(int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        if (!_inTrainBegin || Volatile.Read(ref _trainingThread) != Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException(
+                $"The first epoch of model '{_model.Name}' can only be moved from a callback's OnTrainBegin during Fit, on the training thread.");
+        }
+
+        _resumeEpoch = epoch;
     }
 
     /// <summary>The evaluation loop of <c>Evaluate</c> and of Fit's validation, tracking into <paramref name="metrics"/>.</summary>

@@ -31,6 +31,8 @@ internal sealed partial class Trainer
     private TrainState? _onBatchTrain;
     private IReadOnlyList<Metric> _lastMetrics = [];
     private int _trainingThread;
+    private bool _inTrainBegin;      // Fit is dispatching OnTrainBegin (on the training thread)
+    private int? _resumeEpoch;       // set through ResumeAt during OnTrainBegin
 
     public Trainer(Model model) => _model = model;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Nabla.Datasets;
+using Nabla.Tests.Callbacks;
 
 namespace Nabla.Tests.Reliability;
 
@@ -30,8 +31,16 @@ internal static class ChildProcess
                     floats[^1] = 1;
                     Console.WriteLine($"ok {floats.LongLength}");
                     return 0;
+                case ["backup-fit", string backupDir, string resultFile, string blockAtEpoch, string marker]:
+                    BackupRun.Child(backupDir, resultFile, int.Parse(blockAtEpoch, CultureInfo.InvariantCulture), marker);
+                    Console.WriteLine("ok");
+                    return 0;
+                case ["checkpoint-overwrite", string path]:
+                    ModelCheckpointFailureRun.Child(path);
+                    Console.WriteLine("ok");
+                    return 0;
                 default:
-                    Console.WriteLine("usage: read-idx PATH RANK | allocate-floats COUNT");
+                    Console.WriteLine("usage: read-idx PATH RANK | allocate-floats COUNT | backup-fit DIR RESULT EPOCH MARKER | checkpoint-overwrite PATH");
                     return 2;
             }
         }
@@ -45,17 +54,46 @@ internal static class ChildProcess
     /// <summary>Runs <paramref name="args"/> in a new process with extra environment variables; returns its exit code and output.</summary>
     public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using Process process = Start(environment, args);
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The child process '{string.Join(' ', args)}' did not finish within 60 s.");
+        }
+
+        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+    }
+
+    /// <summary>
+    /// Starts <paramref name="args"/> in a new process with extra environment variables and returns it running, its
+    /// output redirected (read it, or it may block on a full pipe).
+    /// </summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        (string host, string[] before) = CommandLine();
+        return StartProgram(host, environment, [.. before, .. args]);
+    }
+
+    /// <summary>The command line that runs this assembly as a program: the host and its arguments before the command.</summary>
+    public static (string Host, string[] Arguments) CommandLine()
+    {
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromCli && File.Exists(fromCli)
             ? fromCli
             : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-        var start = new ProcessStartInfo(host)
+        return (host, ["exec", typeof(ChildProcess).Assembly.Location]);
+    }
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="args"/>, its output redirected.</summary>
+    public static Process StartProgram(string program, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
         foreach (string a in args)
         {
             start.ArgumentList.Add(a);
@@ -66,15 +104,6 @@ internal static class ChildProcess
             start.Environment[key] = value;
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{host}'.");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The child process '{string.Join(' ', args)}' did not finish within 60 s.");
-        }
-
-        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{program}'.");
     }
 }
