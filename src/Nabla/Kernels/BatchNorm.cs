@@ -144,21 +144,27 @@ internal static unsafe partial class BatchNorm
     }
 
     /// <summary>moving = moving·momentum + batch·(1 − momentum), Keras's update of the moving mean and the moving variance (from the biased batch variance).</summary>
+    /// <remarks>
+    /// Momentum is a double, as Keras's is a Python float: Keras multiplies by momentum and by 1 − momentum, both
+    /// computed in double and rounded to float, so 0.99 gives the factors 0.99f and 0.01f (1 − 0.99f would be
+    /// 0.00999999f).
+    /// </remarks>
     /// <param name="moving">Moving statistic [channels], updated in place.</param>
     /// <param name="batch">This batch's statistic [channels].</param>
     /// <param name="momentum">Momentum in [0, 1] (Keras default 0.99).</param>
     /// <exception cref="ArgumentOutOfRangeException">Momentum is outside [0, 1].</exception>
     /// <exception cref="ArgumentException">The spans differ in length or overlap.</exception>
-    public static void UpdateMoving(Span<float> moving, ReadOnlySpan<float> batch, float momentum)
+    public static void UpdateMoving(Span<float> moving, ReadOnlySpan<float> batch, double momentum)
     {
-        if (!(momentum >= 0f && momentum <= 1f))
+        if (!(momentum >= 0 && momentum <= 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"BatchNorm: momentum must be in [0, 1], but received {momentum}.");
         if (moving.Length != batch.Length)
             ThrowHelper.LengthMismatch(nameof(moving), moving.Length, nameof(batch), batch.Length);
         if (moving.Overlaps(batch))
             ThrowHelper.SpansOverlap(nameof(moving), nameof(batch));
+        float keep = (float)momentum, take = (float)(1.0 - momentum);
         for (int c = 0; c < moving.Length; c++)
-            moving[c] = (moving[c] * momentum) + (batch[c] * (1f - momentum));
+            moving[c] = (moving[c] * keep) + (batch[c] * take);
     }
 
     // Statistics slots: one per SlotRows rows, at most MaxSlots.
@@ -194,7 +200,7 @@ internal static unsafe partial class BatchNorm
             ThrowHelper.DestinationTooShort(yName, need, y.Length);
         Span<float> written = y[..(int)need];
         if (written.Overlaps(x, out int offset) && offset != 0)
-            throw new ArgumentException($"BatchNorm: '{yName}' must be '{xName}' itself or lie apart from it, but it overlaps it at offset {offset}.", yName);
+            throw new ArgumentException($"BatchNorm: '{yName}' must be '{xName}' itself or lie apart from it, but it overlaps it at offset {-offset}.", yName);
     }
 
     private static void CheckParameter(ReadOnlySpan<float> p, int channels, string name, bool optional)

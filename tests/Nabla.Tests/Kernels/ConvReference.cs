@@ -1,11 +1,12 @@
 namespace Nabla.Tests.Kernels;
 
 /// <summary>One convolution case in plain numbers, independent of <c>Conv2DGeometry</c> (whose padding rule it checks).</summary>
-internal sealed record ConvCase(int Batch, int H, int W, int C, int Filters, int KH, int KW, bool Same, int Stride, int Dilation, int Groups)
+/// <remarks>The column stride is <paramref name="StrideW"/> when given, else the row stride, plus one for odd kernel widths when above 1 (unequal strides catch swapped axes).</remarks>
+internal sealed record ConvCase(int Batch, int H, int W, int C, int Filters, int KH, int KW, bool Same, int Stride, int Dilation, int Groups, int StrideW = 0)
 {
     public int SH => Stride;
 
-    public int SW => Stride == 1 ? 1 : Stride + (KW % 2);   // unequal strides when the kernel is 2×4, say, to catch swapped axes
+    public int SW => StrideW > 0 ? StrideW : Stride == 1 ? 1 : Stride + (KW % 2);
 
     public int DH => Dilation;
 
