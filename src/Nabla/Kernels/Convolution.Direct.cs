@@ -11,7 +11,8 @@ internal static unsafe partial class Convolution
 
     // Implicit GEMM. The kernel is packed once into the micro-kernel's B panels; then, for each run of Mr output
     // pixels along a row, their windows are gathered straight into an A panel [depth][Mr] (no im2col buffer, no
-    // second copy by GEMM's packing) and the micro-kernel writes the tile of y, adding to the bias it was filled with.
+    // second copy by GEMM's packing) and the micro-kernel writes the tile of y. The bias rides along as one more k
+    // step, a row of ones in the A panel against the bias in the B panel, so y is written once and never read.
     // The gather costs about one load and store per window element, as much as the multiply-adds when the input has
     // many channels, but for a first layer (depth 9-36) it is cheaper than a GEMM on a 9-deep im2col matrix.
     private static void DirectForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
@@ -33,31 +34,34 @@ internal static unsafe partial class Convolution
     private static void DirectForward<TK>(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
         where TK : struct, IGemmMicroKernel
     {
-        int depth = g.GroupDepth, panels = ((g.GroupOutputChannels - 1) / TK.Nr) + 1;
+        int depth = g.GroupDepth + (bias != null ? 1 : 0), panels = ((g.GroupOutputChannels - 1) / TK.Nr) + 1;
         float* packed = ConvScratch.Get(ScratchSlot.Call, (nint)g.Groups * panels * depth * TK.Nr);
-        PackKernel<TK>(in g, w, packed);
+        PackKernel<TK>(in g, w, bias, packed);
         int outputRows = g.Batch * g.OutputHeight;
         int rowsPerItem = Math.Max(1, DirectItemPixels / g.OutputWidth);
         int items = Blocks(outputRows, rowsPerItem);
-        var work = new DirectForwardWork<TK> { G = g, X = x, Packed = packed, Bias = bias, Y = y, RowsPerItem = rowsPerItem, Panels = panels };
+        var work = new DirectForwardWork<TK> { G = g, X = x, Packed = packed, Depth = depth, Y = y, RowsPerItem = rowsPerItem, Panels = panels };
         SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops, items), ref work);
     }
 
-    // packed[group][panel][k][c] = w[k, group·ocg + panel·Nr + c], zero past the group's last channel.
-    private static void PackKernel<TK>(in Conv2DGeometry g, float* w, float* packed)
+    // packed[group][panel][k][c] = w[k, group·ocg + panel·Nr + c] for k < depth, then the bias as k = depth when
+    // there is one; zero past the group's last channel.
+    private static void PackKernel<TK>(in Conv2DGeometry g, float* w, float* bias, float* packed)
         where TK : struct, IGemmMicroKernel
     {
         int depth = g.GroupDepth, oc = g.OutputChannels, ocg = g.GroupOutputChannels, nr = TK.Nr;
         for (int group = 0; group < g.Groups; group++)
         {
-            for (int j = 0; j < ocg; j += nr, packed += (nint)depth * nr)
+            for (int j = 0; j < ocg; j += nr)
             {
                 int width = Math.Min(nr, ocg - j);
-                for (int k = 0; k < depth; k++)
+                for (int k = 0; k <= depth; k++, packed += nr)
                 {
-                    float* dst = packed + ((nint)k * nr);
-                    RowOps.Copy(w + ((nint)k * oc) + (group * ocg) + j, dst, width);
-                    RowOps.Clear(dst + width, nr - width);
+                    float* src = k < depth ? w + ((nint)k * oc) : bias;
+                    if (src == null)
+                        break;
+                    RowOps.Copy(src + (group * ocg) + j, packed, width);
+                    RowOps.Clear(packed + width, nr - width);
                 }
             }
         }
@@ -67,17 +71,19 @@ internal static unsafe partial class Convolution
         where TK : struct, IGemmMicroKernel
     {
         public Conv2DGeometry G;
-        public float* X, Packed, Bias, Y;
-        public int RowsPerItem, Panels;
+        public float* X, Packed, Y;
+        public int Depth, RowsPerItem, Panels;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int item)
         {
-            int depth = G.GroupDepth, oc = G.OutputChannels, ocg = G.GroupOutputChannels, ow = G.OutputWidth;
+            // Depth is the window's, plus one for the bias.
+            int depth = Depth, oc = G.OutputChannels, ocg = G.GroupOutputChannels, ow = G.OutputWidth;
             int firstRow = item * RowsPerItem, lastRow = Math.Min(firstRow + RowsPerItem, G.Batch * G.OutputHeight);
 
             // The tile, plus room for the last k step's full-vector store past Mr.
             float* a = ConvScratch.Get(ScratchSlot.Job, ((nint)depth * TK.Mr) + 16);
+            float* ones = a + ((nint)G.GroupDepth * TK.Mr);
             for (int outputRow = firstRow; outputRow < lastRow; outputRow++)
             {
                 int n = outputRow / G.OutputHeight, oh = outputRow - (n * G.OutputHeight);
@@ -85,24 +91,26 @@ internal static unsafe partial class Convolution
                 {
                     int tile = Math.Min(TK.Mr, ow - ow0);
                     float* c = Y + ((((nint)outputRow * ow) + ow0) * oc);
-                    if (Bias != null)
-                    {
-                        for (int r = 0; r < tile; r++)
-                            RowOps.Copy(Bias, c + ((nint)r * oc), oc);
-                    }
-
                     for (int group = 0; group < G.Groups; group++)
                     {
                         GatherTile(n, oh, ow0, tile, group, a);
+                        if (depth > G.GroupDepth)
+                        {
+                            // The bias row, after the gather (whose last vector store may spill into it). Rows past a
+                            // partial tile are computed but never stored.
+                            for (int r = 0; r < TK.Mr; r++)
+                                ones[r] = 1f;
+                        }
+
                         float* b = Packed + ((nint)group * Panels * depth * TK.Nr);
                         for (int j = 0; j < ocg; j += TK.Nr, b += (nint)depth * TK.Nr)
                         {
                             int nr = Math.Min(TK.Nr, ocg - j);
                             float* tileC = c + (group * ocg) + j;
                             if (tile == TK.Mr && nr == TK.Nr)
-                                TK.Run(depth, a, TK.Mr, b, TK.Nr, tileC, oc, Bias != null);
+                                TK.Run(depth, a, TK.Mr, b, TK.Nr, tileC, oc, accumulate: false);
                             else
-                                TK.RunEdge(depth, a, TK.Mr, b, TK.Nr, tileC, oc, Bias != null, tile, nr);
+                                TK.RunEdge(depth, a, TK.Mr, b, TK.Nr, tileC, oc, accumulate: false, tile, nr);
                         }
                     }
                 }

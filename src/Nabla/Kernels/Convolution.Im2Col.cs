@@ -50,6 +50,9 @@ internal static unsafe partial class Convolution
             ReducePartials(work.Partials, slots, g.KernelLength, dw, accumulate);
     }
 
+    // Few channels per group (a first layer): im2col tap-major, whose rows are runs of input rows (see Im2Col).
+    private static bool TapMajor(in Conv2DGeometry g) => g.GroupInputChannels <= DirectMaxInputChannels;
+
     private static int Blocks(int total, int blockSize) => (int)(((long)total + blockSize - 1) / blockSize);
 
     // Partial sums a weight gradient keeps: as many as there are blocks, at most MaxSlots, within the budget.
@@ -75,10 +78,15 @@ internal static unsafe partial class Convolution
             }
 
             var colSpan = new ReadOnlySpan<float>(col, rows * depth);
+            bool tapMajor = TapMajor(in G);
             for (int group = 0; group < G.Groups; group++)
             {
-                Im2Col.PackRows(in G, X, group, p0, rows, col, depth);
-                Gemm.Multiply(false, false, rows, ocg, depth, colSpan, depth,
+                // y_g[rows, ocg] (+)= col[rows, depth] · w_g, col stored as is or tap-major (read transposed).
+                if (tapMajor)
+                    Im2Col.PackTransposedRows(in G, X, group, p0, rows, col, rows);
+                else
+                    Im2Col.PackRows(in G, X, group, p0, rows, col, depth);
+                Gemm.Multiply(tapMajor, false, rows, ocg, depth, colSpan, tapMajor ? rows : depth,
                     new ReadOnlySpan<float>(W + (group * ocg), G.KernelLength - (group * ocg)), oc,
                     new Span<float>(y + (group * ocg), ((rows - 1) * oc) + ocg), oc, accumulate: Bias != null);
             }
@@ -105,14 +113,23 @@ internal static unsafe partial class Convolution
             {
                 int p0 = (item * imagePixels) + first, rows = Math.Min(BlockPixels, imagePixels - first);
                 float* dy = Dy + ((nint)p0 * oc);
+                bool tapMajor = TapMajor(in G);
                 for (int group = 0; group < G.Groups; group++)
                 {
-                    // dcol[rows, depth] = dy_g[rows, ocg] · w_gᵀ, w_g read as [depth, ocg] with row pitch oc.
-                    Gemm.Multiply(false, true, rows, depth, ocg,
-                        new ReadOnlySpan<float>(dy + (group * ocg), ((rows - 1) * oc) + ocg), oc,
-                        new ReadOnlySpan<float>(W + (group * ocg), G.KernelLength - (group * ocg)), oc,
-                        new Span<float>(col, rows * depth), depth);
-                    Im2Col.AccumulateRows(in G, col, depth, group, p0, rows, Dx, Width);
+                    var dyGroup = new ReadOnlySpan<float>(dy + (group * ocg), ((rows - 1) * oc) + ocg);
+                    var wGroup = new ReadOnlySpan<float>(W + (group * ocg), G.KernelLength - (group * ocg));
+                    if (tapMajor)
+                    {
+                        // dcolᵀ[depth, rows] = w_g[depth, ocg] · dy_gᵀ, then col2im tap by tap.
+                        Gemm.Multiply(false, true, depth, rows, ocg, wGroup, oc, dyGroup, oc, new Span<float>(col, rows * depth), rows);
+                        Im2Col.AccumulateTransposedRows(in G, col, rows, group, p0, rows, Dx, Width);
+                    }
+                    else
+                    {
+                        // dcol[rows, depth] = dy_g[rows, ocg] · w_gᵀ, w_g read as [depth, ocg] with row pitch oc.
+                        Gemm.Multiply(false, true, rows, depth, ocg, dyGroup, oc, wGroup, oc, new Span<float>(col, rows * depth), depth);
+                        Im2Col.AccumulateRows(in G, col, depth, group, p0, rows, Dx, Width);
+                    }
                 }
             }
         }
@@ -136,11 +153,15 @@ internal static unsafe partial class Convolution
                 int p0 = block * BlockPixels, rows = Math.Min(BlockPixels, G.OutputPixels - p0);
                 float* dy = Dy + ((nint)p0 * oc);
                 bool accumulate = block > firstBlock || AccumulateFirst;
+                bool tapMajor = TapMajor(in G);
                 for (int group = 0; group < G.Groups; group++)
                 {
-                    // dw_g[depth, ocg] (+)= colᵀ · dy_g, col [rows, depth] read transposed.
-                    Im2Col.PackRows(in G, X, group, p0, rows, col, depth);
-                    Gemm.Multiply(true, false, depth, ocg, rows, new ReadOnlySpan<float>(col, rows * depth), depth,
+                    // dw_g[depth, ocg] (+)= colᵀ · dy_g: col [rows, depth] read transposed, or tap-major read as is.
+                    if (tapMajor)
+                        Im2Col.PackTransposedRows(in G, X, group, p0, rows, col, rows);
+                    else
+                        Im2Col.PackRows(in G, X, group, p0, rows, col, depth);
+                    Gemm.Multiply(!tapMajor, false, depth, ocg, rows, new ReadOnlySpan<float>(col, rows * depth), tapMajor ? rows : depth,
                         new ReadOnlySpan<float>(dy + (group * ocg), ((rows - 1) * oc) + ocg), oc,
                         new Span<float>(dw + (group * ocg), ((depth - 1) * oc) + ocg), oc, accumulate);
                 }

@@ -20,6 +20,11 @@ namespace Nabla.Kernels;
 /// dilation 1 and one group, the kw taps of a kernel row are adjacent in the input and move as one block.
 /// </para>
 /// <para>
+/// For inputs with few channels per group the convolution uses the transposed, tap-major matrix instead
+/// (<see cref="PackTransposedRows"/>): one row per tap holding that tap's value for every pixel, which for stride 1
+/// and one channel is a run of an input row, copied as a block rather than three floats at a time.
+/// </para>
+/// <para>
 /// Aliasing: the column matrix must not overlap x (Pack) or dx (Accumulate).
 /// </para>
 /// </remarks>
@@ -151,6 +156,107 @@ internal static unsafe class Im2Col
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The transposed (tap-major) column matrix: colT[k, r] = tap k of output pixel firstPixel + r's window in group
+    /// <paramref name="group"/>, row k at colT + k·ldcol. For a few channels (a first layer) it is built from runs of
+    /// an input row, one per tap and output row, instead of a handful of floats per pixel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackTransposedRows(in Conv2DGeometry g, float* x, int group, int firstPixel, int rows, float* colT, nint ldcol)
+    {
+        var walk = new PixelWalk(in g, firstPixel);
+        int c = g.InputChannels, cg = g.GroupInputChannels, w = g.InputWidth, sw = g.StrideWidth;
+        for (int r0 = 0; r0 < rows;)
+        {
+            // One output row's run of pixels: ow in [walk.Ow, walk.Ow + count).
+            int count = Math.Min(rows - r0, g.OutputWidth - walk.Ow);
+            float* image = x + ((nint)walk.N * g.InputHeight * w * c) + ((nint)group * cg);
+            float* dst = colT + r0;
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+            {
+                int ih = (walk.Oh * g.StrideHeight) - g.PadTop + (kh * g.DilationHeight);
+                float* row = (uint)ih < (uint)g.InputHeight ? image + ((nint)ih * w * c) : null;
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    int iw0 = (walk.Ow * sw) - g.PadLeft + (kw * g.DilationWidth);
+                    (int lo, int hi) = row == null ? (count, count) : Inside(iw0, sw, w, count);
+                    for (int ic = 0; ic < cg; ic++, dst += ldcol)
+                    {
+                        RowOps.Clear(dst, lo);
+                        float* src = row + ic + ((nint)iw0 * c);
+                        if (sw * c == 1)
+                        {
+                            RowOps.Copy(src + lo, dst + lo, hi - lo);
+                        }
+                        else
+                        {
+                            nint step = (nint)sw * c;
+                            for (int r = lo; r < hi; r++)
+                                dst[r] = src[r * step];
+                        }
+
+                        RowOps.Clear(dst + hi, count - hi);
+                    }
+                }
+            }
+
+            r0 += count;
+            for (int i = 0; i < count; i++)
+                walk.Next();
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="PackTransposedRows"/>: adds colT[k, r] onto the input position tap k of pixel firstPixel + r read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void AccumulateTransposedRows(in Conv2DGeometry g, float* colT, nint ldcol, int group, int firstPixel, int rows, float* dx, VectorWidth width)
+    {
+        var walk = new PixelWalk(in g, firstPixel);
+        int c = g.InputChannels, cg = g.GroupInputChannels, w = g.InputWidth, sw = g.StrideWidth;
+        for (int r0 = 0; r0 < rows;)
+        {
+            int count = Math.Min(rows - r0, g.OutputWidth - walk.Ow);
+            float* image = dx + ((nint)walk.N * g.InputHeight * w * c) + ((nint)group * cg);
+            float* src = colT + r0;
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+            {
+                int ih = (walk.Oh * g.StrideHeight) - g.PadTop + (kh * g.DilationHeight);
+                float* row = (uint)ih < (uint)g.InputHeight ? image + ((nint)ih * w * c) : null;
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    int iw0 = (walk.Ow * sw) - g.PadLeft + (kw * g.DilationWidth);
+                    (int lo, int hi) = row == null ? (count, count) : Inside(iw0, sw, w, count);
+                    for (int ic = 0; ic < cg; ic++, src += ldcol)
+                    {
+                        float* dst = row + ic + ((nint)iw0 * c);
+                        if (sw * c == 1)
+                        {
+                            RowOps.Add(dst + lo, src + lo, hi - lo, width);
+                        }
+                        else
+                        {
+                            nint step = (nint)sw * c;
+                            for (int r = lo; r < hi; r++)
+                                dst[r * step] += src[r];
+                        }
+                    }
+                }
+            }
+
+            r0 += count;
+            for (int i = 0; i < count; i++)
+                walk.Next();
+        }
+    }
+
+    // The r in [0, count) whose column iw0 + r·stride lies in [0, width), as [lo, hi).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Lo, int Hi) Inside(int iw0, int stride, int width, int count)
+    {
+        int lo = iw0 >= 0 ? 0 : Math.Min(count, (-iw0 + stride - 1) / stride);
+        int hi = iw0 >= width ? lo : Math.Clamp(((width - 1 - iw0) / stride) + 1, lo, count);
+        return (lo, hi);
     }
 
     private static void CheckRange(in Conv2DGeometry geometry, int group, int firstPixel, int rows)

@@ -15,9 +15,10 @@ internal readonly record struct VectorWidth(bool Use512, bool Use256)
 
 /// <summary>Short loops over contiguous floats shared by the convolution-family kernels: copy, clear, add, multiply-add.</summary>
 /// <remarks>
-/// Pointer based: callers pin their spans and have checked every length. Runs of a few floats (a pixel of a
-/// one-channel image) are copied in a plain loop, where a <c>memmove</c> call would cost more than the copy.
-/// Destinations may equal sources exactly but must not overlap them otherwise.
+/// Pointer based: callers pin their spans and have checked every length. Short runs (up to 64 floats: the channels of
+/// a pixel) are copied and cleared inline, where a <c>memmove</c> call would cost more than the copy; copying and
+/// clearing move bits and do not depend on the vector width. Destinations may equal sources exactly but must not
+/// overlap them otherwise.
 /// </remarks>
 internal static unsafe class RowOps
 {
@@ -25,30 +26,43 @@ internal static unsafe class RowOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Copy(float* src, float* dst, nint n)
     {
-        if (n <= 8)
-        {
-            for (nint i = 0; i < n; i++)
-                dst[i] = src[i];
-        }
-        else
+        if (n > 64)
         {
             Buffer.MemoryCopy(src, dst, n * sizeof(float), n * sizeof(float));
+            return;
         }
+
+        // Short runs (a pixel's channels) in place: a memmove call would cost more than the copy.
+        nint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+                Vector256.Load(src + i).Store(dst + i);
+        }
+
+        for (; i < n; i++)
+            dst[i] = src[i];
     }
 
     /// <summary>dst[i] = 0 for i in [0, n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear(float* dst, nint n)
     {
-        if (n <= 8)
-        {
-            for (nint i = 0; i < n; i++)
-                dst[i] = 0f;
-        }
-        else
+        if (n > 64)
         {
             new Span<float>(dst, checked((int)n)).Clear();
+            return;
         }
+
+        nint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+                Vector256<float>.Zero.Store(dst + i);
+        }
+
+        for (; i < n; i++)
+            dst[i] = 0f;
     }
 
     /// <summary>dst[i] += src[i] for i in [0, n).</summary>

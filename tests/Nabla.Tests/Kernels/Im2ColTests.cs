@@ -46,6 +46,48 @@ public class Im2ColTests
         Assert.True(Math.Abs(lhs - rhs) < 1e-4 * (1 + Math.Abs(lhs)), $"⟨Pack(x), z⟩ = {lhs}, ⟨x, Accumulate(z)⟩ = {rhs}");
     }
 
+    // The tap-major matrix is the transpose of the pixel-major one, and its col2im the same adjoint.
+    [Theory]
+    [InlineData(2, 5, 4, 1, 1, 1, 1, true)]
+    [InlineData(3, 7, 9, 3, 1, 2, 1, false)]
+    [InlineData(2, 6, 6, 4, 2, 1, 2, true)]
+    [InlineData(1, 5, 13, 1, 1, 3, 2, true)]
+    public unsafe void Tap_major_packing_is_the_transpose(int batch, int h, int w, int c, int groups, int stride, int dilation, bool same)
+    {
+        var conv = new ConvCase(batch, h, w, c, 2 * groups, 3, 2, same, stride, dilation, groups);
+        Conv2DGeometry g = ConvolutionTests.Geometry(conv);
+        float[] x = ConvReference.Random(g.InputLength, 3);
+        int first = 2, rows = g.OutputPixels - 3, depth = g.GroupDepth, ld = rows + 5;
+        for (int group = 0; group < groups; group++)
+        {
+            var col = new float[rows * depth];
+            Im2Col.Pack(g, x, group, first, rows, col);
+            var colT = new float[depth * ld];
+            Array.Fill(colT, float.NaN);
+            fixed (float* px = x, pt = colT)
+                Im2Col.PackTransposedRows(g, px, group, first, rows, pt, ld);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int k = 0; k < depth; k++)
+                    Assert.Equal(col[(r * depth) + k], colT[(k * ld) + r]);
+            }
+
+            float[] z = ConvReference.Random(depth * ld, 5);
+            var dx = new float[g.InputLength];
+            fixed (float* pz = z, pdx = dx)
+                Im2Col.AccumulateTransposedRows(g, pz, ld, group, first, rows, pdx, VectorWidth.Current);
+            double lhs = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int k = 0; k < depth; k++)
+                    lhs += (double)col[(r * depth) + k] * z[(k * ld) + r];
+            }
+
+            double rhs = ConvReference.Dot(x, dx);
+            Assert.True(Math.Abs(lhs - rhs) < 1e-4 * (1 + Math.Abs(lhs)), $"⟨PackT(x), z⟩ = {lhs}, ⟨x, AccumulateT(z)⟩ = {rhs}");
+        }
+    }
+
     [Fact]
     public void Ranges_outside_the_geometry_throw()
     {
