@@ -38,12 +38,33 @@ internal static class ConvQuickBenchmark
                 Time(shape.Name, runner.Run, shape.Flops, peak, threads);
             }
 
+            TimeMemoryBound(threads);
+
             Gemm.MaxThreads = Environment.ProcessorCount;
             SpatialThreads.MaxThreads = Environment.ProcessorCount;
             Console.WriteLine();
         }
     }
 
+    // Pooling and batch norm, which move memory: µs per call and GB/s of the bytes they must read and write.
+    private static void TimeMemoryBound(int threads)
+    {
+        Console.WriteLine($"{"memory-bound case",-22} {"best GB/s",10} {"median",8} {"",7} {"best µs",10}");
+        var random = new System.Random(42);
+        Pool2DGeometry pool = Pool2DGeometry.Create(32, 28, 28, 32, 2, 2, 2, 2, PaddingMode.Valid);
+        float[] x = BenchmarkData.Uniform(random, pool.InputLength), y = new float[pool.OutputLength], dx = new float[pool.InputLength];
+        var argmax = new int[pool.OutputLength];
+        Time("maxpool fwd 28x28x32", () => Pooling.MaxForward(pool, x, y, argmax), 4.0 * (pool.InputLength + (2 * pool.OutputLength)), 0, threads);
+        Time("maxpool bwd 28x28x32", () => Pooling.MaxBackward(pool, y, argmax, dx), 4.0 * (pool.InputLength + (2 * pool.OutputLength)), 0, threads);
+        const int rows = 25088, channels = 32;
+        float[] g = BenchmarkData.Uniform(random, channels), m = new float[channels], v = new float[channels], s = new float[channels];
+        float[] dg = new float[channels], db = new float[channels];
+        float[] by = new float[rows * channels];
+        Time("batchnorm fwd 25088x32", () => BatchNorm.TrainingForward(x, rows, channels, g, g, 1e-3f, by, m, v, s), 4.0 * 3 * rows * channels, 0, threads);
+        Time("batchnorm bwd 25088x32", () => BatchNorm.Backward(x, x, rows, channels, m, s, g, by, dg, db), 4.0 * 5 * rows * channels, 0, threads);
+    }
+
+    // With peak 0 the work is bytes and the figures are GB/s.
     private static void Time(string name, Action call, double flops, double peak, int threads)
     {
         long iterations = 0, start = Stopwatch.GetTimestamp();
@@ -71,6 +92,6 @@ internal static class ConvQuickBenchmark
         double best = flops / seconds[0] / 1e9;
         string cpu = threads == 1 && OperatingSystem.IsLinux() ? $"{flops / cpuBest / 1e9,9:F1}" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-22} {best,10:F1} {flops / seconds[Runs / 2] / 1e9,8:F1} {100 * best / peak,7:F1} {seconds[0] * 1e6,10:F1} {cpu}"));
+            $"{name,-22} {best,10:F1} {flops / seconds[Runs / 2] / 1e9,8:F1} {(peak > 0 ? (100 * best / peak).ToString("F1", CultureInfo.InvariantCulture) : ""),7} {seconds[0] * 1e6,10:F1} {cpu}"));
     }
 }

@@ -19,15 +19,15 @@ internal static unsafe partial class BatchNorm
             AddSquaredDeviation<Lane1>(i, n, dst, x, m);
         }
 
-        /// <summary>y[i] = x[i]·a[i] + b[i].</summary>
-        public static void MultiplyAdd(float* x, float* a, float* b, float* y, int n, VectorWidth width)
+        /// <summary>y[i] = (x[i] − m[i])·a[i] + b[i].</summary>
+        public static void Normalize(float* x, float* m, float* a, float* b, float* y, int n, VectorWidth width)
         {
             nint i = 0;
             if (width.Use512)
-                i = MultiplyAdd<Lanes512>(i, n, x, a, b, y);
+                i = Normalize<Lanes512>(i, n, x, m, a, b, y);
             if (width.Use256)
-                i = MultiplyAdd<Lanes256>(i, n, x, a, b, y);
-            MultiplyAdd<Lane1>(i, n, x, a, b, y);
+                i = Normalize<Lanes256>(i, n, x, m, a, b, y);
+            Normalize<Lane1>(i, n, x, m, a, b, y);
         }
 
         /// <summary>dst[i] += dy[i]·(x[i] − m[i]).</summary>
@@ -74,11 +74,11 @@ internal static unsafe partial class BatchNorm
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static nint MultiplyAdd<TL>(nint i, nint n, float* x, float* a, float* b, float* y)
+        private static nint Normalize<TL>(nint i, nint n, float* x, float* m, float* a, float* b, float* y)
             where TL : struct, ILanes<TL>
         {
             for (; i <= n - TL.Count; i += TL.Count)
-                Store((Load<TL>(x, i) * Load<TL>(a, i)) + Load<TL>(b, i), y, i);
+                Store(((Load<TL>(x, i) - Load<TL>(m, i)) * Load<TL>(a, i)) + Load<TL>(b, i), y, i);
             return i;
         }
 

@@ -7,11 +7,12 @@ namespace Nabla.Kernels;
 /// <para>
 /// Training: per channel c, the batch mean μ and the biased variance σ² (the mean of squared deviations, what Keras 3's
 /// BatchNormalization takes from <c>ops.moments</c> and also feeds to its moving variance), then
-/// <c>y = γ·(x − μ)/√(σ² + ε) + β</c>, computed as <c>y = x·a + b</c> with <c>a = γ/√(σ² + ε)</c> and
-/// <c>b = β − μ·a</c>; γ and β are optional (Keras's <c>scale</c> and <c>center</c>). The statistics are exact to
-/// float rounding whatever the data's offset: each block of at most 64 rows is reduced in two passes in float (mean,
-/// then squared deviations from it, while the block is in L1), and blocks are merged in double with Chan's parallel
-/// formula. Inference uses the moving statistics in the same single fused pass.
+/// <c>y = γ·(x − μ)/√(σ² + ε) + β</c>, computed in one pass as <c>y = (x − μ)·a + β</c> with <c>a = γ/√(σ² + ε)</c>
+/// (TensorFlow's <c>x·a + (β − μ·a)</c> saves a subtraction but loses |μ·a|·ε to cancellation when the data sit far
+/// from zero; the pass is memory-bound, so the subtraction is free); γ and β are optional (Keras's <c>scale</c> and <c>center</c>). The statistics are exact to
+/// float rounding whatever the data's offset: each block of at most 128 rows is reduced in two passes in float (mean,
+/// then squared deviations from it, while the block is in L1), blocks are summed in double around a shift (see
+/// MomentsWork), and the per-thread slots are merged in double with Chan's parallel formula. Inference uses the moving statistics in the same single fused pass.
 /// </para>
 /// <para>
 /// Backward, from the saved μ and 1/√(σ² + ε): <c>dβ = Σ dy</c>, <c>dγ = Σ dy·x̂</c> with <c>x̂ = (x − μ)/√(σ² + ε)</c>,
@@ -27,8 +28,9 @@ namespace Nabla.Kernels;
 /// </remarks>
 internal static unsafe partial class BatchNorm
 {
-    // Rows reduced together in float before merging in double (a block of rows stays in L1 for its second pass).
-    private const int BlockRows = 64;
+    // Rows reduced together in float before they are added in double (a block of rows stays in L1 for its second
+    // pass: 128 rows of 64 channels are 32 KB).
+    private const int BlockRows = 128;
 
     // Rows a statistics slot covers at least, and the most slots.
     private const int SlotRows = 1024;
@@ -95,14 +97,14 @@ internal static unsafe partial class BatchNorm
                 pv[c] = (float)var;
                 ps[c] = (float)inv;
                 a[c] = (float)scale;
-                b[c] = (float)((beta.IsEmpty ? 0.0 : pb[c]) - (mu * scale));
+                b[c] = beta.IsEmpty ? 0f : pb[c];
             }
 
-            Affine(px, rows, channels, a, b, py);
+            Affine(px, rows, channels, pm, a, b, py);
         }
     }
 
-    /// <summary>Inference forward with the moving statistics: y = x·a + b, a = γ/√(moving σ² + ε), b = β − moving μ·a.</summary>
+    /// <summary>Inference forward with the moving statistics, in one pass: y = (x − moving μ)·a + β, a = γ/√(moving σ² + ε).</summary>
     /// <param name="x">Input [rows, channels].</param>
     /// <param name="rows">Rows, 0 or more.</param>
     /// <param name="channels">Channels, at least 1.</param>
@@ -136,10 +138,10 @@ internal static unsafe partial class BatchNorm
             {
                 double scale = (gamma.IsEmpty ? 1.0 : pg[c]) / Math.Sqrt((double)pv[c] + epsilon);
                 a[c] = (float)scale;
-                b[c] = (float)((beta.IsEmpty ? 0.0 : pb[c]) - (pm[c] * scale));
+                b[c] = beta.IsEmpty ? 0f : pb[c];
             }
 
-            Affine(px, rows, channels, a, b, py);
+            Affine(px, rows, channels, pm, a, b, py);
         }
     }
 
@@ -180,11 +182,11 @@ internal static unsafe partial class BatchNorm
         return (meanA + (delta * countB / total), m2A + m2B + (delta * delta * countA * countB / total));
     }
 
-    // y[r, c] = x[r, c]·a[c] + b[c], in items of whole rows.
-    private static void Affine(float* x, int rows, int channels, float* a, float* b, float* y)
+    // y[r, c] = (x[r, c] − m[c])·a[c] + b[c], in items of whole rows.
+    private static void Affine(float* x, int rows, int channels, float* m, float* a, float* b, float* y)
     {
         int rowsPerItem = Math.Max(1, ItemFloats / channels), items = (rows + rowsPerItem - 1) / rowsPerItem;
-        var work = new AffineWork { X = x, Y = y, A = a, B = b, Rows = rows, Channels = channels, RowsPerItem = rowsPerItem, Width = VectorWidth.Current };
+        var work = new AffineWork { X = x, Y = y, M = m, A = a, B = b, Rows = rows, Channels = channels, RowsPerItem = rowsPerItem, Width = VectorWidth.Current };
         SpatialThreads.Run(items, SpatialThreads.PartsForElements((double)rows * channels, items), ref work);
     }
 
@@ -233,7 +235,9 @@ internal static unsafe partial class BatchNorm
     }
 
     // Each slot reduces its rows block by block: mean of the block, then squared deviations from it (both in float,
-    // the block in L1), merged into the slot's double (mean, M2) per channel.
+    // the block in L1). Blocks are summed in double around the slot's first block mean K, which lies within a few
+    // standard deviations of every block mean, so nothing cancels: S = Σ n_b·(mean_b − K), Q = Σ M2_b + n_b·(mean_b − K)²,
+    // and the slot's mean is K + S/n, its M2 = Q − S²/n. No division per block, unlike a running (Chan) merge.
     private struct MomentsWork : IWorkItems
     {
         public float* X;
@@ -246,36 +250,47 @@ internal static unsafe partial class BatchNorm
         {
             int c = Channels;
             int first = item == 0 ? 0 : (int)SlotEnd(Rows, Slots, item - 1), last = (int)SlotEnd(Rows, Slots, item);
-            double* mean = Moments + ((nint)item * c * 2), m2 = mean + c;
-            float* blockSum = ConvScratch.Get(ScratchSlot.Job, (nint)c * 2), blockM2 = blockSum + c;
-            long count = 0;
+            float* scratch = ConvScratch.Get(ScratchSlot.Job, (nint)c * 8);
+            float* blockMean = scratch, blockM2 = scratch + c;
+            double* shift = (double*)(scratch + (2 * c)), sum = shift + c, squares = sum + c;
             for (int r0 = first; r0 < last; r0 += BlockRows)
             {
                 int n = Math.Min(BlockRows, last - r0);
                 float* block = X + ((nint)r0 * c);
-                RowOps.Copy(block, blockSum, c);
+                RowOps.Copy(block, blockMean, c);
                 for (int r = 1; r < n; r++)
-                    RowOps.Add(blockSum, block + ((nint)r * c), c, Width);
-                RowOps.Scale(blockSum, 1f / n, c, Width);
+                    RowOps.Add(blockMean, block + ((nint)r * c), c, Width);
+                RowOps.Scale(blockMean, 1f / n, c, Width);
                 RowOps.Clear(blockM2, c);
                 for (int r = 0; r < n; r++)
-                    Loops.AddSquaredDeviation(blockM2, block + ((nint)r * c), blockSum, c, Width);
+                    Loops.AddSquaredDeviation(blockM2, block + ((nint)r * c), blockMean, c, Width);
                 for (int ch = 0; ch < c; ch++)
                 {
-                    if (count == 0)
-                        (mean[ch], m2[ch]) = (blockSum[ch], blockM2[ch]);
-                    else
-                        (mean[ch], m2[ch]) = Merge(mean[ch], m2[ch], count, blockSum[ch], blockM2[ch], n);
-                }
+                    if (r0 == first)
+                    {
+                        (shift[ch], sum[ch], squares[ch]) = (blockMean[ch], 0, blockM2[ch]);
+                        continue;
+                    }
 
-                count += n;
+                    double d = blockMean[ch] - shift[ch];
+                    sum[ch] += n * d;
+                    squares[ch] += blockM2[ch] + (n * d * d);
+                }
+            }
+
+            double count = last - first;
+            double* mean = Moments + ((nint)item * c * 2), m2 = mean + c;
+            for (int ch = 0; ch < c; ch++)
+            {
+                mean[ch] = shift[ch] + (sum[ch] / count);
+                m2[ch] = Math.Max(squares[ch] - (sum[ch] * sum[ch] / count), 0);
             }
         }
     }
 
     private struct AffineWork : IWorkItems
     {
-        public float* X, Y, A, B;
+        public float* X, Y, M, A, B;
         public int Rows, Channels, RowsPerItem;
         public VectorWidth Width;
 
@@ -283,7 +298,7 @@ internal static unsafe partial class BatchNorm
         {
             int first = item * RowsPerItem, last = Math.Min(first + RowsPerItem, Rows);
             for (int r = first; r < last; r++)
-                Loops.MultiplyAdd(X + ((nint)r * Channels), A, B, Y + ((nint)r * Channels), Channels, Width);
+                Loops.Normalize(X + ((nint)r * Channels), M, A, B, Y + ((nint)r * Channels), Channels, Width);
         }
     }
 }

@@ -15,7 +15,9 @@ namespace Nabla.Kernels;
 /// <para>
 /// Max pooling takes the first largest value in window order (row by row); NaN propagates: a window holding a NaN
 /// yields NaN, and its argmax is the first NaN. The forward pass can write, for each output, the index in x of the
-/// value it took (a flat index into x, counting the batch); the backward pass adds each output's gradient there.
+/// value it took (a flat index into x, counting the batch); the backward pass adds each output's gradient there. With
+/// disjoint windows (stride at least the pool size) it writes dx window by window instead, each position taking its
+/// output's gradient or zero, so dx is written once rather than cleared and scattered into.
 /// Average pooling sums the window in float and multiplies by the reciprocal of its count.
 /// </para>
 /// <para>
@@ -57,7 +59,7 @@ internal static unsafe partial class Pooling
     /// <param name="dx">Input gradient [Batch, InputHeight, InputWidth, Channels].</param>
     /// <param name="accumulate">Add to dx instead of overwriting it (default false).</param>
     /// <exception cref="ArgumentException">The geometry is default, a span is too short, or dx overlaps dy.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An index in argmax lies outside its image of x.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index in argmax lies outside its image of x, or (disjoint windows) outside its window.</exception>
     public static void MaxBackward(in Pool2DGeometry geometry, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, bool accumulate = false)
     {
         CheckBackward(in geometry, dy, dx);
@@ -68,7 +70,7 @@ internal static unsafe partial class Pooling
         fixed (float* pdy = dy, pdx = dx)
         fixed (int* pa = argmax)
         {
-            var work = new MaxBackwardWork { G = geometry, Dy = pdy, Argmax = pa, Dx = pdx, Accumulate = accumulate };
+            var work = new MaxBackwardWork { G = geometry, Dy = pdy, Argmax = pa, Dx = pdx, Accumulate = accumulate, Width = VectorWidth.Current };
             SpatialThreads.Run(geometry.Batch, SpatialThreads.PartsForElements(2.0 * geometry.OutputLength, geometry.Batch), ref work);
         }
     }
@@ -149,16 +151,23 @@ internal static unsafe partial class Pooling
         public float* Dy, Dx;
         public int* Argmax;
         public bool Accumulate;
+        public VectorWidth Width;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int item)
         {
-            int imageLength = G.InputHeight * G.InputWidth * G.Channels, outputs = G.OutputHeight * G.OutputWidth * G.Channels;
+            int c = G.Channels, imageLength = G.InputHeight * G.InputWidth * c, outputs = G.OutputHeight * G.OutputWidth * c;
             nint start = (nint)item * imageLength;
-            if (!Accumulate)
-                new Span<float>(Dx + start, imageLength).Clear();
             float* dy = Dy + ((nint)item * outputs);
             int* argmax = Argmax + ((nint)item * outputs);
+            if (G.StrideHeight >= G.PoolHeight && G.StrideWidth >= G.PoolWidth)
+            {
+                Gather(item, start, dy, argmax);
+                return;
+            }
+
+            if (!Accumulate)
+                new Span<float>(Dx + start, imageLength).Clear();
             for (int i = 0; i < outputs; i++)
             {
                 nint at = argmax[i] - start;
@@ -167,6 +176,104 @@ internal static unsafe partial class Pooling
                 Dx[start + at] += dy[i];
             }
         }
+
+        // Disjoint windows (stride at least the pool size, as in the usual 2×2 / 2 pooling): every input position lies in
+        // at most one window, so dx is written window by window, each position taking its output's gradient where the
+        // argmax points at it and 0 elsewhere: one pass over dx instead of clearing it and scattering into it. Positions
+        // no window covers are cleared first (when there are any).
+        private readonly void Gather(int item, nint start, float* dy, int* argmax)
+        {
+            int c = G.Channels;
+            nint rowPitch = (nint)G.InputWidth * c;
+            bool covered = G.StrideHeight == G.PoolHeight && G.StrideWidth == G.PoolWidth
+                && ((G.OutputHeight - 1) * G.StrideHeight) - G.PadTop + G.PoolHeight >= G.InputHeight
+                && ((G.OutputWidth - 1) * G.StrideWidth) - G.PadLeft + G.PoolWidth >= G.InputWidth;
+            if (!Accumulate && !covered)
+                new Span<float>(Dx + start, G.InputHeight * G.InputWidth * c).Clear();
+            for (int oh = 0; oh < G.OutputHeight; oh++)
+            {
+                for (int ow = 0; ow < G.OutputWidth; ow++)
+                {
+                    nint o = (((nint)oh * G.OutputWidth) + ow) * c;
+                    (int h0, int h1, int w0, int w1) = Window(in G, oh, ow);
+                    nint first = start + (h0 * rowPitch) + ((nint)w0 * c);
+                    if (!GatherWindow(Dx, first, h1 - h0, w1 - w0, rowPitch, c, dy + o, argmax + o, Accumulate, Width))
+                        throw new ArgumentOutOfRangeException(nameof(argmax), $"Pooling.MaxBackward: an argmax index of image {item}, output ({oh}, {ow}) does not point into its {h1 - h0}×{w1 - w0} window; pass the indices MaxForward wrote for the same geometry.");
+                }
+            }
+        }
+    }
+
+    // For one window: dx[at] (+)= dy[c] where argmax[c] == at, else (+)= 0, over the window's positions; false when
+    // some channel's argmax matched no position.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool GatherWindow(float* dx, nint first, int rows, int cols, nint rowPitch, int c, float* dy, int* argmax, bool accumulate, VectorWidth width)
+    {
+        int ch = 0;
+        bool ok = true;
+        if (width.Use512)
+        {
+            for (; ch <= c - 16; ch += 16)
+            {
+                Vector512<int> target = Vector512.Load(argmax + ch), found = Vector512<int>.Zero;
+                Vector512<float> g = Vector512.Load(dy + ch);
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int q = 0; q < cols; q++)
+                    {
+                        nint at = first + ch + (r * rowPitch) + ((nint)q * c);
+                        Vector512<int> hit = Vector512.Equals(target, Vector512.Create((int)at) + Vector512<int>.Indices);
+                        found |= hit;
+                        Vector512<float> v = g & hit.AsSingle();
+                        (accumulate ? v + Vector512.Load(dx + at) : v).Store(dx + at);
+                    }
+                }
+
+                ok &= found == Vector512<int>.AllBitsSet;
+            }
+        }
+
+        if (width.Use256)
+        {
+            for (; ch <= c - 8; ch += 8)
+            {
+                Vector256<int> target = Vector256.Load(argmax + ch), found = Vector256<int>.Zero;
+                Vector256<float> g = Vector256.Load(dy + ch);
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int q = 0; q < cols; q++)
+                    {
+                        nint at = first + ch + (r * rowPitch) + ((nint)q * c);
+                        Vector256<int> hit = Vector256.Equals(target, Vector256.Create((int)at) + Vector256<int>.Indices);
+                        found |= hit;
+                        Vector256<float> v = g & hit.AsSingle();
+                        (accumulate ? v + Vector256.Load(dx + at) : v).Store(dx + at);
+                    }
+                }
+
+                ok &= found == Vector256<int>.AllBitsSet;
+            }
+        }
+
+        for (; ch < c; ch++)
+        {
+            bool hitAny = false;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int q = 0; q < cols; q++)
+                {
+                    nint at = first + ch + (r * rowPitch) + ((nint)q * c);
+                    bool hit = argmax[ch] == at;
+                    hitAny |= hit;
+                    float v = hit ? dy[ch] : 0f;
+                    dx[at] = accumulate ? dx[at] + v : v;
+                }
+            }
+
+            ok &= hitAny;
+        }
+
+        return ok;
     }
 
     // y[c] = max over the window's rows × cols positions (pitch rowPitch between rows, c floats per position) of

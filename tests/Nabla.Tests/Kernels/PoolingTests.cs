@@ -69,6 +69,10 @@ public sealed class PoolingTests : IDisposable
             float[] dx = Filled(g.InputLength, float.NaN);
             Pooling.MaxBackward(g, dy, indices, dx);
             ConvReference.AssertClose(expectedDx, dx, 1e-6, 1e-6, "max backward " + what);
+            float[] before = ConvReference.Random(g.InputLength, ++seed);
+            dx = (float[])before.Clone();
+            Pooling.MaxBackward(g, dy, indices, dx, accumulate: true);
+            ConvReference.AssertClose([.. expectedDx.Select((v, i) => v + before[i])], dx, 1e-6, 1e-6, "accumulated max backward " + what);
 
             Pooling.AverageForward(g, x, y);
             ConvReference.AssertClose(mean, y, 1e-6, 1e-5, "average " + what);
@@ -207,7 +211,10 @@ public sealed class PoolingTests : IDisposable
     {
         Pool2DGeometry g = Pool2DGeometry.Create(2, 4, 4, 3, 2, 2, 2, 2, PaddingMode.Valid);
         float[] x = new float[g.InputLength], y = new float[g.OutputLength];
-        AssertEx.Throws<ArgumentOutOfRangeException>(() => Pooling.MaxBackward(g, y, Enumerable.Repeat(48, g.OutputLength).ToArray(), x),
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => Pooling.MaxBackward(g, y, Enumerable.Repeat(47, g.OutputLength).ToArray(), x),
+            "an argmax index of image 0, output (0, 0) does not point into its 2×2 window");
+        Pool2DGeometry overlapping = Pool2DGeometry.Create(2, 4, 4, 3, 2, 2, 1, 1, PaddingMode.Valid);
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => Pooling.MaxBackward(overlapping, new float[54], Enumerable.Repeat(48, 54).ToArray(), x),
             "argmax index 48 of image 0 lies outside that image's elements [0, 48) of x");
         Assert.Contains("'y' is too short", Assert.Throws<ArgumentException>(() => Pooling.MaxForward(g, x, y.AsSpan(1), default)).Message, StringComparison.Ordinal);
         Assert.Contains("'argmax' is too short", Assert.Throws<ArgumentException>(() => Pooling.MaxForward(g, x, y, new int[3])).Message, StringComparison.Ordinal);
