@@ -38,6 +38,14 @@ internal static class ConvQuickBenchmark
                 Time(shape.Name, runner.Run, shape.Flops, peak, threads);
             }
 
+            // The same products as one GEMM on ready-made operands (no im2col), the speed a convolution can approach.
+            foreach ((string name, int m, int n, int k) in new[] { ("GEMM L1 25088x32x9", 25088, 32, 9), ("GEMM L2 6272x64x288", 6272, 64, 288) })
+            {
+                var random = new System.Random(1);
+                float[] a = BenchmarkData.Uniform(random, m * k), b = BenchmarkData.Uniform(random, k * n), c = new float[m * n];
+                Time(name, () => Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n), 2.0 * m * n * k, peak, threads);
+            }
+
             TimeMemoryBound(threads);
 
             Gemm.MaxThreads = Environment.ProcessorCount;

@@ -101,15 +101,7 @@ internal static unsafe partial class BatchNorm
             for (int r0 = first; r0 < last; r0 += BlockRows)
             {
                 int n = Math.Min(BlockRows, last - r0);
-                RowOps.Clear(blockDy, c);
-                RowOps.Clear(blockDyDev, c);
-                for (int r = r0; r < r0 + n; r++)
-                {
-                    float* dy = Dy + ((nint)r * c);
-                    RowOps.Add(blockDy, dy, c, Width);
-                    Loops.AddProductOfDeviation(blockDyDev, dy, X + ((nint)r * c), Mean, c, Width);
-                }
-
+                Loops.BlockGradientSums(Dy + ((nint)r0 * c), X + ((nint)r0 * c), n, c, Mean, blockDy, blockDyDev, Width);
                 for (int ch = 0; ch < c; ch++)
                 {
                     sumDy[ch] += blockDy[ch];
@@ -128,10 +120,10 @@ internal static unsafe partial class BatchNorm
         public readonly void Run(int item)
         {
             int first = item * RowsPerItem, last = Math.Min(first + RowsPerItem, Rows);
-            for (int r = first; r < last; r++)
+            for (int r0 = first; r0 < last; r0 += BlockRows)
             {
-                nint o = (nint)r * Channels;
-                Loops.Gradient(Dy + o, X + o, K1, K2, K3, Dx + o, Channels, Width);
+                nint o = (nint)r0 * Channels;
+                Loops.Gradient(Dy + o, X + o, Math.Min(BlockRows, last - r0), Channels, K1, K2, K3, Dx + o, Width);
             }
         }
     }

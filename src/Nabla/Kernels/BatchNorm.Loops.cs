@@ -4,100 +4,143 @@ namespace Nabla.Kernels;
 
 internal static unsafe partial class BatchNorm
 {
-    // The per-row loops of the batch-norm passes, vectorised across channels: one generic body per loop, run at the
-    // widest allowed width and finished with single lanes (no fused multiply-add, so every width gives the same bits).
+    // The loops of the batch-norm passes over a block of rows [rows, c] (row pitch c), vectorised across channels: for
+    // each run of channels the per-channel values stay in registers while the loop walks down the rows (the block is
+    // small enough to stay in L1 between runs). One generic body per loop, run at the widest allowed width and finished
+    // with single lanes; no fused multiply-add, so every width gives the same bits.
     private static class Loops
     {
-        /// <summary>dst[i] += (x[i] − m[i])².</summary>
-        public static void AddSquaredDeviation(float* dst, float* x, float* m, int n, VectorWidth width)
+        /// <summary>mean[j] = Σ_r x[r, j] / rows, then m2[j] = Σ_r (x[r, j] − mean[j])², in float.</summary>
+        public static void BlockMoments(float* x, int rows, int c, float* mean, float* m2, VectorWidth width)
         {
-            nint i = 0;
+            nint j = 0;
             if (width.Use512)
-                i = AddSquaredDeviation<Lanes512>(i, n, dst, x, m);
+                j = BlockMoments<Lanes512>(j, x, rows, c, mean, m2);
             if (width.Use256)
-                i = AddSquaredDeviation<Lanes256>(i, n, dst, x, m);
-            AddSquaredDeviation<Lane1>(i, n, dst, x, m);
+                j = BlockMoments<Lanes256>(j, x, rows, c, mean, m2);
+            BlockMoments<Lane1>(j, x, rows, c, mean, m2);
         }
 
-        /// <summary>y[i] = (x[i] − m[i])·a[i] + b[i].</summary>
-        public static void Normalize(float* x, float* m, float* a, float* b, float* y, int n, VectorWidth width)
+        /// <summary>y[r, j] = (x[r, j] − m[j])·a[j] + b[j].</summary>
+        public static void Normalize(float* x, int rows, int c, float* m, float* a, float* b, float* y, VectorWidth width)
         {
-            nint i = 0;
+            nint j = 0;
             if (width.Use512)
-                i = Normalize<Lanes512>(i, n, x, m, a, b, y);
+                j = Normalize<Lanes512>(j, x, rows, c, m, a, b, y);
             if (width.Use256)
-                i = Normalize<Lanes256>(i, n, x, m, a, b, y);
-            Normalize<Lane1>(i, n, x, m, a, b, y);
+                j = Normalize<Lanes256>(j, x, rows, c, m, a, b, y);
+            Normalize<Lane1>(j, x, rows, c, m, a, b, y);
         }
 
-        /// <summary>dst[i] += dy[i]·(x[i] − m[i]).</summary>
-        public static void AddProductOfDeviation(float* dst, float* dy, float* x, float* m, int n, VectorWidth width)
+        /// <summary>sumDy[j] = Σ_r dy[r, j] and sumDyDev[j] = Σ_r dy[r, j]·(x[r, j] − mean[j]), in float.</summary>
+        public static void BlockGradientSums(float* dy, float* x, int rows, int c, float* mean, float* sumDy, float* sumDyDev, VectorWidth width)
         {
-            nint i = 0;
+            nint j = 0;
             if (width.Use512)
-                i = AddProductOfDeviation<Lanes512>(i, n, dst, dy, x, m);
+                j = BlockGradientSums<Lanes512>(j, dy, x, rows, c, mean, sumDy, sumDyDev);
             if (width.Use256)
-                i = AddProductOfDeviation<Lanes256>(i, n, dst, dy, x, m);
-            AddProductOfDeviation<Lane1>(i, n, dst, dy, x, m);
+                j = BlockGradientSums<Lanes256>(j, dy, x, rows, c, mean, sumDy, sumDyDev);
+            BlockGradientSums<Lane1>(j, dy, x, rows, c, mean, sumDy, sumDyDev);
         }
 
-        /// <summary>dx[i] = k1[i]·dy[i] + k2[i]·x[i] + k3[i].</summary>
-        public static void Gradient(float* dy, float* x, float* k1, float* k2, float* k3, float* dx, int n, VectorWidth width)
+        /// <summary>dx[r, j] = k1[j]·dy[r, j] + k2[j]·x[r, j] + k3[j].</summary>
+        public static void Gradient(float* dy, float* x, int rows, int c, float* k1, float* k2, float* k3, float* dx, VectorWidth width)
         {
-            nint i = 0;
+            nint j = 0;
             if (width.Use512)
-                i = Gradient<Lanes512>(i, n, dy, x, k1, k2, k3, dx);
+                j = Gradient<Lanes512>(j, dy, x, rows, c, k1, k2, k3, dx);
             if (width.Use256)
-                i = Gradient<Lanes256>(i, n, dy, x, k1, k2, k3, dx);
-            Gradient<Lane1>(i, n, dy, x, k1, k2, k3, dx);
+                j = Gradient<Lanes256>(j, dy, x, rows, c, k1, k2, k3, dx);
+            Gradient<Lane1>(j, dy, x, rows, c, k1, k2, k3, dx);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TL Load<TL>(float* p, nint i)
-            where TL : struct, ILanes<TL> => TL.Load(ref *p, (nuint)i);
+        private static TL Load<TL>(float* p)
+            where TL : struct, ILanes<TL> => TL.Load(ref *p, 0);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store<TL>(TL v, float* p, nint i)
-            where TL : struct, ILanes<TL> => TL.Store(v, ref *p, (nuint)i);
+        private static void Store<TL>(TL v, float* p)
+            where TL : struct, ILanes<TL> => TL.Store(v, ref *p, 0);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static nint AddSquaredDeviation<TL>(nint i, nint n, float* dst, float* x, float* m)
+        private static nint BlockMoments<TL>(nint j, float* x, int rows, int c, float* mean, float* m2)
             where TL : struct, ILanes<TL>
         {
-            for (; i <= n - TL.Count; i += TL.Count)
+            TL scale = TL.Splat(1f / rows);
+            for (; j <= c - TL.Count; j += TL.Count)
             {
-                TL d = Load<TL>(x, i) - Load<TL>(m, i);
-                Store(Load<TL>(dst, i) + (d * d), dst, i);
+                float* column = x + j;
+                TL sum = Load<TL>(column);
+                for (int r = 1; r < rows; r++)
+                    sum += Load<TL>(column + ((nint)r * c));
+                TL mu = sum * scale, squares = TL.Splat(0f);
+                for (int r = 0; r < rows; r++)
+                {
+                    TL d = Load<TL>(column + ((nint)r * c)) - mu;
+                    squares += d * d;
+                }
+
+                Store(mu, mean + j);
+                Store(squares, m2 + j);
             }
 
-            return i;
+            return j;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static nint Normalize<TL>(nint i, nint n, float* x, float* m, float* a, float* b, float* y)
+        private static nint Normalize<TL>(nint j, float* x, int rows, int c, float* m, float* a, float* b, float* y)
             where TL : struct, ILanes<TL>
         {
-            for (; i <= n - TL.Count; i += TL.Count)
-                Store(((Load<TL>(x, i) - Load<TL>(m, i)) * Load<TL>(a, i)) + Load<TL>(b, i), y, i);
-            return i;
+            for (; j <= c - TL.Count; j += TL.Count)
+            {
+                TL mj = Load<TL>(m + j), aj = Load<TL>(a + j), bj = Load<TL>(b + j);
+                for (int r = 0; r < rows; r++)
+                {
+                    nint o = ((nint)r * c) + j;
+                    Store(((Load<TL>(x + o) - mj) * aj) + bj, y + o);
+                }
+            }
+
+            return j;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static nint AddProductOfDeviation<TL>(nint i, nint n, float* dst, float* dy, float* x, float* m)
+        private static nint BlockGradientSums<TL>(nint j, float* dy, float* x, int rows, int c, float* mean, float* sumDy, float* sumDyDev)
             where TL : struct, ILanes<TL>
         {
-            for (; i <= n - TL.Count; i += TL.Count)
-                Store(Load<TL>(dst, i) + (Load<TL>(dy, i) * (Load<TL>(x, i) - Load<TL>(m, i))), dst, i);
-            return i;
+            for (; j <= c - TL.Count; j += TL.Count)
+            {
+                TL mj = Load<TL>(mean + j), s = TL.Splat(0f), t = TL.Splat(0f);
+                for (int r = 0; r < rows; r++)
+                {
+                    nint o = ((nint)r * c) + j;
+                    TL g = Load<TL>(dy + o);
+                    s += g;
+                    t += g * (Load<TL>(x + o) - mj);
+                }
+
+                Store(s, sumDy + j);
+                Store(t, sumDyDev + j);
+            }
+
+            return j;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static nint Gradient<TL>(nint i, nint n, float* dy, float* x, float* k1, float* k2, float* k3, float* dx)
+        private static nint Gradient<TL>(nint j, float* dy, float* x, int rows, int c, float* k1, float* k2, float* k3, float* dx)
             where TL : struct, ILanes<TL>
         {
-            for (; i <= n - TL.Count; i += TL.Count)
-                Store((Load<TL>(k1, i) * Load<TL>(dy, i)) + (Load<TL>(k2, i) * Load<TL>(x, i)) + Load<TL>(k3, i), dx, i);
-            return i;
+            for (; j <= c - TL.Count; j += TL.Count)
+            {
+                TL a = Load<TL>(k1 + j), b = Load<TL>(k2 + j), d = Load<TL>(k3 + j);
+                for (int r = 0; r < rows; r++)
+                {
+                    nint o = ((nint)r * c) + j;
+                    Store((a * Load<TL>(dy + o)) + (b * Load<TL>(x + o)) + d, dx + o);
+                }
+            }
+
+            return j;
         }
     }
 }

@@ -256,14 +256,7 @@ internal static unsafe partial class BatchNorm
             for (int r0 = first; r0 < last; r0 += BlockRows)
             {
                 int n = Math.Min(BlockRows, last - r0);
-                float* block = X + ((nint)r0 * c);
-                RowOps.Copy(block, blockMean, c);
-                for (int r = 1; r < n; r++)
-                    RowOps.Add(blockMean, block + ((nint)r * c), c, Width);
-                RowOps.Scale(blockMean, 1f / n, c, Width);
-                RowOps.Clear(blockM2, c);
-                for (int r = 0; r < n; r++)
-                    Loops.AddSquaredDeviation(blockM2, block + ((nint)r * c), blockMean, c, Width);
+                Loops.BlockMoments(X + ((nint)r0 * c), n, c, blockMean, blockM2, Width);
                 for (int ch = 0; ch < c; ch++)
                 {
                     if (r0 == first)
@@ -297,8 +290,11 @@ internal static unsafe partial class BatchNorm
         public readonly void Run(int item)
         {
             int first = item * RowsPerItem, last = Math.Min(first + RowsPerItem, Rows);
-            for (int r = first; r < last; r++)
-                Loops.Normalize(X + ((nint)r * Channels), M, A, B, Y + ((nint)r * Channels), Channels, Width);
+            for (int r0 = first; r0 < last; r0 += BlockRows)
+            {
+                nint o = (nint)r0 * Channels;
+                Loops.Normalize(X + o, Math.Min(BlockRows, last - r0), Channels, M, A, B, Y + o, Width);
+            }
         }
     }
 }

@@ -40,6 +40,8 @@ internal readonly struct Conv2DGeometry : IEquatable<Conv2DGeometry>
         Groups = groups;
         OutputHeight = outputHeight;
         OutputWidth = outputWidth;
+        GroupInputChannels = inputChannels / groups;
+        GroupOutputChannels = outputChannels / groups;
     }
 
     /// <summary>Images in the batch (0 or more).</summary>
@@ -96,11 +98,11 @@ internal readonly struct Conv2DGeometry : IEquatable<Conv2DGeometry>
     /// <summary>Zero columns right of the input that the last window reaches (negative when the last input columns are never read).</summary>
     public int PadRight => ((OutputWidth - 1) * StrideWidth) + ((KernelWidth - 1) * DilationWidth) + 1 - InputWidth - PadLeft;
 
-    /// <summary>Input channels per group.</summary>
-    public int GroupInputChannels => InputChannels / Groups;
+    /// <summary>Input channels per group (stored: kernels read it in inner loops, where a division would cost).</summary>
+    public int GroupInputChannels { get; }
 
     /// <summary>Output channels per group (the depth multiplier when depthwise).</summary>
-    public int GroupOutputChannels => OutputChannels / Groups;
+    public int GroupOutputChannels { get; }
 
     /// <summary>Taps of one group's window, KernelHeight·KernelWidth·GroupInputChannels: the inner dimension of its GEMM.</summary>
     public int GroupDepth => KernelHeight * KernelWidth * GroupInputChannels;

@@ -82,8 +82,11 @@ internal static unsafe partial class Convolution
             int firstRow = item * RowsPerItem, lastRow = Math.Min(firstRow + RowsPerItem, G.Batch * G.OutputHeight);
 
             // The tile, plus room for the last k step's full-vector store past Mr.
-            float* a = ConvScratch.Get(ScratchSlot.Job, ((nint)depth * TK.Mr) + 16);
-            float* ones = a + ((nint)G.GroupDepth * TK.Mr);
+            // The A panel, one row of Pitch floats per k step; the bias row of ones, if any, is the last and no
+            // gather writes into it.
+            float* a = ConvScratch.Get(ScratchSlot.Job, (nint)depth * Pitch);
+            for (int r = 0; r < Pitch && depth > G.GroupDepth; r++)
+                a[((nint)G.GroupDepth * Pitch) + r] = 1f;
             for (int outputRow = firstRow; outputRow < lastRow; outputRow++)
             {
                 int n = outputRow / G.OutputHeight, oh = outputRow - (n * G.OutputHeight);
@@ -94,69 +97,72 @@ internal static unsafe partial class Convolution
                     for (int group = 0; group < G.Groups; group++)
                     {
                         GatherTile(n, oh, ow0, tile, group, a);
-                        if (depth > G.GroupDepth)
-                        {
-                            // The bias row, after the gather (whose last vector store may spill into it). Rows past a
-                            // partial tile are computed but never stored.
-                            for (int r = 0; r < TK.Mr; r++)
-                                ones[r] = 1f;
-                        }
-
                         float* b = Packed + ((nint)group * Panels * depth * TK.Nr);
                         for (int j = 0; j < ocg; j += TK.Nr, b += (nint)depth * TK.Nr)
                         {
                             int nr = Math.Min(TK.Nr, ocg - j);
                             float* tileC = c + (group * ocg) + j;
                             if (tile == TK.Mr && nr == TK.Nr)
-                                TK.Run(depth, a, TK.Mr, b, TK.Nr, tileC, oc, accumulate: false);
+                                TK.Run(depth, a, Pitch, b, TK.Nr, tileC, oc, accumulate: false);
                             else
-                                TK.RunEdge(depth, a, TK.Mr, b, TK.Nr, tileC, oc, accumulate: false, tile, nr);
+                                TK.RunEdge(depth, a, Pitch, b, TK.Nr, tileC, oc, accumulate: false, tile, nr);
                         }
                     }
                 }
             }
         }
 
-        // a[k·Mr + r] = x at tap k of output pixel (n, oh, ow0 + r) in the group, 0 in the padding and for r ≥ tile.
+        // Floats per k step of the A panel: a whole vector (one 64-byte line on AVX-512), so the gather's vector
+        // stores are aligned and never spill into the next step, and the micro-kernel's loads of them forward cleanly.
+        private static int Pitch
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => TK.Path == GemmPath.Avx512 ? 16 : TK.Path == GemmPath.Avx2 ? 8 : TK.Mr;
+        }
+
+        // a[k·Pitch + r] = x at tap k of output pixel (n, oh, ow0 + r) in the group, 0 in the padding and for r ≥ tile.
+        // The geometry is copied to locals first: the stores through a could alias this struct as far as the JIT knows,
+        // so it would reload every field after each of them.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void GatherTile(int n, int oh, int ow0, int tile, int group, float* a)
         {
-            int mr = TK.Mr, c = G.InputChannels, cg = G.GroupInputChannels, w = G.InputWidth, sw = G.StrideWidth;
-            nint tapRow = (nint)G.KernelWidth * cg * mr;
-            float* image = X + ((nint)n * G.InputHeight * w * c) + ((nint)group * cg);
-            for (int kh = 0; kh < G.KernelHeight; kh++, a += tapRow)
+            int pitch = Pitch, c = G.InputChannels, cg = G.GroupInputChannels, w = G.InputWidth, h = G.InputHeight;
+            int kernelHeight = G.KernelHeight, kernelWidth = G.KernelWidth, dh = G.DilationHeight, dw = G.DilationWidth;
+            int sw = G.StrideWidth, ih0 = (oh * G.StrideHeight) - G.PadTop, iwFirst = (ow0 * sw) - G.PadLeft;
+            nint tapRow = (nint)kernelWidth * cg * pitch, step = (nint)sw * c;
+            bool contiguous = c == 1 && sw == 1 && TK.Path != GemmPath.Scalar;
+            float* image = X + ((nint)n * h * w * c) + ((nint)group * cg);
+            for (int kh = 0; kh < kernelHeight; kh++, a += tapRow)
             {
-                int ih = (oh * G.StrideHeight) - G.PadTop + (kh * G.DilationHeight);
-                if ((uint)ih >= (uint)G.InputHeight)
+                int ih = ih0 + (kh * dh);
+                if ((uint)ih >= (uint)h)
                 {
                     RowOps.Clear(a, tapRow);
                     continue;
                 }
 
                 float* row = image + ((nint)ih * w * c);
-                for (int kw = 0; kw < G.KernelWidth; kw++)
+                for (int kw = 0; kw < kernelWidth; kw++)
                 {
                     // Pixel r reads column iw0 + r·sw; [lo, hi) are the r that land inside the row.
-                    int iw0 = (ow0 * sw) - G.PadLeft + (kw * G.DilationWidth);
-                    int lo = iw0 >= 0 ? 0 : Math.Min(tile, (-iw0 + sw - 1) / sw);
-                    int hi = iw0 >= w ? lo : Math.Clamp(((w - 1 - iw0) / sw) + 1, lo, tile);
-                    float* dst = a + ((nint)kw * cg * mr);
-                    if (c == 1 && sw == 1 && TK.Path != GemmPath.Scalar)
+                    int iw0 = iwFirst + (kw * dw);
+                    (int lo, int hi) = Im2Col.Inside(iw0, sw, w, tile);
+                    float* dst = a + ((nint)kw * cg * pitch);
+                    if (contiguous)
                     {
                         GatherContiguous(row + iw0, lo, hi, dst);
                         continue;
                     }
 
-                    for (int ic = 0; ic < cg; ic++, dst += mr)
+                    for (int ic = 0; ic < cg; ic++, dst += pitch)
                     {
                         float* src = row + ic + ((nint)iw0 * c);
-                        nint step = (nint)sw * c;
                         int r = 0;
                         for (; r < lo; r++)
                             dst[r] = 0f;
                         for (; r < hi; r++)
                             dst[r] = src[r * step];
-                        for (; r < mr; r++)
+                        for (; r < pitch; r++)
                             dst[r] = 0f;
                     }
                 }
@@ -164,8 +170,7 @@ internal static unsafe partial class Convolution
         }
 
         // One-channel input with stride 1: the Mr values are adjacent, so one masked vector load (which never touches
-        // the lanes outside [lo, hi), so it cannot fault past the row) fills the panel row and its zeros. The store
-        // writes a whole vector, past Mr into the next k step's row, which is written after it.
+        // the lanes outside [lo, hi), so it cannot fault past the row) fills the panel row and its zeros.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void GatherContiguous(float* src, int lo, int hi, float* dst)
         {

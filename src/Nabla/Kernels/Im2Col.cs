@@ -250,10 +250,17 @@ internal static unsafe class Im2Col
         }
     }
 
-    // The r in [0, count) whose column iw0 + r·stride lies in [0, width), as [lo, hi).
+    /// <summary>The r in [0, count) whose column iw0 + r·stride lies in [0, width), as [lo, hi).</summary>
+    /// <remarks>Stride 1, the common case, needs no division (an integer division costs as much as a dozen multiply-adds, and this runs once per tap).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (int Lo, int Hi) Inside(int iw0, int stride, int width, int count)
+    internal static (int Lo, int Hi) Inside(int iw0, int stride, int width, int count)
     {
+        if (stride == 1)
+        {
+            int first = Math.Clamp(-iw0, 0, count);
+            return (first, Math.Clamp(width - iw0, first, count));
+        }
+
         int lo = iw0 >= 0 ? 0 : Math.Min(count, (-iw0 + stride - 1) / stride);
         int hi = iw0 >= width ? lo : Math.Clamp(((width - 1 - iw0) / stride) + 1, lo, count);
         return (lo, hi);
