@@ -24,6 +24,9 @@ internal static class ConfigValues
     public static float GetFloat(IReadOnlyDictionary<string, object?> config, string key) =>
         config.TryGetValue(key, out object? v) && v is not null ? (float)ToDouble(key, v) : throw Missing(key);
 
+    public static double GetDouble(IReadOnlyDictionary<string, object?> config, string key, double fallback) =>
+        config.TryGetValue(key, out object? v) && v is not null ? ToDouble(key, v) : fallback;
+
     public static bool GetBool(IReadOnlyDictionary<string, object?> config, string key, bool fallback) =>
         !config.TryGetValue(key, out object? v) || v is null ? fallback : v switch
         {
