@@ -19,11 +19,15 @@ namespace Nabla.Kernels;
 /// Algorithms (<see cref="ConvolutionAlgorithm"/>): im2col + GEMM in blocks of output pixels, each block in a
 /// per-thread buffer of about <see cref="ColumnBlockFloats"/> floats so that it stays in L2 while its GEMM reads it
 /// (for at most <see cref="DirectMaxInputChannels"/> channels per group the block is tap-major, built from runs of
-/// input rows; see <see cref="Im2Col"/>); an implicit GEMM for the forward pass of few-channel inputs (an image's
-/// first layer), which gathers each window straight into the micro-kernel's panel and carries the bias as one more
-/// k step; and per-channel loops for depthwise convolutions, whose groups are too narrow for a GEMM. Work is split over threads by <see cref="SpatialThreads"/> in pieces fixed by the shapes alone
-/// (pixel blocks for the forward pass, images for the input gradient, fixed slots of pixel blocks with partial sums
-/// for the weight gradient), so the result does not depend on which thread ran what. A warm call allocates nothing:
+/// input rows; see <see cref="Im2Col"/>); implicit GEMMs for few-channel inputs (an image's first layer), whose
+/// forward pass gathers each window straight into the micro-kernel's panel and carries the bias as one more k step,
+/// and whose weight gradient feeds the micro-kernel windows from a strip of interleaved input rows; and per-channel
+/// loops for depthwise convolutions, whose groups are too narrow for a GEMM.
+/// </para>
+/// <para>
+/// Work is split over threads by <see cref="SpatialThreads"/> in pieces fixed by the shapes alone (pixel blocks or
+/// output rows for the forward pass, images for the input gradient, fixed slots with partial sums for the weight
+/// gradient), so the result does not depend on which thread ran what, nor on how many threads there are. A warm call allocates nothing:
 /// buffers come from <see cref="ConvScratch"/> and <see cref="GemmScratch"/>.
 /// </para>
 /// <para>
