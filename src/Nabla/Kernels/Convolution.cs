@@ -19,11 +19,15 @@ namespace Nabla.Kernels;
 /// Algorithms (<see cref="ConvolutionAlgorithm"/>): im2col + GEMM in blocks of output pixels, each block in a
 /// per-thread buffer of about <see cref="ColumnBlockFloats"/> floats so that it stays in L2 while its GEMM reads it
 /// (for at most <see cref="DirectMaxInputChannels"/> channels per group the block is tap-major, built from runs of
-/// input rows; see <see cref="Im2Col"/>); an implicit GEMM for the forward pass of few-channel inputs (an image's
-/// first layer), which gathers each window straight into the micro-kernel's panel and carries the bias as one more
-/// k step; and per-channel loops for depthwise convolutions, whose groups are too narrow for a GEMM. Work is split over threads by <see cref="SpatialThreads"/> in pieces fixed by the shapes alone
-/// (pixel blocks for the forward pass, images for the input gradient, fixed slots of pixel blocks with partial sums
-/// for the weight gradient), so the result does not depend on which thread ran what. A warm call allocates nothing:
+/// input rows; see <see cref="Im2Col"/>); implicit GEMMs for few-channel inputs (an image's first layer), whose
+/// forward pass gathers each window straight into the micro-kernel's panel and carries the bias as one more k step,
+/// and whose weight gradient feeds the micro-kernel windows from a strip of interleaved input rows; and per-channel
+/// loops for depthwise convolutions, whose groups are too narrow for a GEMM.
+/// </para>
+/// <para>
+/// Work is split over threads by <see cref="SpatialThreads"/> in pieces fixed by the shapes alone (pixel blocks or
+/// output rows for the forward pass, images for the input gradient, fixed slots with partial sums for the weight
+/// gradient), so the result does not depend on which thread ran what, nor on how many threads there are. A warm call allocates nothing:
 /// buffers come from <see cref="ConvScratch"/> and <see cref="GemmScratch"/>.
 /// </para>
 /// <para>
@@ -47,7 +51,11 @@ internal static unsafe partial class Convolution
     private const int PartialBudgetFloats = 1 << 22;
 
     /// <summary>The algorithm every call uses; <see cref="ConvolutionAlgorithm.Auto"/> (the default) picks by geometry.</summary>
-    /// <remarks>A forced algorithm that cannot compute a pass (Depthwise on a non-depthwise geometry, Direct on a gradient) falls back to <see cref="ConvolutionAlgorithm.Im2Col"/>.</remarks>
+    /// <remarks>
+    /// A forced algorithm that cannot compute a pass falls back to <see cref="ConvolutionAlgorithm.Im2Col"/>: Depthwise on
+    /// a non-depthwise geometry, Direct on the input gradient, or on a weight gradient with more than
+    /// <see cref="DirectMaxInputChannels"/> channels, several groups or a column dilation.
+    /// </remarks>
     internal static ConvolutionAlgorithm ForcedAlgorithm { get; set; }
 
     /// <summary>y = conv(x, w) + bias (see the type remarks for the formula).</summary>
@@ -74,7 +82,7 @@ internal static unsafe partial class Convolution
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
             float* b = bias.IsEmpty ? null : pb;
-            switch (Choose(in geometry, forward: true))
+            switch (Choose(in geometry, Pass.Forward))
             {
                 case ConvolutionAlgorithm.Depthwise:
                     DepthwiseForward(in geometry, px, pw, b, py);
@@ -109,7 +117,7 @@ internal static unsafe partial class Convolution
 
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            if (Choose(in geometry, forward: false) == ConvolutionAlgorithm.Depthwise)
+            if (Choose(in geometry, Pass.InputGradient) == ConvolutionAlgorithm.Depthwise)
                 DepthwiseInputGradient(in geometry, pdy, pw, pdx, accumulate);
             else
                 Im2ColInputGradient(in geometry, pdy, pw, pdx, accumulate);
@@ -140,10 +148,18 @@ internal static unsafe partial class Convolution
 
         fixed (float* px = x, pdy = dy, pdw = dw)
         {
-            if (Choose(in geometry, forward: false) == ConvolutionAlgorithm.Depthwise)
-                DepthwiseWeightGradient(in geometry, px, pdy, pdw, accumulate);
-            else
-                Im2ColWeightGradient(in geometry, px, pdy, pdw, accumulate);
+            switch (Choose(in geometry, Pass.WeightGradient))
+            {
+                case ConvolutionAlgorithm.Depthwise:
+                    DepthwiseWeightGradient(in geometry, px, pdy, pdw, accumulate);
+                    break;
+                case ConvolutionAlgorithm.Direct:
+                    DirectWeightGradient(in geometry, px, pdy, pdw, accumulate);
+                    break;
+                default:
+                    Im2ColWeightGradient(in geometry, px, pdy, pdw, accumulate);
+                    break;
+            }
         }
     }
 
@@ -174,19 +190,23 @@ internal static unsafe partial class Convolution
     }
 
     // The algorithm for a pass: the forced one where it can compute the pass, else the measured best.
-    private static ConvolutionAlgorithm Choose(in Conv2DGeometry g, bool forward)
+    private static ConvolutionAlgorithm Choose(in Conv2DGeometry g, Pass pass)
     {
+        bool direct = pass switch
+        {
+            Pass.Forward => true,
+            Pass.WeightGradient => DirectWeightGradientApplies(in g),
+            _ => false,
+        };
         ConvolutionAlgorithm forced = ForcedAlgorithm;
         if (forced == ConvolutionAlgorithm.Auto)
         {
             if (g.IsDepthwise)
                 return ConvolutionAlgorithm.Depthwise;
-            return forward && g.Groups == 1 && g.InputChannels <= DirectMaxInputChannels ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
+            return direct && g.Groups == 1 && g.InputChannels <= DirectMaxInputChannels ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
         }
 
-        if (forced == ConvolutionAlgorithm.Depthwise && !g.IsDepthwise)
-            return ConvolutionAlgorithm.Im2Col;
-        if (forced == ConvolutionAlgorithm.Direct && !forward)
+        if ((forced == ConvolutionAlgorithm.Depthwise && !g.IsDepthwise) || (forced == ConvolutionAlgorithm.Direct && !direct))
             return ConvolutionAlgorithm.Im2Col;
         return forced;
     }
@@ -197,6 +217,13 @@ internal static unsafe partial class Convolution
     {
         int rows = Math.Clamp(ColumnBlockFloats / g.GroupDepth, 48, 1024) / 12 * 12;
         return Math.Min(rows, g.OutputPixels);
+    }
+
+    private enum Pass
+    {
+        Forward,
+        InputGradient,
+        WeightGradient,
     }
 
     private static void CheckSource(ReadOnlySpan<float> span, int need, string name)

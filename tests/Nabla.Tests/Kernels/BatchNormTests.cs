@@ -117,6 +117,27 @@ public sealed class BatchNormTests : IDisposable
         Assert.Equal(dx, dy);
     }
 
+    // Statistics are summed in slots fixed by the shapes, so one thread and all threads give the same bits.
+    [Fact]
+    public void Results_do_not_depend_on_the_thread_count()
+    {
+        const int rows = 5000, channels = 19;
+        float[] x = ConvReference.Random(rows * channels, 1), dy = ConvReference.Random(rows * channels, 2), gamma = ConvReference.Random(channels, 3);
+        float[][] Run(int threads)
+        {
+            KernelPaths.Use("Auto", threads);
+            float[] y = new float[rows * channels], m = new float[channels], v = new float[channels], s = new float[channels];
+            float[] dx = new float[rows * channels], dg = new float[channels], db = new float[channels];
+            BatchNorm.TrainingForward(x, rows, channels, gamma, gamma, Epsilon, y, m, v, s);
+            BatchNorm.Backward(dy, x, rows, channels, m, s, gamma, dx, dg, db);
+            return [y, m, v, s, dx, dg, db];
+        }
+
+        float[][] serial = Run(1), parallel = Run(Environment.ProcessorCount);
+        for (int i = 0; i < serial.Length; i++)
+            Assert.True(serial[i].AsSpan().SequenceEqual(parallel[i]), $"output {i} differs");
+    }
+
     [Fact]
     public void Moving_statistics_follow_keras()
     {
