@@ -89,6 +89,24 @@ public class ConvolutionalModelTests
         }
     }
 
+    [Fact]
+    public void Functional_models_take_the_layers_symbolically()
+    {
+        // Shapes come from each layer's ComputeOutputShape.
+        Backend.ClearSession();
+        var image = new Input(shape: [12, 12, 3]);
+        KerasTensor a = new Conv2D(8, kernelSize: 3, padding: "same", activation: "relu").Apply(image);
+        KerasTensor b = new SeparableConv2D(8, kernelSize: 3, padding: "same").Apply(a);
+        KerasTensor h = new MaxPooling2D().Apply(new BatchNormalization().Apply(b));
+        KerasTensor output = new Dense(4, activation: "softmax").Apply(new GlobalAveragePooling2D().Apply(h));
+        var model = new Model(image, output);
+        Assert.Equal([-1, 6, 6, 8], h.Shape);
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
+        Tensor x = Support.TestData.Uniform([4, 12, 12, 3], seed: 3);
+        model.Fit(x, Tensor.FromArray([0f, 1f, 2f, 3f], 4), epochs: 1, verbose: 0);
+        Assert.Equal([4, 4], model.Predict(x, verbose: 0).Shape);
+    }
+
     /// <summary>Every convolutional, pooling, normalization, reshaping and spatial-dropout layer in one chain ([10, 10, 2] → 3 classes).</summary>
     internal static Sequential EveryLayer() => new([
         new ZeroPadding2D(1, inputShape: [10, 10, 2]),                                         // [12, 12, 2]

@@ -135,6 +135,7 @@ public sealed class Conv1D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return _window.OutputShape(this, inputShape, Filters);
     }
 

@@ -132,6 +132,7 @@ public sealed class Conv2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return _window.OutputShape(this, inputShape, Filters);
     }
 

@@ -123,6 +123,7 @@ public sealed class Conv2DTranspose : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return _window.TransposeOutputShape(inputShape, Filters);
     }
 

@@ -125,6 +125,7 @@ public sealed class DepthwiseConv2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         int channels = inputShape[^1];
         return _window.OutputShape(this, inputShape, channels < 0 ? -1 : channels * DepthMultiplier);
     }

@@ -146,6 +146,7 @@ public sealed class SeparableConv2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return _window.OutputShape(this, inputShape, Filters);
     }
 

@@ -41,6 +41,7 @@ public sealed class GlobalAveragePooling2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return Keepdims ? [inputShape[0], 1, 1, inputShape[^1]] : [inputShape[0], inputShape[^1]];
     }
 

@@ -58,6 +58,7 @@ public sealed class MaxPooling1D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return _window.OutputShape(this, inputShape, inputShape[^1]);
     }
 

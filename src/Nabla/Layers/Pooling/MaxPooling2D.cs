@@ -57,6 +57,7 @@ public sealed class MaxPooling2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         return _window.OutputShape(this, inputShape, inputShape[^1]);
     }
 

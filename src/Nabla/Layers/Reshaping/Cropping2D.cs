@@ -43,6 +43,7 @@ public sealed class Cropping2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         CheckLeavesPixels(inputShape);
         int[] output = (int[])inputShape.Clone();
         output[1] = inputShape[1] < 0 ? -1 : inputShape[1] - Cropping.Rows;

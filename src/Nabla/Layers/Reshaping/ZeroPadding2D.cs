@@ -40,6 +40,7 @@ public sealed class ZeroPadding2D : Layer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        InputSpec?.Check(this, inputShape);
         int[] output = (int[])inputShape.Clone();
         output[1] = inputShape[1] < 0 ? -1 : inputShape[1] + Padding.Rows;
         output[2] = inputShape[2] < 0 ? -1 : inputShape[2] + Padding.Columns;

@@ -119,6 +119,7 @@ public class Conv2DTests
         conv.Apply(Tensor.Zeros(1, 6, 6, 3));
         AssertEx.Throws<ShapeMismatchException>(() => conv.Apply(Tensor.Zeros(1, 6, 6, 4)), "expects input with last axis 3, but received shape [1, 6, 6, 4].");
         AssertEx.Throws<ShapeMismatchException>(() => conv.Apply(Tensor.Zeros(1, 2, 6, 3)), "computed an output size of zero");
+        AssertEx.Throws<ShapeMismatchException>(() => new Conv2D(2, 3).ComputeOutputShape([-1, 784]), "expects input of rank 4, but received shape [None, 784] (rank 2).");
     }
 
     [Fact]
