@@ -280,6 +280,29 @@ public sealed class ConvolutionTests : IDisposable
         });
     }
 
+    // An empty batch computes nothing, and a weight gradient over no pixels is zero (or left as it was).
+    [Fact]
+    public void An_empty_batch_is_a_no_op()
+    {
+        Conv2DGeometry g = Conv2DGeometry.Create(0, 5, 5, 3, 4, 3, 3, PaddingMode.Same);
+        Assert.Equal((0, 0, 108), (g.InputLength, g.OutputLength, g.KernelLength));
+        float[] w = ConvReference.Random(g.KernelLength, 1), dw = [.. w];
+        Convolution.Forward(g, [], w, default, []);
+        Convolution.InputGradient(g, [], w, []);
+        Convolution.WeightGradient(g, [], [], dw, accumulate: true);
+        Assert.Equal(w, dw);
+        Convolution.WeightGradient(g, [], [], dw);
+        Assert.All(dw, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Thread_settings_reject_invalid_values()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpatialThreads.MaxThreads = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpatialThreads.MinFlopsPerThread = -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpatialThreads.MinElementsPerThread = -1);
+    }
+
     [Fact]
     public void Bad_arguments_throw_naming_the_span()
     {
