@@ -108,7 +108,7 @@ internal static class QuickBenchmark
 
     // CPU time of the calling thread (Linux): unlike wall time it stops while another process has
     // the core, so single-threaded figures stay meaningful on a shared machine.
-    private static double ThreadCpuSeconds()
+    internal static double ThreadCpuSeconds()
     {
         if (!OperatingSystem.IsLinux())
             return 0;

@@ -115,7 +115,8 @@ public class ApiContractTests
         Tensor yTest = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)(i % 10)).ToArray(), 16);
 
         // layers
-        new Dropout(0.5f);
+        new Conv2D(32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1]);
+        new MaxPooling2D(poolSize: 2); new Dropout(0.5f); new BatchNormalization();
         new Activation("tanh"); new Reshape([7, 7, 16]); new Input(shape: [784]);
 
         // functional models

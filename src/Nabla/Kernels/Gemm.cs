@@ -59,6 +59,9 @@ internal static unsafe partial class Gemm
         }
     }
 
+    /// <summary>The path a call made now runs on: <see cref="ForcedPath"/>, or the fastest supported one when that is <see cref="GemmPath.Auto"/>.</summary>
+    internal static GemmPath ActivePath => _forcedPath == GemmPath.Auto ? BestPath : _forcedPath;
+
     /// <summary>Whether the current CPU can run <paramref name="path"/> (<see cref="GemmPath.Auto"/> always can).</summary>
     /// <param name="path">The path to test.</param>
     internal static bool IsSupported(GemmPath path) => path switch

@@ -53,6 +53,21 @@ internal static class BuiltIns
         Class<Softmax>(SerializableFamily.Layer, "Softmax", Softmax.FromConfig);
         Class<PReLU>(SerializableFamily.Layer, "PReLU", PReLU.FromConfig);
         Class<Lambda>(SerializableFamily.Layer, "Lambda", Lambda.FromConfig);
+        Class<Conv2D>(SerializableFamily.Layer, "Conv2D", Conv2D.FromConfig);
+        Class<Conv1D>(SerializableFamily.Layer, "Conv1D", Conv1D.FromConfig);
+        Class<DepthwiseConv2D>(SerializableFamily.Layer, "DepthwiseConv2D", DepthwiseConv2D.FromConfig);
+        Class<SeparableConv2D>(SerializableFamily.Layer, "SeparableConv2D", SeparableConv2D.FromConfig);
+        Class<Conv2DTranspose>(SerializableFamily.Layer, "Conv2DTranspose", Conv2DTranspose.FromConfig);
+        Class<MaxPooling2D>(SerializableFamily.Layer, "MaxPooling2D", MaxPooling2D.FromConfig);
+        Class<AveragePooling2D>(SerializableFamily.Layer, "AveragePooling2D", AveragePooling2D.FromConfig);
+        Class<MaxPooling1D>(SerializableFamily.Layer, "MaxPooling1D", MaxPooling1D.FromConfig);
+        Class<GlobalAveragePooling2D>(SerializableFamily.Layer, "GlobalAveragePooling2D", GlobalAveragePooling2D.FromConfig);
+        Class<GlobalMaxPooling2D>(SerializableFamily.Layer, "GlobalMaxPooling2D", GlobalMaxPooling2D.FromConfig);
+        Class<BatchNormalization>(SerializableFamily.Layer, "BatchNormalization", BatchNormalization.FromConfig);
+        Class<SpatialDropout2D>(SerializableFamily.Layer, "SpatialDropout2D", SpatialDropout2D.FromConfig);
+        Class<ZeroPadding2D>(SerializableFamily.Layer, "ZeroPadding2D", ZeroPadding2D.FromConfig);
+        Class<Cropping2D>(SerializableFamily.Layer, "Cropping2D", Cropping2D.FromConfig);
+        Class<UpSampling2D>(SerializableFamily.Layer, "UpSampling2D", UpSampling2D.FromConfig);
 
         // Models nest as layers; Keras writes Sequential under "keras" and functional models under their source module.
         Serialization.AddClass(new SerializableClass(SerializableFamily.Layer, typeof(Sequential), "Sequential", "keras", null, c => ModelConfig.FromConfig(c, "Sequential", "config")));

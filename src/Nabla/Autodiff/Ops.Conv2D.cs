@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Nabla.Kernels;
+
+namespace Nabla.Autodiff;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// A 2-D convolution layer's computation, fused: activation(conv(x, kernel) + bias) over channels-last tensors, as
+    /// Keras's <c>Conv2D</c>, <c>Conv1D</c> (height 1), <c>DepthwiseConv2D</c> (groups = input channels) and the
+    /// pointwise half of <c>SeparableConv2D</c> compute it.
+    /// </summary>
+    /// <remarks>
+    /// x is [Batch, InputHeight, InputWidth, InputChannels] and the result [Batch, OutputHeight, OutputWidth,
+    /// OutputChannels] for the shapes of <paramref name="geometry"/>; the kernel holds the geometry's
+    /// [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels] floats in that order whatever its own shape
+    /// (a Conv1D kernel [k, in, out] and a depthwise kernel [kh, kw, in, multiplier] are laid out the same), and
+    /// gradients take the kernel's shape. The convolution kernel adds the bias; the activation runs in place over the
+    /// output. Backward: dZ = g ⊙ f′ (the output or a kept pre-activation), dBias = Σ_pixels dZ, dKernel and dx by
+    /// the convolution's weight and input gradients. The caller (a layer) has checked the shapes.
+    /// </remarks>
+    internal static Tensor Conv2D(Tensor x, Tensor kernel, Tensor? bias, in Conv2DGeometry geometry, ActivationDescriptor activation)
+    {
+        Debug.Assert(x.Size == geometry.InputLength && kernel.Size == geometry.KernelLength, "the layer passes matching shapes");
+        Debug.Assert(bias is null || bias.Size == geometry.OutputChannels, "the bias has one value per output channel");
+        Conv2DGeometry g = geometry;
+        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels]);
+        Convolution.Forward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span);
+
+        Tape? tape = OpSupport.TapeFor(x, kernel, bias);
+        Tensor? pre = ActivateInPlace(y, activation, g.OutputChannels, keepInput: tape is not null);
+        tape?.Record<Conv2DNode>(y, x, kernel, bias).Set(x, kernel, bias, pre, activation, g);
+        return y;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="activation"/> to <paramref name="y"/> in place (rows of <paramref name="channels"/>)
+    /// and returns the pre-activation when the derivative needs it and <paramref name="keepInput"/> is set.
+    /// </summary>
+    private static Tensor? ActivateInPlace(Tensor y, ActivationDescriptor activation, int channels, bool keepInput)
+    {
+        if (activation.IsLinear)
+        {
+            return null;
+        }
+
+        Tensor? pre = keepInput && activation.NeedsInput ? OpSupport.Empty(y.Dims) : null;
+        activation.Forward(y.Span, default, y.Span, pre is null ? default : pre.Span, channels);
+        return pre;
+    }
+
+    /// <summary>
+    /// dZ = g ⊙ f′ over rows of <paramref name="channels"/>, writing Σ_rows dZ into <paramref name="biasGrad"/> when it
+    /// is not null; returns <paramref name="grad"/> itself for the identity.
+    /// </summary>
+    private static Tensor ActivationGradient(Tensor grad, TapeNode node, ActivationDescriptor activation, Tensor? preActivation,
+        int channels, Tensor? biasGrad)
+    {
+        if (activation.IsLinear)
+        {
+            if (biasGrad is not null)
+            {
+                Convolution.BiasGradient(grad.Span, grad.Size / channels, channels, biasGrad.Span);
+            }
+
+            return grad;
+        }
+
+        Tensor dz = OpSupport.Empty(grad.Dims);
+        Tensor v = activation.DerivativeFromOutput ? node.Output : preActivation!;
+        activation.Backward(grad.Span, v.Span, dz.Span, biasGrad is null ? default : biasGrad.Span, channels);
+        return dz;
+    }
+
+    private sealed class Conv2DNode : TapeNode
+    {
+        public Tensor X = null!, Kernel = null!;
+        public Tensor? Bias, PreActivation;
+        public ActivationDescriptor Activation = null!;
+        public Conv2DGeometry Geometry;
+
+        public override string Name => "Conv2D";
+
+        public void Set(Tensor x, Tensor kernel, Tensor? bias, Tensor? preActivation, ActivationDescriptor activation, in Conv2DGeometry geometry) =>
+            (X, Kernel, Bias, PreActivation, Activation, Geometry) = (x, kernel, bias, preActivation, activation, geometry);
+
+        // y = f(z), z = conv(x, W) + b:
+        //   dZ = g ⊙ f'(·),  db[c] = Σ_pixels dZ[·, c],
+        //   dW = Σ_pixels x_window ⊗ dZ (the convolution's weight gradient),  dx = convᵀ(dZ, W) (its input gradient)
+        public override void Backward(Tensor grad, Tape tape)
+        {
+            bool needX = tape.NeedsGradient(X), needKernel = tape.NeedsGradient(Kernel), needBias = tape.NeedsGradient(Bias);
+            if (!needX && !needKernel && !needBias)
+            {
+                return;
+            }
+
+            Conv2DGeometry g = Geometry;
+            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims) : null;
+            Tensor dz = ActivationGradient(grad, this, Activation, PreActivation, g.OutputChannels, db);
+            if (needKernel)
+            {
+                Tensor dk = OpSupport.Empty(Kernel.Dims);
+                Convolution.WeightGradient(in g, X.Span, dz.Span, dk.Span);
+                tape.Accumulate(Kernel, dk, owned: true);
+            }
+
+            if (needX)
+            {
+                Tensor dx = OpSupport.Empty(X.Dims);
+                Convolution.InputGradient(in g, dz.Span, Kernel.Span, dx.Span);
+                tape.Accumulate(X, dx, owned: true);
+            }
+
+            if (db is not null)
+            {
+                tape.Accumulate(Bias, db, owned: true);
+            }
+        }
+    }
+}

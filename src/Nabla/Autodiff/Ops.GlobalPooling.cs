@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Nabla.Kernels;
+
+namespace Nabla.Autodiff;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// The mean of each channel over the image: [batch, height, width, channels] → [batch, channels] (Keras's
+    /// <c>GlobalAveragePooling2D</c> without keepdims).
+    /// </summary>
+    internal static Tensor GlobalAveragePool2D(Tensor x)
+    {
+        Debug.Assert(x.Rank == 4, "the layer passes an image batch");
+        (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
+        Tensor y = OpSupport.Empty([n, c]);
+        Pooling.GlobalAverageForward(x.Span, n, h, w, c, y.Span);
+        OpSupport.TapeFor(x)?.Record<GlobalAveragePool2DNode>(y, x).Set(x);
+        return y;
+    }
+
+    /// <summary>
+    /// The largest value of each channel over the image: [batch, height, width, channels] → [batch, channels] (Keras's
+    /// <c>GlobalMaxPooling2D</c> without keepdims); the gradient goes to the first maximum.
+    /// </summary>
+    internal static Tensor GlobalMaxPool2D(Tensor x)
+    {
+        Debug.Assert(x.Rank == 4, "the layer passes an image batch");
+        (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
+        Tensor y = OpSupport.Empty([n, c]);
+        Tape? tape = OpSupport.TapeFor(x);
+        Tensor? argmax = tape is null ? null : OpSupport.Empty(y.Dims);
+        Pooling.GlobalMaxForward(x.Span, n, h, w, c, y.Span, argmax is null ? default : MemoryMarshal.Cast<float, int>(argmax.Span));
+        tape?.Record<GlobalMaxPool2DNode>(y, x).Set(x, argmax!);
+        return y;
+    }
+
+    private sealed class GlobalAveragePool2DNode : TapeNode
+    {
+        public Tensor X = null!;
+
+        public override string Name => "GlobalAveragePool2D";
+
+        public void Set(Tensor x) => X = x;
+
+        // y[n, c] = Σ_{h, w} x[n, h, w, c] / (H·W): dx[n, h, w, c] = g[n, c] / (H·W).
+        public override void Backward(Tensor grad, Tape tape)
+        {
+            Tensor dx = OpSupport.Empty(X.Dims);
+            Pooling.GlobalAverageBackward(grad.Span, X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), dx.Span);
+            tape.Accumulate(X, dx, owned: true);
+        }
+    }
+
+    private sealed class GlobalMaxPool2DNode : TapeNode
+    {
+        public Tensor X = null!, Argmax = null!;
+
+        public override string Name => "GlobalMaxPool2D";
+
+        public void Set(Tensor x, Tensor argmax) => (X, Argmax) = (x, argmax);
+
+        // y[n, c] = x[argmax[n, c]]: dx is g[n, c] at argmax[n, c] and zero elsewhere.
+        public override void Backward(Tensor grad, Tape tape)
+        {
+            Tensor dx = OpSupport.Empty(X.Dims);
+            Pooling.GlobalMaxBackward(grad.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), dx.Span);
+            tape.Accumulate(X, dx, owned: true);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Nabla.Kernels;
+
+/// <summary>Per-thread scratch buffers of the convolution-family kernels, grown on demand and reused by every later call.</summary>
+/// <remarks>
+/// <para>
+/// Two independent buffers per thread, so that a kernel can hold one for the whole call while the same thread, taking
+/// part in the call's parallel work, uses the other for its share: <see cref="ScratchSlot.Job"/> is for what one work
+/// item needs (an im2col block, a packed tile) and is only used inside a work item; <see cref="ScratchSlot.Call"/> is
+/// taken by the calling thread before it starts the parallel work (a packed kernel, per-slot partial sums) and read by
+/// every thread. Neither is <see cref="GemmScratch"/>, which the GEMMs these kernels call use for their own packing.
+/// </para>
+/// <para>
+/// Like <see cref="GemmScratch"/>: pinned arrays on the pinned object heap (freed with their thread, never moved), 64-byte
+/// aligned, grown geometrically, so a warm call allocates nothing. A pointer stays valid until the next
+/// <see cref="Get"/> of the same slot on the same thread.
+/// </para>
+/// </remarks>
+internal static unsafe class ConvScratch
+{
+    private const int Alignment = 64;
+
+    [ThreadStatic]
+    private static Buffer t_job;
+
+    [ThreadStatic]
+    private static Buffer t_call;
+
+    /// <summary>Returns a 64-byte aligned buffer of at least <paramref name="floats"/> floats in the calling thread's <paramref name="slot"/>.</summary>
+    /// <param name="slot">Which of the thread's two buffers.</param>
+    /// <param name="floats">Required size in floats, 0 or more.</param>
+    public static float* Get(ScratchSlot slot, nint floats) =>
+        slot == ScratchSlot.Job ? t_job.Get(floats) : t_call.Get(floats);
+
+    private struct Buffer
+    {
+        private float[]? _array;
+        private int _offset;
+        private nint _capacity;
+
+        public float* Get(nint floats)
+        {
+            if (_array is null || floats > _capacity)
+                Grow(Math.Max(floats, 16));
+            return (float*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array!), _offset));
+        }
+
+        private void Grow(nint floats)
+        {
+            nint size = Math.Max(floats, _capacity + (_capacity / 2));
+            float[] array = GC.AllocateUninitializedArray<float>(checked((int)size + (Alignment / sizeof(float))), pinned: true);
+            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            _array = array;
+            _offset = (int)(((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
+            _capacity = size;
+        }
+    }
+}
+
+/// <summary>One of the two per-thread buffers of <see cref="ConvScratch"/>.</summary>
+internal enum ScratchSlot
+{
+    /// <summary>Used within one work item (an im2col block, a packed tile).</summary>
+    Job,
+
+    /// <summary>Taken by the calling thread for the whole call and shared with the workers (a packed kernel, partial sums).</summary>
+    Call,
+}

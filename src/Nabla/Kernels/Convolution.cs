@@ -1,0 +1,247 @@
+namespace Nabla.Kernels;
+
+/// <summary>2-D convolution over channels-last (NHWC) tensors, its gradients, and the transposed convolution built from them.</summary>
+/// <remarks>
+/// <para>
+/// Computes, for the shapes of a <see cref="Conv2DGeometry"/> (Keras's layouts: x [N, H, W, C], kernel
+/// [kh, kw, C / groups, filters], y [N, OH, OW, filters]):
+/// </para>
+/// <code>
+/// y[n, oh, ow, oc] = bias[oc] + Σ_{kh, kw, ic} x[n, oh·sh + kh·dh − padTop, ow·sw + kw·dw − padLeft, g·Cg + ic] · w[kh, kw, ic, oc]
+/// </code>
+/// <para>
+/// with g = oc / (filters / groups), Cg = C / groups, ic over [0, Cg), and taps outside the input reading zero: a
+/// cross-correlation, as Keras and every framework call a convolution. <see cref="InputGradient"/> and
+/// <see cref="WeightGradient"/> are its adjoints with respect to x and w; <see cref="BiasGradient"/> sums the output
+/// gradient over the pixels.
+/// </para>
+/// <para>
+/// Algorithms (<see cref="ConvolutionAlgorithm"/>): im2col + GEMM in blocks of output pixels, each block in a
+/// per-thread buffer of about <see cref="ColumnBlockFloats"/> floats so that it stays in L2 while its GEMM reads it
+/// (for at most <see cref="DirectMaxInputChannels"/> channels per group the block is tap-major, built from runs of
+/// input rows; see <see cref="Im2Col"/>); implicit GEMMs for few-channel inputs (an image's first layer), whose
+/// forward pass gathers each window straight into the micro-kernel's panel and carries the bias as one more k step,
+/// and whose weight gradient feeds the micro-kernel windows from a strip of interleaved input rows; and per-channel
+/// loops for depthwise convolutions, whose groups are too narrow for a GEMM.
+/// </para>
+/// <para>
+/// Work is split over threads by <see cref="SpatialThreads"/> in pieces fixed by the shapes alone (pixel blocks or
+/// output rows for the forward pass, images for the input gradient, fixed slots with partial sums for the weight
+/// gradient), so the result does not depend on which thread ran what, nor on how many threads there are. A warm call allocates nothing:
+/// buffers come from <see cref="ConvScratch"/> and <see cref="GemmScratch"/>.
+/// </para>
+/// <para>
+/// Numerics: float products summed in float (with FMA on the GEMM paths) in an order that differs from a naive loop,
+/// so results match a double-precision reference to rounding. NaN and infinity propagate as IEEE arithmetic
+/// dictates. Outputs must not overlap any input (checked); inputs may overlap each other.
+/// </para>
+/// </remarks>
+internal static unsafe partial class Convolution
+{
+    /// <summary>Target size of one im2col block, in floats (256 KB: with the kernel and GEMM's packed blocks it stays in a 1-2 MB L2).</summary>
+    internal const int ColumnBlockFloats = 1 << 16;
+
+    /// <summary>The Auto algorithm runs the forward pass of a one-group convolution with at most this many input channels as <see cref="ConvolutionAlgorithm.Direct"/>.</summary>
+    internal const int DirectMaxInputChannels = 4;
+
+    /// <summary>Most partial weight gradients a call keeps (each one kernel's size); more slots balance threads better.</summary>
+    private const int MaxSlots = 8;
+
+    /// <summary>Most floats of partial weight gradients a call keeps (16 MB); large kernels get fewer slots.</summary>
+    private const int PartialBudgetFloats = 1 << 22;
+
+    /// <summary>The algorithm every call uses; <see cref="ConvolutionAlgorithm.Auto"/> (the default) picks by geometry.</summary>
+    /// <remarks>
+    /// A forced algorithm that cannot compute a pass falls back to <see cref="ConvolutionAlgorithm.Im2Col"/>: Depthwise on
+    /// a non-depthwise geometry, Direct on the input gradient, or on a weight gradient with more than
+    /// <see cref="DirectMaxInputChannels"/> channels, several groups or a column dilation.
+    /// </remarks>
+    internal static ConvolutionAlgorithm ForcedAlgorithm { get; set; }
+
+    /// <summary>y = conv(x, w) + bias (see the type remarks for the formula).</summary>
+    /// <param name="geometry">The shapes.</param>
+    /// <param name="x">Input [Batch, InputHeight, InputWidth, InputChannels].</param>
+    /// <param name="w">Kernel [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels].</param>
+    /// <param name="bias">Bias [OutputChannels], or empty for none.</param>
+    /// <param name="y">Output [Batch, OutputHeight, OutputWidth, OutputChannels], overwritten.</param>
+    /// <exception cref="ArgumentException">The geometry is default, a span is too short, bias is neither empty nor long enough, or y overlaps an input.</exception>
+    public static void Forward(in Conv2DGeometry geometry, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        geometry.ThrowIfDefault();
+        CheckSource(x, geometry.InputLength, nameof(x));
+        CheckSource(w, geometry.KernelLength, nameof(w));
+        if (!bias.IsEmpty)
+            CheckSource(bias, geometry.OutputChannels, nameof(bias));
+        CheckDestination(y, geometry.OutputLength, nameof(y));
+        CheckApart(y, geometry.OutputLength, x, nameof(y), nameof(x));
+        CheckApart(y, geometry.OutputLength, w, nameof(y), nameof(w));
+        CheckApart(y, geometry.OutputLength, bias, nameof(y), nameof(bias));
+        if (geometry.OutputPixels == 0)
+            return;
+
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            float* b = bias.IsEmpty ? null : pb;
+            switch (Choose(in geometry, Pass.Forward))
+            {
+                case ConvolutionAlgorithm.Depthwise:
+                    DepthwiseForward(in geometry, px, pw, b, py);
+                    break;
+                case ConvolutionAlgorithm.Direct:
+                    DirectForward(in geometry, px, pw, b, py);
+                    break;
+                default:
+                    Im2ColForward(in geometry, px, pw, b, py);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>dx = ∂⟨y, dy⟩/∂x: the adjoint of <see cref="Forward"/> in x (bias aside), or dx += it.</summary>
+    /// <param name="geometry">The shapes.</param>
+    /// <param name="dy">Output gradient [Batch, OutputHeight, OutputWidth, OutputChannels].</param>
+    /// <param name="w">Kernel [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels].</param>
+    /// <param name="dx">Input gradient [Batch, InputHeight, InputWidth, InputChannels].</param>
+    /// <param name="accumulate">Add to dx instead of overwriting it (default false).</param>
+    /// <exception cref="ArgumentException">The geometry is default, a span is too short, or dx overlaps an input.</exception>
+    public static void InputGradient(in Conv2DGeometry geometry, ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, bool accumulate = false)
+    {
+        geometry.ThrowIfDefault();
+        CheckSource(dy, geometry.OutputLength, nameof(dy));
+        CheckSource(w, geometry.KernelLength, nameof(w));
+        CheckDestination(dx, geometry.InputLength, nameof(dx));
+        CheckApart(dx, geometry.InputLength, dy, nameof(dx), nameof(dy));
+        CheckApart(dx, geometry.InputLength, w, nameof(dx), nameof(w));
+        if (geometry.Batch == 0)
+            return;
+
+        fixed (float* pdy = dy, pw = w, pdx = dx)
+        {
+            if (Choose(in geometry, Pass.InputGradient) == ConvolutionAlgorithm.Depthwise)
+                DepthwiseInputGradient(in geometry, pdy, pw, pdx, accumulate);
+            else
+                Im2ColInputGradient(in geometry, pdy, pw, pdx, accumulate);
+        }
+    }
+
+    /// <summary>dw = ∂⟨y, dy⟩/∂w summed over the batch, or dw += it.</summary>
+    /// <param name="geometry">The shapes.</param>
+    /// <param name="x">Input [Batch, InputHeight, InputWidth, InputChannels].</param>
+    /// <param name="dy">Output gradient [Batch, OutputHeight, OutputWidth, OutputChannels].</param>
+    /// <param name="dw">Kernel gradient [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels].</param>
+    /// <param name="accumulate">Add to dw instead of overwriting it (default false).</param>
+    /// <exception cref="ArgumentException">The geometry is default, a span is too short, or dw overlaps an input.</exception>
+    public static void WeightGradient(in Conv2DGeometry geometry, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, bool accumulate = false)
+    {
+        geometry.ThrowIfDefault();
+        CheckSource(x, geometry.InputLength, nameof(x));
+        CheckSource(dy, geometry.OutputLength, nameof(dy));
+        CheckDestination(dw, geometry.KernelLength, nameof(dw));
+        CheckApart(dw, geometry.KernelLength, x, nameof(dw), nameof(x));
+        CheckApart(dw, geometry.KernelLength, dy, nameof(dw), nameof(dy));
+        if (geometry.OutputPixels == 0)
+        {
+            if (!accumulate)
+                dw[..geometry.KernelLength].Clear();
+            return;
+        }
+
+        fixed (float* px = x, pdy = dy, pdw = dw)
+        {
+            switch (Choose(in geometry, Pass.WeightGradient))
+            {
+                case ConvolutionAlgorithm.Depthwise:
+                    DepthwiseWeightGradient(in geometry, px, pdy, pdw, accumulate);
+                    break;
+                case ConvolutionAlgorithm.Direct:
+                    DirectWeightGradient(in geometry, px, pdy, pdw, accumulate);
+                    break;
+                default:
+                    Im2ColWeightGradient(in geometry, px, pdy, pdw, accumulate);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>dbias[c] = Σ_p dy[p, c] over the <paramref name="pixels"/> rows of a [pixels, channels] gradient, or dbias += it.</summary>
+    /// <remarks>
+    /// The bias gradient of <see cref="Forward"/> (pixels = OutputPixels, channels = OutputChannels) and of
+    /// <see cref="TransposeForward"/> (pixels = Batch·InputHeight·InputWidth, channels = InputChannels). Rows are summed
+    /// in float within fixed slots of rows, and the slots in order.
+    /// </remarks>
+    /// <param name="dy">Output gradient, [pixels, channels] row-major.</param>
+    /// <param name="pixels">Rows, 0 or more.</param>
+    /// <param name="channels">Channels, at least 1.</param>
+    /// <param name="dbias">Bias gradient [channels].</param>
+    /// <param name="accumulate">Add to dbias instead of overwriting it (default false).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
+    /// <exception cref="ArgumentException">A span is too short, or dbias overlaps dy.</exception>
+    public static void BiasGradient(ReadOnlySpan<float> dy, int pixels, int channels, Span<float> dbias, bool accumulate = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pixels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        long need = (long)pixels * channels;
+        if (dy.Length < need)
+            ThrowHelper.SourceTooShort(nameof(dy), need, dy.Length);
+        CheckDestination(dbias, channels, nameof(dbias));
+        CheckApart(dbias, channels, dy, nameof(dbias), nameof(dy));
+        fixed (float* pdy = dy, pdb = dbias)
+            SumRows(pdy, pixels, channels, pdb, accumulate);
+    }
+
+    // The algorithm for a pass: the forced one where it can compute the pass, else the measured best.
+    private static ConvolutionAlgorithm Choose(in Conv2DGeometry g, Pass pass)
+    {
+        bool direct = pass switch
+        {
+            Pass.Forward => true,
+            Pass.WeightGradient => DirectWeightGradientApplies(in g),
+            _ => false,
+        };
+        ConvolutionAlgorithm forced = ForcedAlgorithm;
+        if (forced == ConvolutionAlgorithm.Auto)
+        {
+            if (g.IsDepthwise)
+                return ConvolutionAlgorithm.Depthwise;
+            return direct && g.Groups == 1 && g.InputChannels <= DirectMaxInputChannels ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
+        }
+
+        if ((forced == ConvolutionAlgorithm.Depthwise && !g.IsDepthwise) || (forced == ConvolutionAlgorithm.Direct && !direct))
+            return ConvolutionAlgorithm.Im2Col;
+        return forced;
+    }
+
+    // Pixels per im2col block: about ColumnBlockFloats in all, a multiple of 12 (every micro-kernel's row count
+    // divides it, so only a block's last tile can be partial), between 48 and 1024 pixels.
+    private static int BlockPixels(in Conv2DGeometry g)
+    {
+        int rows = Math.Clamp(ColumnBlockFloats / g.GroupDepth, 48, 1024) / 12 * 12;
+        return Math.Min(rows, g.OutputPixels);
+    }
+
+    private enum Pass
+    {
+        Forward,
+        InputGradient,
+        WeightGradient,
+    }
+
+    private static void CheckSource(ReadOnlySpan<float> span, int need, string name)
+    {
+        if (span.Length < need)
+            ThrowHelper.SourceTooShort(name, need, span.Length);
+    }
+
+    private static void CheckDestination(Span<float> span, int need, string name)
+    {
+        if (span.Length < need)
+            ThrowHelper.DestinationTooShort(name, need, span.Length);
+    }
+
+    // The written part of a destination must not overlap a source it reads.
+    private static void CheckApart(Span<float> destination, int length, ReadOnlySpan<float> source, string destinationName, string sourceName)
+    {
+        if (destination[..length].Overlaps(source))
+            ThrowHelper.SpansOverlap(destinationName, sourceName);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Nabla.Kernels;
+
+/// <summary>How <see cref="Convolution"/> computes a pass; tests and benchmarks force each one.</summary>
+internal enum ConvolutionAlgorithm
+{
+    /// <summary>The measured best for the geometry: <see cref="Depthwise"/> for depthwise convolutions, <see cref="Direct"/> for the forward pass and the weight gradient of a convolution with at most <see cref="Convolution.DirectMaxInputChannels"/> input channels and one group (a first layer), else <see cref="Im2Col"/>.</summary>
+    Auto,
+
+    /// <summary>im2col blocks of output pixels into a per-thread buffer, then a GEMM per block and group (every pass, every geometry).</summary>
+    Im2Col,
+
+    /// <summary>
+    /// Implicit GEMM: for the forward pass, windows gathered straight into the GEMM micro-kernel's packed panel and the
+    /// kernel packed once (every geometry); for the weight gradient, the micro-kernel reading windows from a strip of
+    /// interleaved input rows and dy in place (one group, at most <see cref="Convolution.DirectMaxInputChannels"/>
+    /// channels, no column dilation).
+    /// </summary>
+    Direct,
+
+    /// <summary>Per-channel loops vectorised over channels (every pass; depthwise geometries only: one input channel per group).</summary>
+    Depthwise,
+}

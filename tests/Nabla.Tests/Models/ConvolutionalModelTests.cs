@@ -1,0 +1,136 @@
+using Nabla.Layers;
+
+namespace Nabla.Tests.Models;
+
+public class ConvolutionalModelTests
+{
+    // Issue 13's CNN: Conv2D(32,3,relu,same) → MaxPooling2D(2) → Conv2D(64,3,relu,same) → MaxPooling2D(2) → Flatten →
+    // Dense(128,relu) → Dense(10,softmax).
+    private static Sequential IssueCnn() => new([
+        new Conv2D(32, kernelSize: 3, activation: "relu", padding: "same", inputShape: [28, 28, 1]),
+        new MaxPooling2D(poolSize: 2),
+        new Conv2D(64, kernelSize: 3, activation: "relu", padding: "same"),
+        new MaxPooling2D(poolSize: 2),
+        new Flatten(),
+        new Dense(128, activation: "relu"),
+        new Dense(10, activation: "softmax"),
+    ]);
+
+    [Fact]
+    public void The_issue_cnn_has_kerass_parameter_counts_and_summary()
+    {
+        // Keras 3: 3·3·1·32 + 32 = 320; 3·3·32·64 + 64 = 18,496; 7·7·64·128 + 128 = 401,536; 128·10 + 10 = 1,290.
+        Backend.ClearSession();
+        Sequential model = IssueCnn();
+        Assert.Equal([320, 0, 18_496, 0, 0, 401_536, 1_290], model.Layers.Select(l => l.CountParams()));
+        Assert.Equal(421_642, model.CountParams());
+        var lines = new List<string>();
+        model.Summary(lineLength: 88, printFn: lines.Add);
+        string[] expected =
+        [
+            "Model: \"sequential\"",
+            "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓",
+            "┃ Layer (type)                         ┃ Output Shape                ┃         Param # ┃",
+            "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩",
+            "│ conv2d (Conv2D)                      │ (None, 28, 28, 32)          │             320 │",
+            "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+            "│ max_pooling2d (MaxPooling2D)         │ (None, 14, 14, 32)          │               0 │",
+            "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+            "│ conv2d_1 (Conv2D)                    │ (None, 14, 14, 64)          │          18,496 │",
+            "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+            "│ max_pooling2d_1 (MaxPooling2D)       │ (None, 7, 7, 64)            │               0 │",
+            "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+            "│ flatten (Flatten)                    │ (None, 3136)                │               0 │",
+            "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+            "│ dense (Dense)                        │ (None, 128)                 │         401,536 │",
+            "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+            "│ dense_1 (Dense)                      │ (None, 10)                  │           1,290 │",
+            "└──────────────────────────────────────┴─────────────────────────────┴─────────────────┘",
+            " Total params: 421,642 (1.61 MB)",
+            " Trainable params: 421,642 (1.61 MB)",
+            " Non-trainable params: 0 (0.00 B)",
+        ];
+        Assert.Equal(expected, lines);
+    }
+
+    [Fact]
+    public void Batch_normalization_statistics_count_as_non_trainable()
+    {
+        // Keras: Conv2D(16, 3) on 1 channel = 160; BatchNormalization over 16 channels = 64 (32 trainable, 32 not).
+        Backend.ClearSession();
+        var model = new Sequential([
+            new Conv2D(16, kernelSize: 3, inputShape: [8, 8, 1]),
+            new BatchNormalization(),
+            new GlobalAveragePooling2D(),
+            new Dense(2),
+        ]);
+        var lines = new List<string>();
+        model.Summary(lineLength: 88, printFn: lines.Add);
+        Assert.Equal([160, 64, 0, 34], model.Layers.Select(l => l.CountParams()));
+        Assert.Contains(" Total params: 258 (1.01 KB)", lines);
+        Assert.Contains(" Trainable params: 226 (904.00 B)", lines);
+        Assert.Contains(" Non-trainable params: 32 (128.00 B)", lines);
+    }
+
+    [Fact]
+    public void A_model_of_every_layer_predicts_evaluates_and_round_trips_its_config()
+    {
+        Sequential model = EveryLayer();
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        Tensor x = Support.TestData.Uniform([6, 10, 10, 2], seed: 1);
+        Tensor y = Tensor.FromArray([0f, 1f, 2f, 0f, 1f, 2f], 6);
+        model.Fit(x, y, batchSize: 3, epochs: 2, verbose: 0);
+        Tensor p = model.Predict(x, verbose: 0);
+        Assert.Equal([6, 3], p.Shape);
+        foreach (Layer layer in model.Layers)
+        {
+            Layer clone = LayerRegistry.FromConfig(layer.GetType().Name, layer.GetConfig());
+            Assert.Equal(layer.GetConfig().Keys.Order(), clone.GetConfig().Keys.Order());
+        }
+    }
+
+    [Fact]
+    public void Functional_models_take_the_layers_symbolically()
+    {
+        // Shapes come from each layer's ComputeOutputShape.
+        Backend.ClearSession();
+        var image = new Input(shape: [12, 12, 3]);
+        KerasTensor a = new Conv2D(8, kernelSize: 3, padding: "same", activation: "relu").Apply(image);
+        KerasTensor b = new SeparableConv2D(8, kernelSize: 3, padding: "same").Apply(a);
+        KerasTensor h = new MaxPooling2D().Apply(new BatchNormalization().Apply(b));
+        KerasTensor output = new Dense(4, activation: "softmax").Apply(new GlobalAveragePooling2D().Apply(h));
+        var model = new Model(image, output);
+        Assert.Equal([-1, 6, 6, 8], h.Shape);
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
+        Tensor x = Support.TestData.Uniform([4, 12, 12, 3], seed: 3);
+        model.Fit(x, Tensor.FromArray([0f, 1f, 2f, 3f], 4), epochs: 1, verbose: 0);
+        Assert.Equal([4, 4], model.Predict(x, verbose: 0).Shape);
+    }
+
+    /// <summary>Every convolutional, pooling, normalization, reshaping and spatial-dropout layer in one chain ([10, 10, 2] → 3 classes).</summary>
+    internal static Sequential EveryLayer() => new([
+        new ZeroPadding2D(1, inputShape: [10, 10, 2]),                                         // [12, 12, 2]
+        new Conv2D(6, kernelSize: 3, groups: 2, activation: "elu"),                            // [10, 10, 6]
+        new BatchNormalization(),
+        new DepthwiseConv2D(3, padding: "same", depthMultiplier: 2, activation: "relu"),       // [10, 10, 12]
+        new SpatialDropout2D(0.2, seed: 1),
+        new AveragePooling2D(2),                                                               // [5, 5, 12]
+        new Conv2DTranspose(4, kernelSize: 3, strides: 2, padding: "same", activation: "tanh"), // [10, 10, 4]
+        new Cropping2D(1),                                                                     // [8, 8, 4]
+        new MaxPooling2D(2),                                                                   // [4, 4, 4]
+        new UpSampling2D(2),                                                                   // [8, 8, 4]
+        new SeparableConv2D(8, kernelSize: 3, activation: "relu"),                             // [6, 6, 8]
+        new GlobalMaxPooling2D(keepdims: true),                                                // [1, 1, 8]
+        new Flatten(),
+        new Dense(3, activation: "softmax"),
+    ]);
+
+    /// <summary>The 1-D layers: [12, 3] sequences → 3 classes.</summary>
+    internal static Sequential Sequence() => new([
+        new Conv1D(4, kernelSize: 3, padding: "causal", activation: "relu", inputShape: [12, 3]),
+        new MaxPooling1D(2),
+        new Conv1D(6, kernelSize: 3, strides: 2, activation: "tanh"),
+        new Flatten(),
+        new Dense(3, activation: "softmax"),
+    ]);
+}
