@@ -53,6 +53,11 @@ internal static class BuiltIns
         Class<Softmax>(SerializableFamily.Layer, "Softmax", Softmax.FromConfig);
         Class<PReLU>(SerializableFamily.Layer, "PReLU", PReLU.FromConfig);
         Class<Lambda>(SerializableFamily.Layer, "Lambda", Lambda.FromConfig);
+        Class<Rescaling>(SerializableFamily.Layer, "Rescaling", Rescaling.FromConfig);
+        Class<RandomFlip>(SerializableFamily.Layer, "RandomFlip", RandomFlip.FromConfig);
+        Class<RandomTranslation>(SerializableFamily.Layer, "RandomTranslation", RandomTranslation.FromConfig);
+        Class<RandomRotation>(SerializableFamily.Layer, "RandomRotation", RandomRotation.FromConfig);
+        Class<RandomZoom>(SerializableFamily.Layer, "RandomZoom", RandomZoom.FromConfig);
 
         // Models nest as layers; Keras writes Sequential under "keras" and functional models under their source module.
         Serialization.AddClass(new SerializableClass(SerializableFamily.Layer, typeof(Sequential), "Sequential", "keras", null, c => ModelConfig.FromConfig(c, "Sequential", "config")));
