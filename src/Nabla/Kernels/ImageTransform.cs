@@ -251,6 +251,10 @@ internal static unsafe class ImageTransform
         return (int)size;
     }
 
+    /// <summary>Round half away from zero (TensorFlow's <c>round</c>): truncation after adding just under ½.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float RoundHalfAway(float x) => MathF.Truncate(x + MathF.CopySign(0.49999997f, x));
+
     /// <summary>The images, the transforms and the sampling rules shared by one call's threads.</summary>
     private readonly struct Geometry(float* source, float* transforms, float* target,
         int height, int width, int channels, ImageInterpolation interpolation, ImageFillMode fillMode, float fillValue)
@@ -262,108 +266,45 @@ internal static unsafe class ImageTransform
         public readonly ImageFillMode FillMode = fillMode;
         public readonly float FillValue = fillValue;
 
-        public int ImageSize => Height * Width * Channels;
-
         /// <summary>Output row <paramref name="row"/> of image <paramref name="n"/>.</summary>
         public void ForwardRow(int n, int row)
         {
+            // Everything in locals: the stores through float pointers could alias this struct's fields otherwise.
+            int h = Height, w = Width, c = Channels, imageSize = h * w * c;
             float* t = Transforms + ((long)n * TransformLength);
-            float* src = Source + ((long)n * ImageSize);
-            float* dst = Target + ((long)n * ImageSize) + ((long)row * Width * Channels);
-            float a0 = t[0], b0 = t[3];
-            float cx = (t[1] * row) + t[2], cy = (t[4] * row) + t[5];
-            int h = Height, w = Width, c = Channels;
-            for (int q = 0; q < w; q++, dst += c)
+            float* src = Source + ((long)n * imageSize);
+            float* dst = Target + ((long)n * imageSize) + (row * w * c);
+            var line = new Line(t[0], (t[1] * row) + t[2], t[3], (t[4] * row) + t[5]);
+            if (Interpolation == ImageInterpolation.Nearest)
             {
-                float sx = Clamp((a0 * q) + cx), sy = Clamp((b0 * q) + cy);
-                if (Interpolation == ImageInterpolation.Nearest)
-                {
-                    int ix = MapIndex((int)MathF.Round(sx, MidpointRounding.AwayFromZero), w, FillMode);
-                    int iy = MapIndex((int)MathF.Round(sy, MidpointRounding.AwayFromZero), h, FillMode);
-                    if ((ix | iy) < 0)
-                    {
-                        new Span<float>(dst, c).Fill(FillValue);
-                    }
-                    else
-                    {
-                        float* p = src + ((((long)iy * w) + ix) * c);
-                        for (int k = 0; k < c; k++)
-                        {
-                            dst[k] = p[k];
-                        }
-                    }
-
-                    continue;
-                }
-
-                float x0f = MathF.Floor(sx), y0f = MathF.Floor(sy);
-                float fx = sx - x0f, fy = sy - y0f;
-                int x0 = (int)x0f, y0 = (int)y0f;
-                int x1 = fx == 0f ? x0 : x0 + 1, y1 = fy == 0f ? y0 : y0 + 1;   // a zero-weight tap is not read
-                float w00 = (1f - fx) * (1f - fy), w01 = fx * (1f - fy), w10 = (1f - fx) * fy, w11 = fx * fy;
-                if (x0 >= 0 && y0 >= 0 && x1 < w && y1 < h)
-                {
-                    if (fx == 0f && fy == 0f)
-                    {
-                        // On a pixel centre (identity, whole-pixel shifts, flips): that pixel, bit for bit.
-                        float* p = src + ((((long)y0 * w) + x0) * c);
-                        for (int k = 0; k < c; k++)
-                        {
-                            dst[k] = p[k];
-                        }
-
-                        continue;
-                    }
-
-                    float* p00 = src + ((((long)y0 * w) + x0) * c), p01 = src + ((((long)y0 * w) + x1) * c);
-                    float* p10 = src + ((((long)y1 * w) + x0) * c), p11 = src + ((((long)y1 * w) + x1) * c);
-                    for (int k = 0; k < c; k++)
-                    {
-                        dst[k] = (w00 * p00[k]) + (w01 * p01[k]) + (w10 * p10[k]) + (w11 * p11[k]);
-                    }
-
-                    continue;
-                }
-
-                // At or beyond an edge: map each tap through the fill mode; constant-filled taps pool their weight.
-                int mx0 = MapIndex(x0, w, FillMode), mx1 = MapIndex(x1, w, FillMode);
-                int my0 = MapIndex(y0, h, FillMode), my1 = MapIndex(y1, h, FillMode);
-                new Span<float>(dst, c).Clear();
-                float fill = 0f;
-                fill += Accumulate(dst, src, my0, mx0, w00);
-                fill += Accumulate(dst, src, my0, mx1, w01);
-                fill += Accumulate(dst, src, my1, mx0, w10);
-                fill += Accumulate(dst, src, my1, mx1, w11);
-                if (fill != 0f)
-                {
-                    for (int k = 0; k < c; k++)
-                    {
-                        dst[k] += fill * FillValue;
-                    }
-                }
+                NearestRow(src, dst, h, w, c, line, FillMode, FillValue);
+            }
+            else
+            {
+                BilinearRow(src, dst, h, w, c, line, FillMode, FillValue);
             }
         }
 
         /// <summary>Scatters image <paramref name="n"/>'s output gradient back onto its input gradient (cleared first).</summary>
         public void AdjointImage(int n)
         {
+            int h = Height, w = Width, c = Channels, imageSize = h * w * c;
             float* t = Transforms + ((long)n * TransformLength);
-            float* dx = Source + ((long)n * ImageSize);
-            float* g = Target + ((long)n * ImageSize);
-            new Span<float>(dx, ImageSize).Clear();
-            int h = Height, w = Width, c = Channels;
-            float a0 = t[0], b0 = t[3];
+            float* dx = Source + ((long)n * imageSize);
+            float* g = Target + ((long)n * imageSize);
+            new Span<float>(dx, imageSize).Clear();
+            ImageFillMode mode = FillMode;
+            bool nearest = Interpolation == ImageInterpolation.Nearest;
             for (int row = 0; row < h; row++)
             {
-                float cx = (t[1] * row) + t[2], cy = (t[4] * row) + t[5];
+                var line = new Line(t[0], (t[1] * row) + t[2], t[3], (t[4] * row) + t[5]);
                 for (int q = 0; q < w; q++, g += c)
                 {
-                    float sx = Clamp((a0 * q) + cx), sy = Clamp((b0 * q) + cy);
-                    if (Interpolation == ImageInterpolation.Nearest)
+                    (float sx, float sy) = line.At(q);
+                    if (nearest)
                     {
-                        int ix = MapIndex((int)MathF.Round(sx, MidpointRounding.AwayFromZero), w, FillMode);
-                        int iy = MapIndex((int)MathF.Round(sy, MidpointRounding.AwayFromZero), h, FillMode);
-                        Scatter(dx, g, iy, ix, 1f);
+                        int ix = MapIndex((int)RoundHalfAway(sx), w, mode), iy = MapIndex((int)RoundHalfAway(sy), h, mode);
+                        Scatter(dx, g, w, c, iy, ix, 1f);
                         continue;
                     }
 
@@ -371,19 +312,101 @@ internal static unsafe class ImageTransform
                     float fx = sx - x0f, fy = sy - y0f;
                     int x0 = (int)x0f, y0 = (int)y0f;
                     int x1 = fx == 0f ? x0 : x0 + 1, y1 = fy == 0f ? y0 : y0 + 1;
-                    int mx0 = MapIndex(x0, w, FillMode), mx1 = MapIndex(x1, w, FillMode);
-                    int my0 = MapIndex(y0, h, FillMode), my1 = MapIndex(y1, h, FillMode);
-                    Scatter(dx, g, my0, mx0, (1f - fx) * (1f - fy));
-                    Scatter(dx, g, my0, mx1, fx * (1f - fy));
-                    Scatter(dx, g, my1, mx0, (1f - fx) * fy);
-                    Scatter(dx, g, my1, mx1, fx * fy);
+                    int mx0 = MapIndex(x0, w, mode), mx1 = MapIndex(x1, w, mode);
+                    int my0 = MapIndex(y0, h, mode), my1 = MapIndex(y1, h, mode);
+                    Scatter(dx, g, w, c, my0, mx0, (1f - fx) * (1f - fy));
+                    Scatter(dx, g, w, c, my0, mx1, fx * (1f - fy));
+                    Scatter(dx, g, w, c, my1, mx0, (1f - fx) * fy);
+                    Scatter(dx, g, w, c, my1, mx1, fx * fy);
                 }
+            }
+        }
+
+        private static void NearestRow(float* src, float* dst, int h, int w, int c, Line line, ImageFillMode mode, float fillValue)
+        {
+            for (int q = 0; q < w; q++, dst += c)
+            {
+                (float sx, float sy) = line.At(q);
+                int ix = (int)RoundHalfAway(sx), iy = (int)RoundHalfAway(sy);
+                if ((uint)ix >= (uint)w || (uint)iy >= (uint)h)
+                {
+                    ix = MapIndex(ix, w, mode);
+                    iy = MapIndex(iy, h, mode);
+                    if ((ix | iy) < 0)
+                    {
+                        new Span<float>(dst, c).Fill(fillValue);
+                        continue;
+                    }
+                }
+
+                Copy(src + (((iy * w) + ix) * c), dst, c);
+            }
+        }
+
+        private static void BilinearRow(float* src, float* dst, int h, int w, int c, Line line, ImageFillMode mode, float fillValue)
+        {
+            int rowLength = w * c;
+            for (int q = 0; q < w; q++, dst += c)
+            {
+                (float sx, float sy) = line.At(q);
+                float x0f = MathF.Floor(sx), y0f = MathF.Floor(sy);
+                float fx = sx - x0f, fy = sy - y0f;
+                int x0 = (int)x0f, y0 = (int)y0f;
+                int x1 = fx == 0f ? x0 : x0 + 1, y1 = fy == 0f ? y0 : y0 + 1;   // a zero-weight tap is not read
+                float w00 = (1f - fx) * (1f - fy), w01 = fx * (1f - fy), w10 = (1f - fx) * fy, w11 = fx * fy;
+                if (x0 >= 0 && y0 >= 0 && x1 < w && y1 < h)
+                {
+                    float* p00 = src + (y0 * rowLength) + (x0 * c);
+                    if (fx == 0f && fy == 0f)
+                    {
+                        // On a pixel centre (identity, whole-pixel shifts): that pixel, bit for bit.
+                        Copy(p00, dst, c);
+                        continue;
+                    }
+
+                    int right = (x1 - x0) * c, down = (y1 - y0) * rowLength;
+                    if (c == 1)
+                    {
+                        dst[0] = (w00 * p00[0]) + (w01 * p00[right]) + (w10 * p00[down]) + (w11 * p00[down + right]);
+                        continue;
+                    }
+
+                    for (int k = 0; k < c; k++)
+                    {
+                        dst[k] = (w00 * p00[k]) + (w01 * p00[right + k]) + (w10 * p00[down + k]) + (w11 * p00[down + right + k]);
+                    }
+
+                    continue;
+                }
+
+                // At or beyond an edge: map each tap through the fill mode; constant-filled taps pool their weight.
+                int mx0 = MapIndex(x0, w, mode), mx1 = MapIndex(x1, w, mode);
+                int my0 = MapIndex(y0, h, mode), my1 = MapIndex(y1, h, mode);
+                new Span<float>(dst, c).Clear();
+                float fill = Accumulate(dst, src, w, c, my0, mx0, w00) + Accumulate(dst, src, w, c, my0, mx1, w01)
+                    + Accumulate(dst, src, w, c, my1, mx0, w10) + Accumulate(dst, src, w, c, my1, mx1, w11);
+                if (fill != 0f)
+                {
+                    for (int k = 0; k < c; k++)
+                    {
+                        dst[k] += fill * fillValue;
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Copy(float* from, float* to, int c)
+        {
+            for (int k = 0; k < c; k++)
+            {
+                to[k] = from[k];
             }
         }
 
         // dst += weight · src pixel (iy, ix); returns the weight instead when the tap is constant-filled.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private float Accumulate(float* dst, float* src, int iy, int ix, float weight)
+        private static float Accumulate(float* dst, float* src, int w, int c, int iy, int ix, float weight)
         {
             if (weight == 0f)
             {
@@ -395,8 +418,8 @@ internal static unsafe class ImageTransform
                 return weight;
             }
 
-            float* p = src + ((((long)iy * Width) + ix) * Channels);
-            for (int k = 0; k < Channels; k++)
+            float* p = src + (((iy * w) + ix) * c);
+            for (int k = 0; k < c; k++)
             {
                 dst[k] += weight * p[k];
             }
@@ -406,19 +429,31 @@ internal static unsafe class ImageTransform
 
         // dx pixel (iy, ix) += weight · g; nothing for a constant-filled tap.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Scatter(float* dx, float* g, int iy, int ix, float weight)
+        private static void Scatter(float* dx, float* g, int w, int c, int iy, int ix, float weight)
         {
             if (weight == 0f || (ix | iy) < 0)
             {
                 return;
             }
 
-            float* p = dx + ((((long)iy * Width) + ix) * Channels);
-            for (int k = 0; k < Channels; k++)
+            float* p = dx + (((iy * w) + ix) * c);
+            for (int k = 0; k < c; k++)
             {
                 p[k] += weight * g[k];
             }
         }
+    }
+
+    /// <summary>
+    /// The input coordinates along one output row: column a0·q + cx and row b0·q + cy at output column q, clamped to
+    /// ±2^24 (a NaN to −2^24), computed as the reference computes them.
+    /// </summary>
+    private readonly struct Line(float a0, float cx, float b0, float cy)
+    {
+        private readonly float _a0 = a0, _cx = cx, _b0 = b0, _cy = cy;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public (float X, float Y) At(int q) => (Clamp((_a0 * q) + _cx), Clamp((_b0 * q) + _cy));
     }
 
     private struct AffineJob : IParallelJob

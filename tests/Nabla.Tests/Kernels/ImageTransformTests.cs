@@ -159,6 +159,18 @@ public class ImageTransformTests
         }
     }
 
+    [Fact]
+    public void RoundHalfAway_rounds_as_MathF_Round_away_from_zero()
+    {
+        float[] edges = [0f, -0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f, 0.50000006f, 2.4999998f, 8388607.5f, 8388609f, -8388609f, 16777216f, 1e7f];
+        float[] random = TestData.UniformArray(10_000, -300f, 300f, seed: 5);
+        float[] halves = Enumerable.Range(-200, 400).Select(i => i + 0.5f).ToArray();
+        foreach (float v in edges.Concat(random).Concat(halves))
+        {
+            Assert.Equal(MathF.Round(v, MidpointRounding.AwayFromZero), ImageTransform.RoundHalfAway(v));
+        }
+    }
+
     public static TheoryData<int, int, int, int> FlipSizes() => new()
     {
         { 4, 5, 7, 1 },
