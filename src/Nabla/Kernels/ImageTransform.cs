@@ -184,27 +184,27 @@ internal static unsafe class ImageTransform
             return i;
         }
 
-        switch (mode)
+        if (mode == ImageFillMode.Constant)
         {
-            case ImageFillMode.Constant:
-                return -1;
-            case ImageFillMode.Nearest:
-                return i < 0 ? 0 : length - 1;
-            case ImageFillMode.Wrap:
-            {
-                int m = i % length;
-                return m < 0 ? m + length : m;
-            }
-
-            default:
-            {
-                // Reflect: period 2·length, the second half mirrored (d c b a | a b c d | d c b a).
-                int period = 2 * length;
-                int m = i % period;
-                m = m < 0 ? m + period : m;
-                return m < length ? m : period - 1 - m;
-            }
+            return -1;
         }
+
+        if (mode == ImageFillMode.Nearest)
+        {
+            return i < 0 ? 0 : length - 1;
+        }
+
+        if (mode == ImageFillMode.Wrap)
+        {
+            int m = i % length;
+            return m < 0 ? m + length : m;
+        }
+
+        // Reflect: period 2·length, the second half mirrored (d c b a | a b c d | d c b a).
+        int period = 2 * length;
+        int r = i % period;
+        r = r < 0 ? r + period : r;
+        return r < length ? r : period - 1 - r;
     }
 
     // The coordinates are whole numbers within ±2^24 here, so the plain conversion instruction is exact; the
