@@ -54,12 +54,15 @@ public class ApiSection6Tests
         model.Fit(xTrain, yTrain, epochs: 1, classWeight: new Dictionary<int, double> { [0] = 2.0 }, sampleWeight: w), "classWeight and sampleWeight cannot be used together");
         model.Fit(xTrain, yTrain, epochs: 1, classWeight: new Dictionary<int, double> { [0] = 2.0 }, verbose: 0);   // each alone trains
         model.Fit(xTrain, yTrain, epochs: 1, sampleWeight: w, verbose: 0);
-        new Dropout(0.2);  new Adam(learningRate: 0.001);  xTrain = xTrain / 255.0;
+        new Dropout(0.2); new Adam(learningRate: 0.001); xTrain = xTrain / 255.0;
 
         var losses = new List<Tensor>();
-        using (var tape = new GradientTape()) { var lossT = lossFn.Call(y, model.Apply(x, training: true));
+        using (var tape = new GradientTape())
+        {
+            var lossT = lossFn.Call(y, model.Apply(x, training: true));
             losses.Add(lossT); var grads = tape.Gradient(lossT, model.TrainableWeights);
-            optimizer.ApplyGradients(grads.Zip(model.TrainableWeights)); }
+            optimizer.ApplyGradients(grads.Zip(model.TrainableWeights));
+        }
 
         model.ExportOnnx(dir.File("model.onnx"));
         // ---- end ----

@@ -68,6 +68,11 @@ internal static class BuiltIns
         Class<ZeroPadding2D>(SerializableFamily.Layer, "ZeroPadding2D", ZeroPadding2D.FromConfig);
         Class<Cropping2D>(SerializableFamily.Layer, "Cropping2D", Cropping2D.FromConfig);
         Class<UpSampling2D>(SerializableFamily.Layer, "UpSampling2D", UpSampling2D.FromConfig);
+        Class<Rescaling>(SerializableFamily.Layer, "Rescaling", Rescaling.FromConfig);
+        Class<RandomFlip>(SerializableFamily.Layer, "RandomFlip", RandomFlip.FromConfig);
+        Class<RandomTranslation>(SerializableFamily.Layer, "RandomTranslation", RandomTranslation.FromConfig);
+        Class<RandomRotation>(SerializableFamily.Layer, "RandomRotation", RandomRotation.FromConfig);
+        Class<RandomZoom>(SerializableFamily.Layer, "RandomZoom", RandomZoom.FromConfig);
 
         // Models nest as layers; Keras writes Sequential under "keras" and functional models under their source module.
         Serialization.AddClass(new SerializableClass(SerializableFamily.Layer, typeof(Sequential), "Sequential", "keras", null, c => ModelConfig.FromConfig(c, "Sequential", "config")));
