@@ -49,16 +49,36 @@ unpack() {
     bundle="$here/out/bundle"
     return 0
   fi
-  local tarball="$here/out/nabla-gpubench.tar.gz"
+  local tarball="$here/out/nabla-gpubench.tar.xz"
   [ -f "$tarball" ] || { echo "missing $tarball: run bench/gpu/prepare.sh here and carry bench/gpu/out"; return 1; }
   local dest=${TMPDIR:-/tmp}/nabla-gpubench
   rm -rf "$dest"
   mkdir -p "$dest"
-  tar -C "$dest" -xzf "$tarball"
+  tar -C "$dest" -xJf "$tarball" 2>/dev/null ||
+    python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "$tarball" "$dest"
+  chmod +x "$dest/bundle/Nabla.GpuBench"
   bundle="$dest/bundle"
 }
 step unpack unpack
 [ -n "$bundle" ] || bundle=${TMPDIR:-/tmp}/nabla-gpubench/bundle
+
+# ILGPU.Algorithms' CuBlas asks for libcublas.so.12, .11 or .10. Where the machine has only a newer cuBLAS (CUDA 13's
+# libcublas.so.13, e.g. from the nvidia-cublas Python package), a folder of links under the asked-for name lets it load
+# it: the Sgemm entry points it calls are unchanged across these versions. Recorded in cublas.log.
+cublas_links() {
+  if ldconfig -p 2>/dev/null | grep -q 'libcublas\.so\.1[012] '; then echo "a libcublas.so.12/11/10 is in the loader cache"; return 0; fi
+  local found
+  found=$(find /usr /opt \( -name 'libcublas.so.1[0-9]*' -o -name 'libcublas.so.[0-9]' \) -not -path '/proc/*' 2>/dev/null | sort | tail -1)
+  [ -n "$found" ] || { echo "no libcublas found: GEMM runs on Nabla's own kernel"; return 0; }
+  local dir; dir=$(dirname "$found")
+  local links=${TMPDIR:-/tmp}/nabla-cublas
+  mkdir -p "$links"
+  for soname in libcublas.so.12 libcublas.so.11 libcublas.so.10; do ln -sf "$found" "$links/$soname"; done
+  export LD_LIBRARY_PATH="$links:$dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "linked $found as libcublas.so.12/11/10 in $links; LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+}
+cublas_links > "$OUT/cublas.log" 2>&1 || true
+cat "$OUT/cublas.log"
 
 if [ -x "$bundle/Nabla.GpuBench" ]; then
   # The program rewrites gpubench.json after each of its own steps, so a timeout keeps the finished ones.
