@@ -31,7 +31,9 @@ public partial class Model
         }
 
         CheckVerbose(verbose);
-        var iterator = new EpochIterator(new ArrayBatcher(x, [], null, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Predict), steps);
+        var iterator = new EpochIterator(
+            new ArrayBatcher(x, [], null, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Predict,
+                StepOverrides.Of(GetType()).Predict ? null : Trainer.Compiled?.Distribution), steps);   // an override sees whole batches
         return RunPredict(iterator, x[0].Dim(0), verbose, callbacks);
     }
 
