@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Nabla.Distributed;
 
 /// <summary>
@@ -36,6 +38,8 @@ public sealed class DataParallel : DistributionStrategy
     private GradientBuckets? _buckets;
     private int[] _bucketLengths = [];
     private Memory<float>[] _views = [];
+    private long _allReduceTicks;
+    private long _allReduceCalls;
 
     /// <summary>Creates the strategy over <paramref name="communicator"/> (usually the world from <see cref="Mpi.Initialize"/>).</summary>
     /// <param name="communicator">The ranks to train across; a one-process communicator trains alone, unchanged.</param>
@@ -47,6 +51,16 @@ public sealed class DataParallel : DistributionStrategy
 
     /// <summary>The ranks training together.</summary>
     public Communicator Communicator { get; }
+
+    /// <summary>
+    /// The wall time this rank has spent summing gradients across the ranks since the strategy was created: the time
+    /// an optimizer step waits for the all-reduce, including the wait for slower ranks. Compare it with the epoch's
+    /// time to see what share of a step the communication takes.
+    /// </summary>
+    public TimeSpan GradientAllReduceTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _allReduceTicks));
+
+    /// <summary>The number of gradient all-reduces (one per training step) since the strategy was created.</summary>
+    public long GradientAllReduceCount => Interlocked.Read(ref _allReduceCalls);
 
     /// <inheritdoc/>
     public override int Rank => Communicator.Rank;
@@ -83,7 +97,10 @@ public sealed class DataParallel : DistributionStrategy
             _views[i] = new Memory<float>(tensors[i].Storage, tensors[i].Offset, tensors[i].Size);
         }
 
+        long start = Stopwatch.GetTimestamp();
         _buckets!.AllReduceSum(_views);
+        Interlocked.Add(ref _allReduceTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref _allReduceCalls);
     }
 
     /// <inheritdoc/>
