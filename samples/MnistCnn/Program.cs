@@ -1,8 +1,9 @@
 // Keras's "Simple MNIST convnet" example in C#: Conv2D(32, 3) -> MaxPooling2D -> Conv2D(64, 3) -> MaxPooling2D ->
-// Flatten -> Dropout(0.5) -> Dense(10, softmax), one-hot targets, categorical cross-entropy, Adam, batch 128,
-// 15 epochs, 10% of the training digits held out for validation. Keras reports about 99% test accuracy on the full
-// MNIST (60,000 training digits); the copy shipped with the repository is a 10,000-digit subset (8,000 for training,
-// 2,000 for testing): pass --download to fetch the full set once, as keras.datasets does.
+// Flatten -> Dropout(0.5) -> Dense(10, softmax), one-hot targets, categorical cross-entropy, Adam, batch 128.
+// Keras trains 15 epochs on the full MNIST (60,000 training digits, 10% held out) and reports about 99% test
+// accuracy; the copy shipped with the repository is a 10,000-digit subset (8,000 for training, 2,000 for testing), so
+// this trains on all 8,000 for 20 epochs, with the test digits as validation data (for the plot; nothing is tuned on
+// them). Pass --download to fetch the full set once, as keras.datasets does.
 // Run: dotnet run -c Release --project samples/MnistCnn -- [--epochs 20] [--out DIR] [--seed N] [--download]
 using Nabla;
 using Nabla.Datasets;
