@@ -204,6 +204,33 @@ public class LegacyH5LayerTests
         string config = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"model\", \"layers\": [" + string.Join(", ", layers) + "], " +
             "\"input_layers\": [[\"input_1\", 0, 0]], \"output_layers\": [[\"dense\", 0, 0]]}}";
 
+        Model reference = MergeModel();
+        Model loaded = WriteAndLoad(config, reference, MergeModelWeights, keras2Names);
+
+        Assert.Equal(reference.Layers.Select(l => (l.GetType(), l.Name)), loaded.Layers.Select(l => (l.GetType(), l.Name)));
+        Tensor x = Random([3, 5, 5, 2], seed: 11, scale: 1f);
+        AssertEx.Close(reference.Predict(x, verbose: 0), loaded.Predict(x, verbose: 0), atol: 1e-6, rtol: 1e-5);
+    }
+
+    [Fact]
+    public void A_keras_3_legacy_file_with_a_keras_3_model_config_loads()
+    {
+        // Keras 3's legacy saver writes the model's Keras 3 config (DTypePolicy objects, module and registered_name,
+        // inbound nodes as args/kwargs with __keras_tensor__ entries), which is what ToJson writes too.
+        Model reference = MergeModel();
+        string config = reference.ToJson();
+        Assert.Contains("__keras_tensor__", config, StringComparison.Ordinal);
+
+        Model loaded = WriteAndLoad(config, reference, MergeModelWeights, keras2Names: false);
+
+        Tensor x = Random([2, 5, 5, 2], seed: 13, scale: 1f);
+        AssertEx.Close(reference.Predict(x, verbose: 0), loaded.Predict(x, verbose: 0), atol: 1e-6, rtol: 1e-5);
+    }
+
+    // The functional model the merge tests describe: two convolutions of one input, every merge layer, batch norm,
+    // both global poolings and a dense head.
+    private static Model MergeModel()
+    {
         var input = new Input([5, 5, 2], name: "input_1");
         KerasTensor a = new Conv2D(3, 3, padding: "same", activation: "relu", name: "conv2d").Apply(input);
         KerasTensor b = new Conv2D(3, 1, padding: "same", activation: "relu", name: "conv2d_1").Apply(input);
@@ -219,20 +246,16 @@ public class LegacyH5LayerTests
         KerasTensor gmp = new GlobalMaxPooling2D(name: "global_max_pooling2d").Apply(bn);
         KerasTensor both = new Concatenate(name: "concatenate_1").Apply([gap, gmp]);
         KerasTensor output = new Dense(3, name: "dense").Apply(new Dropout(0.5, name: "dropout").Apply(both));
-        var reference = new Model(input, output, name: "model");
-
-        Model loaded = WriteAndLoad(config, reference, new()
-        {
-            ["conv2d"] = ["kernel", "bias"],
-            ["conv2d_1"] = ["kernel", "bias"],
-            ["batch_normalization"] = ["gamma", "beta", "moving_mean", "moving_variance"],
-            ["dense"] = ["kernel", "bias"],
-        }, keras2Names);
-
-        Assert.Equal(reference.Layers.Select(l => (l.GetType(), l.Name)), loaded.Layers.Select(l => (l.GetType(), l.Name)));
-        Tensor x = Random([3, 5, 5, 2], seed: 11, scale: 1f);
-        AssertEx.Close(reference.Predict(x, verbose: 0), loaded.Predict(x, verbose: 0), atol: 1e-6, rtol: 1e-5);
+        return new Model(input, output, name: "model");
     }
+
+    private static Dictionary<string, string[]> MergeModelWeights => new()
+    {
+        ["conv2d"] = ["kernel", "bias"],
+        ["conv2d_1"] = ["kernel", "bias"],
+        ["batch_normalization"] = ["gamma", "beta", "moving_mean", "moving_variance"],
+        ["dense"] = ["kernel", "bias"],
+    };
 
     private static string Layer(string className, string name, string? keys) =>
         $"{{\"class_name\": \"{className}\", \"config\": {{\"name\": \"{name}\", \"trainable\": true, \"dtype\": \"float32\"{(keys is null ? "" : ", " + keys)}}}}}";
