@@ -213,6 +213,23 @@ public class LegacyH5LayerTests
     }
 
     [Fact]
+    public void Keras_2_options_that_change_the_computation_are_still_refused()
+    {
+        string Depthwise(string groups) => SequentialConfig("sequential", "input", "[null, 6, 6, 4]",
+            Layer("DepthwiseConv2D", "depthwise_conv2d", "\"kernel_size\": [3, 3], \"strides\": [1, 1], \"padding\": \"valid\", \"dilation_rate\": [1, 1], " +
+                $"\"activation\": \"linear\", {ConvTail.Replace("\"groups\": 1", groups, StringComparison.Ordinal)}, \"depth_multiplier\": 1, " +
+                $"\"depthwise_initializer\": {GlorotUniform}, \"depthwise_regularizer\": null, \"depthwise_constraint\": null"));
+        Assert.IsType<DepthwiseConv2D>(Model.FromJson(Depthwise("\"groups\": 1")).Layers[0]);
+        AssertEx.Throws<ArgumentException>(() => Model.FromJson(Depthwise("\"groups\": 2")),
+            "config.groups: Nabla's DepthwiseConv2D has no option 'groups', and the file sets it to 2");
+
+        string batchNorm = SequentialConfig("sequential", "input", "[null, 4, 4, 3]",
+            Layer("BatchNormalization", "batch_normalization", $"\"axis\": [2, 3], {BatchNormKeys}"));
+        AssertEx.Throws<ArgumentException>(() => Model.FromJson(batchNorm), "'axis' is [2, 3], but Nabla's BatchNormalization normalizes one axis");
+        AssertEx.Throws<ArgumentException>(() => Model.FromJson(batchNorm.Replace("[2, 3]", "[1]", StringComparison.Ordinal)), "normalizes the last axis", "axis=1");
+    }
+
+    [Fact]
     public void A_keras_3_legacy_file_with_a_keras_3_model_config_loads()
     {
         // Keras 3's legacy saver writes the model's Keras 3 config (DTypePolicy objects, module and registered_name,
