@@ -14,6 +14,7 @@ internal static class WorkloadCatalog
         new FashionCnnWorkload(),
         new GemmWorkload(),
         new StepWorkload(),
+        new ServingWorkload(),
     ];
 
     /// <summary>The workloads the command-line names select, in catalog order; all of them when there are no names.</summary>

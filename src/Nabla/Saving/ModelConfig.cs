@@ -293,7 +293,7 @@ internal static class ModelConfig
         Dictionary<string, object?> own = layer.GetConfig();
         foreach ((string key, object? value) in fileConfig)
         {
-            if (own.ContainsKey(key) || s_shapeKeys.Contains(key) || key is "dtype" or "name" or "trainable" || IsDefault(value))
+            if (own.ContainsKey(key) || s_shapeKeys.Contains(key) || key is "dtype" or "name" or "trainable" || IsDefault(value) || IsInherited(layer, key, value))
             {
                 continue;
             }
@@ -302,6 +302,16 @@ internal static class ModelConfig
                 $"{path}.{key}: Nabla's {layer.GetType().Name} has no option '{key}', and the file sets it to {Describe(value)}; " +
                 "loading it without that option would compute a different model.");
         }
+
+        // tf.keras 2.x's convolutions inherit Conv's get_config: every one writes "groups" (1 is an ordinary convolution;
+        // DepthwiseConv2D is grouped by construction), and SeparableConv2D also writes the kernel_* keys of a "kernel"
+        // weight it never creates.
+        static bool IsInherited(Layer layer, string key, object? v) => key switch
+        {
+            "groups" => v is int or long or double && Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) == 1,
+            "kernel_initializer" or "kernel_regularizer" or "kernel_constraint" => layer is SeparableConv2D,
+            _ => false,
+        };
 
         static bool IsDefault(object? v) => v switch
         {

@@ -192,8 +192,9 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <summary>Recreates a layer from <see cref="GetConfig"/>'s output (or a Keras config).</summary>
+    /// <exception cref="ArgumentException">The config's <c>axis</c> is a list of more or fewer than one axis.</exception>
     internal static BatchNormalization FromConfig(IReadOnlyDictionary<string, object?> config) => new(
-        ConfigValues.GetNullableInt(config, "axis") ?? -1,
+        AxisFromConfig(config),
         ConfigValues.GetDouble(config, "momentum", 0.99),
         ConfigValues.GetDouble(config, "epsilon", 1e-3),
         ConfigValues.GetBool(config, "center", true),
@@ -209,6 +210,21 @@ public sealed class BatchNormalization : Layer
     {
         Trainable = ConfigValues.GetBool(config, "trainable", true),
     };
+
+    // Keras 3 and Keras 2.0–2.2 write the axis as an integer (-1); tf.keras 2.x writes the list its build normalized
+    // it to ([3] for images, [1] after a Dense layer), as Keras 2 .h5 files hold it.
+    private static int AxisFromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        if (config.TryGetValue("axis", out object? v) && v is System.Collections.IEnumerable and not string or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array })
+        {
+            int[] axes = ConfigValues.GetIntArray(config, "axis")!;
+            return axes.Length == 1
+                ? axes[0]
+                : throw new ArgumentException($"'axis' is [{string.Join(", ", axes)}], but Nabla's BatchNormalization normalizes one axis, the last (channels-last data).");
+        }
+
+        return ConfigValues.GetNullableInt(config, "axis") ?? -1;
+    }
 
     /// <inheritdoc/>
     protected override string DescribeHyperparameters() => string.Create(CultureInfo.InvariantCulture, $"axis={Axis}, momentum={Momentum}");
