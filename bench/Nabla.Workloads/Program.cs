@@ -6,6 +6,11 @@ using System.Diagnostics;
 using Nabla.Workloads;
 using Nabla.Workloads.Reporting;
 
+if (args.Length == 1 && args[0] == ColdStartWorkload.ChildFlag)
+{
+    return ColdStartWorkload.RunChild();
+}
+
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(RunnerOptions.Usage);

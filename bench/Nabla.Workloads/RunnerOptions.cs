@@ -15,7 +15,7 @@ internal sealed record RunnerOptions(IReadOnlyList<string> Selectors, string Out
         "Usage: dotnet run -c Release --project bench/Nabla.Workloads -- [names...] [--out path.json] [--quick] [--peers DIR]\n" +
         "  names    workloads by name or id (celsius w1, sine w2, mnist-mlp w3, fashion-mlp w4 (both batch sizes),\n" +
         "           fashion-mlp-b32, fashion-mlp-b256, fashion-cnn w5, gemm w6, step w7,\n" +
-        "           serving w8); none: all\n" +
+        "           serving w8, cold-start cold); none: all\n" +
         "  --out    the JSON report (default " + DefaultOutputPath + ")\n" +
         "  --quick  shortened runs for a fast check; accuracy goals are then not assessed\n" +
         "  --peers  a folder where ../shared/peers/run.sh wrote its results: after the table, print each figure\n" +

@@ -15,6 +15,7 @@ internal static class WorkloadCatalog
         new GemmWorkload(),
         new StepWorkload(),
         new ServingWorkload(),
+        new ColdStartWorkload(),
     ];
 
     /// <summary>The workloads the command-line names select, in catalog order; all of them when there are no names.</summary>
