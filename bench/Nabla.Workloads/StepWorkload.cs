@@ -15,7 +15,7 @@ internal sealed class StepWorkload() : Workload("step", "w7",
     private const int Steps = 2000;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<PeerFigure> PeerFigures { get; } = [new("time per step", "W7.us_per_step", HigherIsBetter: false)];
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; } = [new("time per step", "W7.us_per_step", HigherIsBetter: false, Goal.AtMost(0.06))];
 
     protected override WorkloadResult Execute(RunnerOptions options)
     {
