@@ -8,7 +8,8 @@ internal sealed partial class OnnxGraphBuilder
         "InputLayer, Dense, Activation, ReLU, LeakyReLU, ELU, Softmax, PReLU, Dropout, SpatialDropout2D, Flatten, Reshape, ZeroPadding2D, " +
         "Cropping2D, UpSampling2D, Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, MaxPooling1D, MaxPooling2D, " +
         "AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, Add, Subtract, Multiply, Average, Maximum, " +
-        "Minimum, Concatenate, Dot, and nested Sequential and functional models";
+        "Minimum, Concatenate, Dot, Rescaling, RandomFlip, RandomRotation, RandomTranslation, RandomZoom (the identity, as at inference), and " +
+        "nested Sequential and functional models";
 
     // One layer's nodes; shape is the layer's output shape as Keras computes it.
     private OnnxValue Translate(Layer layer, OnnxValue[] inputs, int[] shape)
@@ -17,6 +18,8 @@ internal sealed partial class OnnxGraphBuilder
         return layer switch
         {
             InputLayer or Dropout or SpatialDropout2D => x,   // the identity at inference
+            RandomFlip or RandomRotation or RandomTranslation or RandomZoom => x,   // augmentation: active only in training
+            Rescaling rescaling => AddRescaling(rescaling, x, shape),
             Dense dense => AddDense(dense, x, shape),
             Activation a => x with { Name = AddActivation(a.Function, x, layer.Name), Shape = shape },
             ReLU relu => x with { Name = AddRelu(relu, x), Shape = shape },
@@ -47,6 +50,18 @@ internal sealed partial class OnnxGraphBuilder
                 $"ExportOnnx: layer {layer.Describe()} runs a C# function, which has no ONNX form. Replace the Lambda with built-in layers to export the model."),
             _ => throw new NotSupportedException($"ExportOnnx: layer {layer.Describe()} has no ONNX form. Exported layers: {Exported}."),
         };
+    }
+
+    // x · scale + offset, elementwise: the same in any axis order.
+    private OnnxValue AddRescaling(Rescaling rescaling, OnnxValue x, int[] shape)
+    {
+        string y = Op("Mul", rescaling.Name, [x.Name, Scalar($"{rescaling.Name}/scale", (float)rescaling.Scale)]);
+        if (rescaling.Offset != 0)
+        {
+            y = Op("Add", rescaling.Name, [y, Scalar($"{rescaling.Name}/offset", (float)rescaling.Offset)]);
+        }
+
+        return x with { Name = y, Shape = shape };
     }
 
     private OnnxValue AddDense(Dense dense, OnnxValue input, int[] shape)

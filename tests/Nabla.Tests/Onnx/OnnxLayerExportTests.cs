@@ -54,6 +54,23 @@ public class OnnxLayerExportTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Placements))]
+    public void Preprocessing_layers_export_as_at_inference(string placement)
+    {
+        // Rescaling scales (and shifts); the augmentation layers are the identity outside training, as in Predict.
+        Layer[] layers =
+        [
+            new Rescaling(1.0 / 255), new Rescaling(2.0, offset: -1.0), new RandomFlip(seed: 1), new RandomRotation(0.2, seed: 2),
+            new RandomTranslation(0.1, (-0.2, 0.3), seed: 3), new RandomZoom(0.2, seed: 4),
+        ];
+        foreach (Layer layer in layers)
+        {
+            global::Onnx.ModelProto proto = OnnxCheck.RunsLikePredict(Images(placement, layer), X([2, 5, 6, 3], 21));
+            Assert.Equal(layer is Rescaling r && r.Offset != 0 ? 1 : 0, OnnxCheck.Count(proto, "Add"));
+        }
+    }
+
     [Fact]
     public void Flatten_and_reshape_after_convolutions_read_channels_last_order()
     {
