@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Nabla.Layers;
+using Nabla.Optimizers;
 
 namespace Nabla;
 
@@ -9,7 +10,8 @@ public partial class Model
 {
     /// <summary>
     /// Prints the model's layers, output shapes and parameter counts as Keras 3 does, then the totals
-    /// (<c> Total params: 101,770 (397.54 KB)</c>).
+    /// (<c> Total params: 101,770 (397.54 KB)</c>); once the compiled optimizer has taken a step, also its variables
+    /// (<c> Optimizer params: 203,542 (795.09 KB)</c> for Adam), counted in the total as Keras counts them.
     /// </summary>
     /// <param name="lineLength">Total width; default min(88, console width − 4), 76 when output is redirected (as Keras).</param>
     /// <param name="printFn">Receives the summary, line by line; default writes to the console.</param>
@@ -73,11 +75,28 @@ public partial class Model
 
         long trainable = IsBuilt ? TrainableWeights.Sum(w => (long)w.Value.Size) : 0;
         long frozen = IsBuilt ? NonTrainableWeights.Sum(w => (long)w.Value.Size) : 0;
-        yield return $" Total params: {Count(trainable + frozen)}";
-        yield return $" Trainable params: {Count(trainable)}";
-        yield return $" Non-trainable params: {Count(frozen)}";
 
-        static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({ReadableSize(n * 4.0)})";
+        // As Keras: once the compiled optimizer has built its slots (after the first step), they count too, with the
+        // step count (an int64) and the learning rate (a float32, absent under a schedule).
+        (long Count, double Bytes)? optimizer = Trainer.Compiled?.Optimizer is { IsBuilt: true } o ? OptimizerParams(o) : null;
+        long totalCount = trainable + frozen + (optimizer?.Count ?? 0);
+        double totalBytes = ((trainable + frozen) * 4.0) + (optimizer?.Bytes ?? 0);
+        yield return $" Total params: {Count(totalCount, totalBytes)}";
+        yield return $" Trainable params: {Count(trainable, trainable * 4.0)}";
+        yield return $" Non-trainable params: {Count(frozen, frozen * 4.0)}";
+        if (optimizer is var (count, bytes))
+        {
+            yield return $" Optimizer params: {Count(count, bytes)}";
+        }
+
+        static string Count(long n, double bytes) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({ReadableSize(bytes)})";
+    }
+
+    private static (long Count, double Bytes) OptimizerParams(Optimizer optimizer)
+    {
+        long slots = optimizer.Variables.Sum(v => (long)v.Value.Size);
+        bool rate = optimizer.Schedule is null;
+        return (1 + (rate ? 1 : 0) + slots, 8 + (rate ? 4 : 0) + (slots * 4.0));
     }
 
     /// <summary>

@@ -39,6 +39,32 @@ public class SummaryTests
     }
 
     [Fact]
+    public void After_training_the_optimizers_variables_count_as_in_keras()
+    {
+        // Keras 3 adds the built optimizer's variables: Adam's momentum and velocity per weight (2 x 101,770), its step
+        // count (int64, 8 bytes) and learning rate (float32): 203,542 values, 814,172 bytes.
+        Sequential model = Tutorial();
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
+        var lines = new List<string>();
+        model.Summary(lineLength: 88, printFn: lines.Add);
+        Assert.DoesNotContain(lines, l => l.Contains("Optimizer params", StringComparison.Ordinal));   // not built before a step
+
+        model.TrainOnBatch(Tensor.Zeros(4, 28, 28, 1), Tensor.Zeros(4));
+        lines.Clear();
+        model.Summary(lineLength: 88, printFn: lines.Add);
+        Assert.Equal(
+            [" Total params: 305,312 (1.16 MB)", " Trainable params: 101,770 (397.54 KB)", " Non-trainable params: 0 (0.00 B)", " Optimizer params: 203,542 (795.09 KB)"],
+            lines[^4..]);
+
+        Sequential plain = Tutorial();
+        plain.Compile(optimizer: "sgd", loss: "sparse_categorical_crossentropy");
+        plain.TrainOnBatch(Tensor.Zeros(4, 28, 28, 1), Tensor.Zeros(4));
+        lines.Clear();
+        plain.Summary(lineLength: 88, printFn: lines.Add);
+        Assert.Equal(" Optimizer params: 2 (12.00 B)", lines[^1]);
+    }
+
+    [Fact]
     public void Redirected_output_uses_76_columns_like_keras()
     {
         var lines = new List<string>();
