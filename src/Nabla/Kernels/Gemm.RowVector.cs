@@ -101,8 +101,10 @@ internal static unsafe partial class Gemm
             for (; j <= width - T.Count; j += T.Count)
             {
                 nuint at = (nuint)j;
-                T sum = (T.Load(ref b0, at) * a0) + (T.Load(ref b1, at) * a1) + ((T.Load(ref b2, at) * a2) + (T.Load(ref b3, at) * a3));
-                T.Store(T.Load(ref rc, at) + sum, ref rc, at);
+                T sum = T.MultiplyAdd(T.Load(ref b0, at), a0, T.Load(ref rc, at));   // four FMAs where the hardware fuses them
+                sum = T.MultiplyAdd(T.Load(ref b1, at), a1, sum);
+                sum = T.MultiplyAdd(T.Load(ref b2, at), a2, sum);
+                T.Store(T.MultiplyAdd(T.Load(ref b3, at), a3, sum), ref rc, at);
             }
 
             return j;

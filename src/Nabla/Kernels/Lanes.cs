@@ -39,6 +39,9 @@ internal interface ILanes<TSelf>
     /// </summary>
     static abstract TSelf FlushSubnormal(TSelf x);
 
+    /// <summary>x · y + z, fused into one instruction where the hardware has FMA (one rounding), else multiplied then added.</summary>
+    static abstract TSelf MultiplyAdd(TSelf x, TSelf y, TSelf z);
+
     static abstract TSelf operator +(TSelf x, TSelf y);
 
     static abstract TSelf operator -(TSelf x, TSelf y);
@@ -86,6 +89,9 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
         new(Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x._v), Vector512.Create(Lanes.SmallestNormal)), Vector512<float>.Zero, x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 MultiplyAdd(Lanes512 x, Lanes512 y, Lanes512 z) => new(Vector512.MultiplyAddEstimate(x._v, y._v, z._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator +(Lanes512 x, Lanes512 y) => new(x._v + y._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -129,6 +135,9 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
         new(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x._v), Vector256.Create(Lanes.SmallestNormal)), Vector256<float>.Zero, x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 MultiplyAdd(Lanes256 x, Lanes256 y, Lanes256 z) => new(Vector256.MultiplyAddEstimate(x._v, y._v, z._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator +(Lanes256 x, Lanes256 y) => new(x._v + y._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -169,6 +178,9 @@ internal readonly struct Lane1 : ILanes<Lane1>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 FlushSubnormal(Lane1 x) => new(MathF.Abs(x._v) < Lanes.SmallestNormal ? 0f : x._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 MultiplyAdd(Lane1 x, Lane1 y, Lane1 z) => new(float.MultiplyAddEstimate(x._v, y._v, z._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator +(Lane1 x, Lane1 y) => new(x._v + y._v);
