@@ -22,14 +22,30 @@ internal static class OpSupport
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Empty(ReadOnlySpan<int> dims) => StepContext.Current.Arena.Rent(dims, clear: false);
 
-    /// <summary>A zero-filled tensor for an op's result, from the same place as <see cref="Empty"/>.</summary>
+    /// <summary>
+    /// A tensor for an op's result on the device of <paramref name="like"/> (an input of the op), with undefined
+    /// contents, from the same place as <see cref="Empty(ReadOnlySpan{int})"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor Empty(ReadOnlySpan<int> dims, Tensor like) => like.Memory is null
+        ? StepContext.Current.Arena.Rent(dims, clear: false)
+        : StepContext.Current.Arena.Rent(dims, clear: false, like.Memory.Backend);
+
+    /// <summary>A zero-filled tensor for an op's result, from the same place as <see cref="Empty(ReadOnlySpan{int})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor ZerosLike(ReadOnlySpan<int> dims) => StepContext.Current.Arena.Rent(dims, clear: true);
 
-    /// <summary>A tensor viewing <paramref name="source"/>'s storage from <paramref name="offset"/> elements on with a new shape.</summary>
+    /// <summary>A zero-filled tensor on the device of <paramref name="like"/>, from the same place as <see cref="Empty(ReadOnlySpan{int})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Tensor View(Tensor source, int offset, ReadOnlySpan<int> dims) =>
-        StepContext.Current.Arena.RentView(source.Storage, source.Offset + offset, dims);
+    public static Tensor ZerosLike(ReadOnlySpan<int> dims, Tensor like) => like.Memory is null
+        ? StepContext.Current.Arena.Rent(dims, clear: true)
+        : StepContext.Current.Arena.Rent(dims, clear: true, like.Memory.Backend);
+
+    /// <summary>A tensor viewing <paramref name="source"/>'s elements from <paramref name="offset"/> on with a new shape (on its device).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor View(Tensor source, int offset, ReadOnlySpan<int> dims) => source.Memory is null
+        ? StepContext.Current.Arena.RentView(source.Storage, source.Offset + offset, dims)
+        : StepContext.Current.Arena.RentView(source.Memory, source.Offset + offset, dims);
 
     /// <summary>op(a, b) elementwise with NumPy broadcasting; <paramref name="operation"/> names the op in errors.</summary>
     public static Tensor Binary<TOp>(string operation, Tensor a, Tensor b)

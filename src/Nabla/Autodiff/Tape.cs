@@ -162,7 +162,7 @@ internal sealed class Tape
     /// Runs the reverse pass from <paramref name="target"/>, seeded with ones or with <paramref name="seed"/>
     /// (dL/dtarget, the target's shape; gradient checks project a non-scalar output onto a random direction), and
     /// writes dL/dsource for each source into <paramref name="results"/> (zeros for sources the target does not
-    /// depend on). Result tensors come from <see cref="OpSupport.Empty"/>: the step's arena inside a library-owned
+    /// depend on). Result tensors come from <see cref="OpSupport.Empty(ReadOnlySpan{int})"/>: the step's arena inside a library-owned
     /// step, new memory otherwise.
     /// </summary>
     public void ComputeGradients(Tensor target, Tensor? seed, ReadOnlySpan<Tensor> sources, Span<Tensor> results)
