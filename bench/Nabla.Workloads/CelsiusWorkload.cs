@@ -12,6 +12,9 @@ internal sealed class CelsiusWorkload() : Workload("celsius", "w1",
 {
     private const int Epochs = 500;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; } = [new("total fit time", "W1.train_s", HigherIsBetter: false)];
+
     protected override WorkloadResult Execute(RunnerOptions options)
     {
         var celsius = Tensor.FromArray([-40f, -10f, 0f, 8f, 15f, 22f, 38f], 7, 1);

@@ -13,6 +13,11 @@ namespace Nabla.Workloads;
 internal sealed class FashionMlpWorkload : Workload
 {
     private const int Epochs = 5;
+
+    // FLOPs of a training image: forward 2·(784·128 + 128·10) = 203,264, backward twice that less the first layer's
+    // input gradient (2·784·128 = 200,704); 60,000 images an epoch.
+    private const double EpochFlops = 60_000 * ((3 * 203_264.0) - 200_704);
+
     private readonly int _batchSize;
     private readonly Goal _epochGoal;
     private readonly double _epochBaseline;
@@ -24,7 +29,15 @@ internal sealed class FashionMlpWorkload : Workload
             $"sparse categorical cross-entropy, Adam, accuracy, batch {batchSize}, {Epochs} epochs (--quick: 2)")
     {
         (_batchSize, _epochGoal, _epochBaseline, _accuracyGoal) = (batchSize, epochGoal, epochBaseline, accuracyGoal);
+        PeerFigures =
+        [
+            new("time per epoch", $"W4.batch{batchSize}.epoch_s_median", HigherIsBetter: false, Gflops: s => EpochFlops / s / 1e9),
+            new("test accuracy", $"W4.batch{batchSize}.test_accuracy", HigherIsBetter: true),
+        ];
     }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; }
 
     /// <summary>The tutorial's batch size.</summary>
     public static FashionMlpWorkload Batch32() => new(32, Goal.AtMost(0.40), 1.21, Goal.AtLeast(0.87));

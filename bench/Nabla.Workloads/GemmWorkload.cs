@@ -21,6 +21,16 @@ internal sealed class GemmWorkload() : Workload("gemm", "w6",
     // TorchSharp 0.107 on the reference machine (2 cores), GFLOP/s, for the sizes above.
     private static readonly double[] Baselines = [184, 177, 182];
 
+    /// <inheritdoc/>
+    /// <remarks>The peers' products into a preallocated C (<c>inplace_gflops</c>), as Nabla's are; they run on 2 threads.</remarks>
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; } =
+    [
+        new($"sgemm 512, {Environment.ProcessorCount} threads", "W6.n512_2t.inplace_gflops", HigherIsBetter: true, Gflops: g => g),
+        new($"sgemm 1024, {Environment.ProcessorCount} threads", "W6.n1024_2t.inplace_gflops", HigherIsBetter: true, Gflops: g => g),
+        new($"sgemm 2048, {Environment.ProcessorCount} threads", "W6.n2048_2t.inplace_gflops", HigherIsBetter: true, Gflops: g => g),
+        new("sgemm 2048, 1 thread", "W6.n2048_1t.inplace_gflops", HigherIsBetter: true, Gflops: g => g),
+    ];
+
     protected override WorkloadResult Execute(RunnerOptions options)
     {
         int cores = Environment.ProcessorCount;

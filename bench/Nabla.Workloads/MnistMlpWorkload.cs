@@ -15,6 +15,17 @@ internal sealed class MnistMlpWorkload() : Workload("mnist-mlp", "w3",
 {
     private const int BatchSize = 128;
 
+    // FLOPs of a training image: forward 2·(784·512 + 512·512 + 512·10) = 1,337,344, backward twice that less the
+    // first layer's input gradient (2·784·512 = 802,816); 8,000 images an epoch.
+    private const double EpochFlops = 8_000 * ((3 * 1_337_344.0) - 802_816);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; } =
+    [
+        new("time per epoch", "W3.epoch_s_median_2_10", HigherIsBetter: false, Gflops: s => EpochFlops / s / 1e9),
+        new("test accuracy", "W3.test_accuracy", HigherIsBetter: true),
+    ];
+
     protected override WorkloadResult Execute(RunnerOptions options)
     {
         var (train, test) = TutorialData.MnistScaled;

@@ -1,6 +1,6 @@
 // End-to-end benchmark runner: trains the tutorial workloads through the public API, as a user would, and measures
 // time, throughput, allocation and garbage collections per epoch; prints a table against the goals and writes JSON.
-// Run: dotnet run -c Release --project bench/Nabla.Workloads -- [names...] [--out path.json] [--quick]
+// Run: dotnet run -c Release --project bench/Nabla.Workloads -- [names...] [--out path.json] [--quick] [--peers DIR]
 // What each workload is, the goals and the TorchSharp baselines: docs/benchmarks.md.
 using System.Diagnostics;
 using Nabla.Workloads;
@@ -14,10 +14,12 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 RunnerOptions options;
 IReadOnlyList<Workload> workloads;
+PeerComparison? peers;
 try
 {
     options = RunnerOptions.Parse(args);
     workloads = WorkloadCatalog.Select(options.Selectors);
+    peers = options.PeersDirectory is string directory ? PeerComparison.Load(directory) : null;   // read first: fail before the runs
 }
 catch (ArgumentException e)
 {
@@ -40,4 +42,10 @@ Console.WriteLine();
 ResultTable.Print(report, Console.Out);
 ReportWriter.Write(report, options.OutputPath);
 Console.WriteLine($"Wrote {Path.GetFullPath(options.OutputPath)}");
+if (peers is not null)
+{
+    Console.WriteLine();
+    peers.Print(report, workloads, Console.Out);
+}
+
 return 0;

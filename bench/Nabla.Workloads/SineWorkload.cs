@@ -17,6 +17,13 @@ internal sealed class SineWorkload() : Workload("sine", "w2",
     private const int TotalEpochs = 300;
     private const int BatchSize = 20;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; } =
+    [
+        new("time per step", "W2.ms_per_step", HigherIsBetter: false),
+        new($"test MSE on x + 0.05 after {TotalEpochs} epochs", "W2.test_mse_300ep", HigherIsBetter: false),
+    ];
+
     protected override WorkloadResult Execute(RunnerOptions options)
     {
         var x = Tensor.Arange(0f, 20f, 0.1f).Reshape(-1, 1);   // 200 x 1

@@ -14,6 +14,9 @@ internal sealed class StepWorkload() : Workload("step", "w7",
 {
     private const int Steps = 2000;
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<PeerFigure> PeerFigures { get; } = [new("time per step", "W7.us_per_step", HigherIsBetter: false)];
+
     protected override WorkloadResult Execute(RunnerOptions options)
     {
         var (train, _) = TutorialData.FashionMnistScaled;

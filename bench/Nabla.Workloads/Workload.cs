@@ -24,6 +24,9 @@ internal abstract class Workload(string name, string id, string description)
     /// <summary>What the workload trains or computes, and how.</summary>
     public string Description { get; } = description;
 
+    /// <summary>The figures the peers (../shared/peers) measure too, for the runner's <c>--peers</c> table; none by default.</summary>
+    public virtual IReadOnlyList<PeerFigure> PeerFigures => [];
+
     /// <summary>
     /// Whether a command-line name selects this workload: its name, its id, or the name less a variant suffix
     /// (<c>fashion-mlp</c> selects <c>fashion-mlp-b32</c> and <c>fashion-mlp-b256</c>).

@@ -11,6 +11,7 @@ internal static class WorkloadCatalog
         new MnistMlpWorkload(),
         FashionMlpWorkload.Batch32(),
         FashionMlpWorkload.Batch256(),
+        new FashionCnnWorkload(),
         new GemmWorkload(),
         new StepWorkload(),
     ];

@@ -1,52 +1,79 @@
 using System.Globalization;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using Nabla.Activations;
 using Nabla.Autodiff;
 using Nabla.Layers;
+using Nabla.Models;
 using Onnx;
 
 namespace Nabla.Onnx;
 
-/// <summary>Translates a model's layers into an ONNX graph, one layer at a time, channels-last throughout.</summary>
-internal sealed class OnnxGraphBuilder
+/// <summary>
+/// Translates a model into an ONNX graph, layer call by layer call. Values keep their Keras shapes and carry the order
+/// in which ONNX holds their axes (<see cref="OnnxValue.Perm"/>): channels-first operators (Conv, pooling,
+/// BatchNormalization) take their input channels-first, layout-free ones (activations, padding, cropping, upsampling,
+/// element-wise merges) keep whatever order comes, and layers that read the flat channels-last order (Flatten, Reshape,
+/// Dense on images) and the graph's outputs get it back. Transposes are emitted only where the order changes.
+/// </summary>
+internal sealed partial class OnnxGraphBuilder
 {
-    // Keras's SELU constants (keras.activations.selu), written explicitly rather than relying on ONNX's float defaults.
-    private const float SeluAlpha = 1.6732632423543772f;
-    private const float SeluScale = 1.0507009873554805f;
-
     private readonly GraphProto _graph = new();
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private int[] _shape = [];
+    private readonly Dictionary<(string Name, string Perm), OnnxValue> _transposed = [];
+    private readonly Dictionary<(Variable Weight, string Form), string> _weights = [];
+    private readonly bool _transposeEveryLayer;
 
-    private OnnxGraphBuilder()
+    private OnnxGraphBuilder(bool transposeEveryLayer)
     {
+        _transposeEveryLayer = transposeEveryLayer;
     }
 
     /// <summary>The serialized ONNX model of <paramref name="model"/>.</summary>
-    public static byte[] Build(Model model)
+    /// <param name="model">A built model.</param>
+    /// <param name="transposeEveryLayer">
+    /// For measurements only: return every layer's output to channels-last order, so that each channels-first operator
+    /// gets its own pair of transposes, instead of keeping runs of them channels-first.
+    /// </param>
+    public static byte[] Build(Model model, bool transposeEveryLayer = false)
     {
-        if (!model.IsBuilt || model.DeclaredInputShape is not int[] inputShape)
+        if (!model.IsBuilt || (model.Graph is null && model.DeclaredInputShape is null))
         {
             throw new InvalidOperationException(
                 $"ExportOnnx: model '{model.Name}' is not built yet, so its input shape and weights are unknown. Give its first layer an inputShape " +
                 "(or start it with new Input(...)), or call it on data first.");
         }
 
-        var builder = new OnnxGraphBuilder();
-        return builder.Export(model, inputShape).ToByteArray();
+        return new OnnxGraphBuilder(transposeEveryLayer).Export(model).ToByteArray();
     }
 
-    private ModelProto Export(Model model, int[] inputShape)
+    private ModelProto Export(Model model)
     {
         _graph.Name = model.Name;
-        string input = Unique("input");
-        _graph.Input.Add(ValueInfo(input, inputShape));
-        _shape = (int[])inputShape.Clone();
-        string current = AddLayers(model, input);
-        string output = Unique("output");
-        Node("Identity", [current], output, "output");
-        _graph.Output.Add(ValueInfo(output, _shape));
+        (string Name, int[] Shape)[] inputs = model.Graph is FunctionalGraph g
+            ? [.. g.Inputs.Select(i => (i.Layer.Name, i.Shape))]
+            : [(model.AllLayers.Count > 0 && model.AllLayers[0] is InputLayer first ? first.Name : "input", model.DeclaredInputShape!)];
+        string[] outputNames = model.Graph is not null
+            ? model.OutputNames
+            : [model.AllLayers.LastOrDefault(l => l is not InputLayer)?.Name ?? "output"];
+
+        var values = new OnnxValue[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            string name = Unique(inputs[i].Name);
+            _graph.Input.Add(ValueInfo(name, inputs[i].Shape, name));
+            values[i] = new OnnxValue(name, inputs[i].Shape, OnnxValue.ChannelsLast(inputs[i].Shape.Length));
+        }
+
+        string[] reserved = [.. outputNames.Select(Unique)];
+        OnnxValue[] outputs = AddModel(model, values);
+        for (int o = 0; o < outputs.Length; o++)
+        {
+            OnnxValue y = ToOrder(outputs[o], OnnxValue.ChannelsLast(outputs[o].Rank));
+            AddNode("Identity", [y.Name], reserved[o], reserved[o]);
+            _graph.Output.Add(ValueInfo(reserved[o], y.Shape, reserved[o]));
+        }
+
         var proto = new ModelProto
         {
             IrVersion = 8,   // the IR version of opset 17 (ONNX 1.12)
@@ -59,151 +86,140 @@ internal sealed class OnnxGraphBuilder
         return proto;
     }
 
-    private string AddLayers(Model model, string x)
+    // A model's computation from its input values: a functional graph call by call, a Sequential layer by layer.
+    private OnnxValue[] AddModel(Model model, OnnxValue[] inputs)
     {
-        if (model.Graph is { IsChain: false })
+        Type type = model.GetType();
+        if (type != typeof(Model) && type != typeof(Sequential) && OverridesCall(type))
         {
             throw new NotSupportedException(
-                $"ExportOnnx: model '{model.Name}' is a functional graph with branches, several inputs or outputs, or shared layers; " +
-                "this version exports chains of layers only.");
+                $"ExportOnnx: model '{model.Name}' ({type.Name}) overrides Call with its own C# code, which has no ONNX form. " +
+                "Build it as a Sequential or functional model to export it.");
         }
 
+        if (model.Graph is FunctionalGraph graph)
+        {
+            CheckInputCount(model, graph.Inputs.Length, inputs.Length);
+            var computed = new Dictionary<KerasTensor, OnnxValue>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                computed[graph.Inputs[i]] = inputs[i];
+            }
+
+            OnnxValue Visit(KerasTensor t)
+            {
+                if (!computed.TryGetValue(t, out OnnxValue? value))
+                {
+                    value = AddLayer(t.Layer, [.. t.InputArray.Select(Visit)]);
+                    computed[t] = value;
+                }
+
+                return value;
+            }
+
+            return [.. graph.Outputs.Select(Visit)];
+        }
+
+        CheckInputCount(model, 1, inputs.Length);
+        OnnxValue x = inputs[0];
         foreach (Layer layer in model.AllLayers)
         {
-            x = layer switch
-            {
-                Model inner => AddLayers(inner, x),
-                InputLayer => x,
-                Dense dense => AddDense(dense, x),
-                Activation activation => AddActivation(activation.Function, x, layer.Name),
-                Dropout => Node("Identity", [x], Unique($"{layer.Name}/identity"), layer.Name),
-                Flatten => AddReshape(layer, x, [_shape.Skip(1).Aggregate(1, (p, d) => d < 0 || p < 0 ? -1 : p * d)]),
-                Reshape reshape => AddReshape(layer, x, reshape.TargetShape),
-                _ => throw new NotSupportedException(
-                    $"ExportOnnx: layer {layer} has no ONNX form in this version (exported: InputLayer, Dense, Activation, Dropout, Flatten, Reshape, nested models)."),
-            };
-            if (layer is not Model and not InputLayer)
-            {
-                _shape = layer.ComputeOutputShape(_shape);
-            }
+            x = AddLayer(layer, [x]);
         }
 
-        return x;
+        return [x];
     }
 
-    private string AddDense(Dense dense, string x)
+    private static void CheckInputCount(Model model, int expected, int received)
     {
-        string kernel = Initializer($"{dense.Name}/kernel", dense.Kernel!.Value);
-        string? bias = dense.Bias is { } b ? Initializer($"{dense.Name}/bias", b.Value) : null;
-        string y;
-        if (_shape.Length == 2)
+        if (expected != received)
         {
-            // Gemm: x [batch, in] · kernel [in, units] + bias, exactly Keras's Dense on 2-D input.
-            y = Node("Gemm", bias is null ? [x, kernel] : [x, kernel, bias], Unique($"{dense.Name}/gemm"), dense.Name);
+            throw new NotSupportedException($"ExportOnnx: model '{model.Name}' takes {expected} inputs, but is called on {received} here.");
         }
-        else
-        {
-            y = Node("MatMul", [x, kernel], Unique($"{dense.Name}/matmul"), dense.Name);
-            if (bias is not null)
-            {
-                y = Node("Add", [y, bias], Unique($"{dense.Name}/bias_add"), dense.Name);
-            }
-        }
-
-        return AddActivation(dense.Activation, y, dense.Name);
     }
 
-    private string AddActivation(ActivationFunction f, string x, string scope)
+    private static bool OverridesCall(Type type) =>
+        type.GetMethods(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+            .Any(m => m.Name == "Call" && m.DeclaringType != typeof(Model) && m.DeclaringType != typeof(Layer) && m.DeclaringType != typeof(Sequential));
+
+    // One layer call: its output shape from the layer's own rule, its ONNX nodes from the layer's translation.
+    private OnnxValue AddLayer(Layer layer, OnnxValue[] inputs)
     {
-        if (f.Descriptor is not ActivationDescriptor d)
+        if (layer is Model inner)
         {
-            throw new NotSupportedException(
-                $"ExportOnnx: the custom activation '{f.Name}' (in '{scope}') is a C# function and has no ONNX form; use a built-in activation to export.");
+            OnnxValue[] outputs = AddModel(inner, inputs);
+            return outputs.Length == 1
+                ? outputs[0]
+                : throw new NotSupportedException($"ExportOnnx: the nested model '{inner.Name}' has {outputs.Length} outputs; a nested model exports with one.");
         }
 
-        if (d.IsLinear)
+        int[] shape = inputs.Length == 1 ? layer.ComputeOutputShape(inputs[0].Shape) : layer.ComputeOutputShape([.. inputs.Select(v => v.Shape)]);
+        OnnxValue y = Translate(layer, inputs, shape);
+        return _transposeEveryLayer ? ToOrder(y, OnnxValue.ChannelsLast(y.Rank)) : y;
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> with its axes held in <paramref name="perm"/>'s order (a Transpose node when the order
+    /// differs; one per value and order, however many layers read it).
+    /// </summary>
+    private OnnxValue ToOrder(OnnxValue x, int[] perm)
+    {
+        if (x.Perm.AsSpan().SequenceEqual(perm))
         {
             return x;
         }
 
-        string Out(string op) => Unique($"{scope}/{op}");
-        switch (d.Kernel)
+        string key = string.Join(',', perm);
+        if (!_transposed.TryGetValue((x.Name, key), out OnnxValue? y))
         {
-            case "relu":
-                return Node("Relu", [x], Out("relu"), scope);
-            case "sigmoid":
-                return Node("Sigmoid", [x], Out("sigmoid"), scope);
-            case "tanh":
-                return Node("Tanh", [x], Out("tanh"), scope);
-            case "softmax":
-                return Node("Softmax", [x], Out("softmax"), scope, Attr("axis", -1));
-            case "elu":
-                return Node("Elu", [x], Out("elu"), scope, Attr("alpha", d.Parameter));
-            case "selu":
-                return Node("Selu", [x], Out("selu"), scope, Attr("alpha", SeluAlpha), Attr("gamma", SeluScale));
-            case "leaky_relu":
-                return Node("LeakyRelu", [x], Out("leaky_relu"), scope, Attr("alpha", d.Parameter));
-            case "softplus":
-                return Node("Softplus", [x], Out("softplus"), scope);
-            case "swish":
-                {
-                    string s = Node("Sigmoid", [x], Out("sigmoid"), scope);
-                    return Node("Mul", [x, s], Out("swish"), scope);
-                }
-
-            case "gelu":
-                {
-                    // Exact GELU, as Keras's default: 0.5·x·(1 + erf(x/√2)). Opset 17 has no Gelu operator (it came in 20).
-                    string scaled = Node("Mul", [x, Scalar($"{scope}/inv_sqrt2", (float)(1.0 / Math.Sqrt(2.0)))], Out("gelu_scaled"), scope);
-                    string erf = Node("Erf", [scaled], Out("gelu_erf"), scope);
-                    string plus = Node("Add", [erf, Scalar($"{scope}/one", 1f)], Out("gelu_plus_one"), scope);
-                    string times = Node("Mul", [x, plus], Out("gelu_times_x"), scope);
-                    return Node("Mul", [times, Scalar($"{scope}/half", 0.5f)], Out("gelu"), scope);
-                }
-
-            case "gelu_tanh":
-                {
-                    // GELU's tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-                    string cube = Node("Mul", [Node("Mul", [x, x], Out("gelu_sq"), scope), x], Out("gelu_cube"), scope);
-                    string inner = Node("Add", [x, Node("Mul", [cube, Scalar($"{scope}/c", 0.044715f)], Out("gelu_cx3"), scope)], Out("gelu_inner"), scope);
-                    string t = Node("Tanh", [Node("Mul", [inner, Scalar($"{scope}/k", (float)Math.Sqrt(2.0 / Math.PI))], Out("gelu_scaled"), scope)], Out("gelu_tanh"), scope);
-                    string plus = Node("Add", [t, Scalar($"{scope}/one", 1f)], Out("gelu_plus_one"), scope);
-                    string times = Node("Mul", [x, plus], Out("gelu_times_x"), scope);
-                    return Node("Mul", [times, Scalar($"{scope}/half", 0.5f)], Out("gelu"), scope);
-                }
-
-            default:
-                throw new NotSupportedException($"ExportOnnx: activation '{f.Name}' (in '{scope}') has no ONNX form in this version.");
+            // Output axis i of the Transpose holds Keras axis perm[i], which the input holds at IndexOf(x.Perm, perm[i]).
+            long[] onnxPerm = [.. perm.Select(k => (long)Array.IndexOf(x.Perm, k))];
+            string name = AddNode("Transpose", [x.Name], Unique($"{x.Name}/{(OnnxValue.IsIdentity(perm) ? "to_channels_last" : "to_channels_first")}"),
+                x.Name, Attr("perm", onnxPerm));
+            y = new OnnxValue(name, x.Shape, perm);
+            _transposed[(x.Name, key)] = y;
         }
+
+        return y;
     }
 
-    // ONNX Reshape with the batch axis copied (0 means "keep this axis"); on channels-last data this is Keras's
-    // row-major Flatten/Reshape order exactly.
-    private string AddReshape(Layer layer, string x, int[] target)
-    {
-        var shape = new TensorProto { Name = Unique($"{layer.Name}/shape"), DataType = (int)TensorProto.Types.DataType.Int64 };
-        shape.Dims.Add(target.Length + 1);
-        shape.Int64Data.Add(0);
-        shape.Int64Data.AddRange(target.Select(d => (long)d));
-        _graph.Initializer.Add(shape);
-        return Node("Reshape", [x, shape.Name], Unique($"{layer.Name}/reshape"), layer.Name);
-    }
+    private OnnxValue ChannelsLast(OnnxValue x) => ToOrder(x, OnnxValue.ChannelsLast(x.Rank));
 
-    private string Node(string op, string[] inputs, string output, string scope, params AttributeProto[] attributes)
+    private OnnxValue ChannelsFirst(OnnxValue x) => ToOrder(x, OnnxValue.ChannelsFirst(x.Rank));
+
+    private string AddNode(string op, string[] inputs, string output, string scope, params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = op, Name = Unique($"{scope}/{op}") };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
-        node.Attribute.AddRange(attributes);
+        node.Attribute.AddRange(attributes.Where(a => a is not null));
         _graph.Node.Add(node);
         return output;
     }
 
-    private string Initializer(string name, Tensor value)
+    // A node named after its layer and operator, returning its output's name.
+    private string Op(string op, string scope, string[] inputs, params AttributeProto[] attributes) =>
+        AddNode(op, inputs, Unique($"{scope}/{ToSnake(op)}"), scope, attributes);
+
+    /// <summary>A weight as an initializer, converted once by <paramref name="form"/> (cached by weight and form).</summary>
+    private string Weight(Variable weight, string name, string form = "", Func<float[], int[], (float[] Data, int[] Dims)>? convert = null)
+    {
+        if (!_weights.TryGetValue((weight, form), out string? stored))
+        {
+            float[] data = weight.Value.ToArray();
+            int[] dims = weight.Value.Shape;
+            (data, dims) = convert is null ? (data, dims) : convert(data, dims);
+            stored = Floats(name, data, dims);
+            _weights[(weight, form)] = stored;
+        }
+
+        return stored;
+    }
+
+    private string Floats(string name, float[] data, int[] dims)
     {
         var t = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(value.Shape.Select(d => (long)d));
-        float[] data = value.ToArray();
+        t.Dims.AddRange(dims.Select(d => (long)d));
         if (!BitConverter.IsLittleEndian)
         {
             t.FloatData.AddRange(data);
@@ -225,19 +241,38 @@ internal sealed class OnnxGraphBuilder
         return t.Name;
     }
 
+    private string Int64s(string name, params long[] values)
+    {
+        var t = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(values.Length);
+        t.Int64Data.AddRange(values);
+        _graph.Initializer.Add(t);
+        return t.Name;
+    }
+
     private static AttributeProto Attr(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     private static AttributeProto Attr(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
-    private static ValueInfoProto ValueInfo(string name, int[] shape)
+    private static AttributeProto Attr(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
+    private static AttributeProto Attr(string name, long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+
+    private static ValueInfoProto ValueInfo(string name, int[] shape, string owner)
     {
         var tensorShape = new TensorShapeProto();
         for (int i = 0; i < shape.Length; i++)
         {
             tensorShape.Dim.Add(shape[i] < 0
-                ? new TensorShapeProto.Types.Dimension { DimParam = i == 0 ? "batch" : $"d{i}" }
+                ? new TensorShapeProto.Types.Dimension { DimParam = i == 0 ? "batch" : string.Create(CultureInfo.InvariantCulture, $"{owner}_d{i}") }
                 : new TensorShapeProto.Types.Dimension { DimValue = shape[i] });
         }
 
@@ -257,5 +292,21 @@ internal sealed class OnnxGraphBuilder
         }
 
         return candidate;
+    }
+
+    private static string ToSnake(string op)
+    {
+        var sb = new System.Text.StringBuilder(op.Length + 4);
+        for (int i = 0; i < op.Length; i++)
+        {
+            if (char.IsUpper(op[i]) && i > 0 && !char.IsUpper(op[i - 1]))
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(char.ToLowerInvariant(op[i]));
+        }
+
+        return sb.ToString();
     }
 }

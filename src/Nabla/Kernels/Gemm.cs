@@ -32,7 +32,7 @@ internal static unsafe partial class Gemm
         : GemmPath.Scalar;
 
     private static GemmPath _forcedPath;
-    private static int _maxThreads = Environment.ProcessorCount;
+    private static int _maxThreads = Parallel.ThreadBudget.Threads;
 
     /// <summary>The path every call uses; <see cref="GemmPath.Auto"/> (the default) picks the fastest the CPU supports.</summary>
     /// <exception cref="PlatformNotSupportedException">The CPU cannot run the requested path.</exception>
@@ -47,7 +47,7 @@ internal static unsafe partial class Gemm
         }
     }
 
-    /// <summary>Most threads one call may use (default <see cref="Environment.ProcessorCount"/>; 1 = single-threaded).</summary>
+    /// <summary>Most threads one call may use (default the thread budget, see <c>ThreadBudget</c>; 1 = single-threaded).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     internal static int MaxThreads
     {

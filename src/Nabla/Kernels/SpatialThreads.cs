@@ -18,7 +18,7 @@ namespace Nabla.Kernels;
 /// </remarks>
 internal static class SpatialThreads
 {
-    private static int _maxThreads = Environment.ProcessorCount;
+    private static int _maxThreads = Parallel.ThreadBudget.Threads;
     private static double _minFlopsPerThread = DefaultMinFlopsPerThread;
     private static double _minElementsPerThread = DefaultMinElementsPerThread;
 
@@ -28,7 +28,7 @@ internal static class SpatialThreads
     /// <summary>Default floats moved per thread before memory-bound work (pooling, batch norm, padding) is split: 32K floats, 128 KB.</summary>
     public const double DefaultMinElementsPerThread = 1 << 15;
 
-    /// <summary>Most threads one call may use (default <see cref="Environment.ProcessorCount"/>; 1 = single-threaded).</summary>
+    /// <summary>Most threads one call may use (default the thread budget, see <c>ThreadBudget</c>; 1 = single-threaded).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     internal static int MaxThreads
     {

@@ -42,7 +42,8 @@ public partial class Model
 
         CheckVerbose(verbose);
         CheckTargets(nameof(Evaluate), y);
-        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Test), steps);
+        var iterator = new EpochIterator(
+            new ArrayBatcher(x, y, sampleWeight, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Test, compiled.Distribution), steps);
         return new EvaluationResult(Trainer.Evaluate(nameof(Evaluate), iterator, verbose, callbacks), compiled.ResultNames);
     }
 

@@ -1,4 +1,5 @@
 using Nabla.Callbacks;
+using Nabla.Distributed;
 using Nabla.Losses;
 using Nabla.Tensors;
 using Nabla.Trainers;
@@ -107,10 +108,12 @@ public partial class Model
         bool reuse = !StepOverrides.Of(GetType()).Train;
         int batch = batchSize ?? (stepsPerEpoch is int s ? (x[0].Dim(0) + s - 1) / s : 32);
         // Data-parallel ranks must shuffle alike: they share rank 0's seed.
-        RandomSource? order = !shuffle ? null : Trainer.Compiled!.Distribution is { } d ? new RandomSource(d.AgreeOnSeed()) : Random.Source(null);
-        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batch, order, reuse), stepsPerEpoch);
+        DistributionStrategy? distribution = Trainer.Compiled!.Distribution;
+        RandomSource? order = !shuffle ? null : distribution is { } d ? new RandomSource(d.AgreeOnSeed()) : Random.Source(null);
+        var iterator = new EpochIterator(new ArrayBatcher(x, y, sampleWeight, batch, order, reuse, distribution), stepsPerEpoch);
         Func<EpochIterator>? validation = validationData is ({ } valX, { } valY)
-            ? () => new EpochIterator(new ArrayBatcher(valX, valY, validationWeight, validationBatchSize ?? batch, null, !StepOverrides.Of(GetType()).Test), validationSteps)
+            ? () => new EpochIterator(
+                new ArrayBatcher(valX, valY, validationWeight, validationBatchSize ?? batch, null, !StepOverrides.Of(GetType()).Test, distribution), validationSteps)
             : null;
         return Trainer.RunFit(iterator, epochs, verbose, callbacks, validation, initialEpoch, validationFreq);
     }

@@ -18,6 +18,15 @@ public partial class Model
     public Tensor Predict(Tensor x, int? batchSize = null, int verbose = 1, int? steps = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
+
+        // Serving: a silent call on at most one batch runs the forward pass directly and allocates only its result.
+        if (verbose == 0 && callbacks is null && steps is null && x.Rank > 0 && x.Dim(0) > 0 && x.Dim(0) <= (batchSize ?? 32) &&
+            batchSize is null or > 0 && InputCount == 1 && OutputCount == 1 && !StepOverrides.Of(GetType()).Predict &&
+            Trainer.Compiled?.Distribution is null)
+        {
+            return Trainer.PredictOneBatch(x);
+        }
+
         return PredictArrays([x], batchSize, verbose, steps, callbacks)[0];
     }
 
@@ -31,7 +40,9 @@ public partial class Model
         }
 
         CheckVerbose(verbose);
-        var iterator = new EpochIterator(new ArrayBatcher(x, [], null, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Predict), steps);
+        var iterator = new EpochIterator(
+            new ArrayBatcher(x, [], null, batchSize ?? 32, null, !StepOverrides.Of(GetType()).Predict,
+                StepOverrides.Of(GetType()).Predict ? null : Trainer.Compiled?.Distribution), steps);   // an override sees whole batches
         return RunPredict(iterator, x[0].Dim(0), verbose, callbacks);
     }
 

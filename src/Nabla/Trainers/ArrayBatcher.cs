@@ -26,6 +26,7 @@ internal sealed class ArrayBatcher : IBatchSource
     private readonly Tensor[] _xBatch, _yBatch;
     private readonly Tensor?[] _xFull, _xLast, _yFull, _yLast;
     private Tensor? _wFull, _wLast;
+    private readonly Distributed.DistributionStrategy? _shard;
     private int _cursor;
 
     /// <summary>Batches of <paramref name="batchSize"/> rows, shuffled each pass when <paramref name="shuffle"/> is given.</summary>
@@ -35,8 +36,11 @@ internal sealed class ArrayBatcher : IBatchSource
     /// <param name="batchSize">Rows per batch; the last batch may be shorter.</param>
     /// <param name="shuffle">The generator that reorders the rows before each pass, or null to keep them in order.</param>
     /// <param name="reuseBuffers">Whether shuffled batches may share buffers (only when no user code keeps a batch).</param>
-    public ArrayBatcher(Tensor[] x, Tensor[] y, Tensor? weights, int batchSize, RandomSource? shuffle, bool reuseBuffers)
+    /// <param name="shard">In data-parallel training, the strategy whose rank's share of each batch is gathered, or null for whole batches.</param>
+    public ArrayBatcher(Tensor[] x, Tensor[] y, Tensor? weights, int batchSize, RandomSource? shuffle, bool reuseBuffers,
+        Distributed.DistributionStrategy? shard = null)
     {
+        _shard = shard;
         _x = x;
         _y = y;
         _weights = weights;
@@ -80,23 +84,28 @@ internal sealed class ArrayBatcher : IBatchSource
 
         bool full = count == _batchSize;
         Tensor[] xb = _reuse ? _xBatch : new Tensor[_x.Length], yb = _reuse ? _yBatch : new Tensor[_y.Length];
+
+        // In data-parallel training each rank gathers only its share of the global batch (the same rows a whole batch
+        // would give it), so no rank copies rows it does not train on.
+        (int start, int rows) = _shard is null ? (0, count) : _shard.RowsOf(count);
+        int from = _cursor + start;
         for (int i = 0; i < _x.Length; i++)
         {
-            xb[i] = Rows(_x[i], count, ref full ? ref _xFull[i] : ref _xLast[i]);
+            xb[i] = Rows(_x[i], from, rows, ref full ? ref _xFull[i] : ref _xLast[i]);
         }
 
         for (int i = 0; i < _y.Length; i++)
         {
-            yb[i] = Rows(_y[i], count, ref full ? ref _yFull[i] : ref _yLast[i]);
+            yb[i] = Rows(_y[i], from, rows, ref full ? ref _yFull[i] : ref _yLast[i]);
         }
 
-        Tensor? wb = _weights is null ? null : Rows(_weights, count, ref full ? ref _wFull : ref _wLast);
+        Tensor? wb = _weights is null ? null : Rows(_weights, from, rows, ref full ? ref _wFull : ref _wLast);
         _cursor += count;
-        batch = new StepBatch(xb, yb, wb);
+        batch = new StepBatch(xb, yb, wb, _shard is null ? 0 : count);
         return true;
     }
 
-    private Tensor Rows(Tensor source, int count, ref Tensor? buffer)
+    private Tensor Rows(Tensor source, int from, int count, ref Tensor? buffer)
     {
         int row = source.Dim(0) == 0 ? 0 : source.Size / source.Dim(0);
         if (_shuffle is null)
@@ -104,7 +113,7 @@ internal sealed class ArrayBatcher : IBatchSource
             // Rows in order are contiguous: the batch is a view of them. Reused, its tensor object is re-pointed.
             if (!_reuse)
             {
-                return source[_cursor..(_cursor + count)];
+                return source[from..(from + count)];
             }
 
             Span<int> dims = stackalloc int[source.Rank];
@@ -112,11 +121,11 @@ internal sealed class ArrayBatcher : IBatchSource
             dims[0] = count;
             if (buffer is null)
             {
-                buffer = new Tensor(source.Storage, source.Offset + (_cursor * row), dims.ToArray());
+                buffer = new Tensor(source.Storage, source.Offset + (from * row), dims.ToArray());
             }
             else
             {
-                buffer.Reset(source.Storage, source.Offset + (_cursor * row), dims);
+                buffer.Reset(source.Storage, source.Offset + (from * row), dims);
             }
 
             return buffer;
@@ -129,7 +138,7 @@ internal sealed class ArrayBatcher : IBatchSource
             buffer = Tensor.Zeros(dims);
         }
 
-        RowGather.Copy(source.Span, _order.AsSpan(_cursor, count), row, buffer.Span);
+        RowGather.Copy(source.Span, _order.AsSpan(from, count), row, buffer.Span);
         return buffer;
     }
 

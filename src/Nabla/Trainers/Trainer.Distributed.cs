@@ -52,11 +52,17 @@ internal sealed partial class Trainer
     /// <summary>This rank's contiguous share of a global batch: views of its rows, no copy.</summary>
     private static StepBatch Shard(DistributionStrategy distribution, in StepBatch global)
     {
+        if (global.ShardOf > 0)
+        {
+            return global;   // the batch source gathered this rank's share already
+        }
+
         (int start, int count) = distribution.RowsOf(global.Rows);
         return new StepBatch(
             [.. global.X.Select(t => t[start..(start + count)])],
             [.. global.Y.Select(t => t[start..(start + count)])],
-            global.SampleWeight?[start..(start + count)]);
+            global.SampleWeight?[start..(start + count)],
+            global.Rows);
     }
 
     /// <summary>
@@ -90,7 +96,7 @@ internal sealed partial class Trainer
                 }
             }
 
-            float share = (float)rows / global.Rows;
+            float share = (float)rows / local.GlobalRows;
             foreach (Tensor g in train.Grads)
             {
                 System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span, share, g.Span);
@@ -163,9 +169,9 @@ internal sealed partial class Trainer
             {
                 int[] rowShape = rows > 0 ? run.Outputs[o].Shape.AsSpan()[1..].ToArray() : DeclaredRowShape(o);
                 int rowSize = rowShape.Aggregate(1, (a, b) => a * b);
-                float[] all = new float[global.Rows * rowSize];
+                float[] all = new float[local.GlobalRows * rowSize];
                 distribution.AllGather(rows > 0 ? run.Outputs[o].Span : default, all, counts);
-                results[o].Add(Tensor.FromArray(all, [global.Rows, .. rowShape]));
+                results[o].Add(Tensor.FromArray(all, [local.GlobalRows, .. rowShape]));
             }
         }
     }

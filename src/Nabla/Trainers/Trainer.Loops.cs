@@ -144,6 +144,13 @@ internal sealed partial class Trainer
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
+        if (distribution is not null && overrides.Test)
+        {
+            throw new InvalidOperationException(
+                $"{operation}: {_model.GetType().Name} overrides TestStep, but data-parallel evaluation runs the default step (it splits each batch " +
+                "across the ranks and combines the metrics). Remove the override or the distribution.");
+        }
+
         MetricSet? global = distribution is null ? null : new MetricSet(_compiled!);
         double[]? stateBuffer = null;
         var batchLogs = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -58,6 +58,21 @@ internal sealed partial class Trainer
     }
 
     /// <summary>
+    /// Predict's serving path for one batch of a model with one input and one output: the forward pass in inference
+    /// mode, its result copied out; nothing else is allocated once warm (no callbacks, iterator or batch buffer).
+    /// </summary>
+    public Tensor PredictOneBatch(Tensor x)
+    {
+        CheckFinite("Predict", "input", x, 0);
+        using (StepContext.Current.BeginInferenceBatch())
+        {
+            Tensor y = null!;
+            _model.Forward(new ReadOnlySpan<Tensor>(in x), new Span<Tensor>(ref y), training: false);
+            return y.Clone();
+        }
+    }
+
+    /// <summary>
     /// The loss a single-output model minimises (the default of <c>Model.ComputeLoss</c>): the compiled loss of
     /// <paramref name="yPred"/> against <paramref name="y"/>, weighted per sample when weights are given, plus the
     /// layers' regularization penalties.

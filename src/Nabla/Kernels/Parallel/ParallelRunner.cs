@@ -56,8 +56,8 @@ internal static unsafe class ParallelRunner
     [ThreadStatic]
     private static bool _inBatch;
 
-    /// <summary>Number of worker threads: one per core besides the caller's (<c>ProcessorCount - 1</c>).</summary>
-    public static int WorkerCount { get; } = Math.Max(0, Environment.ProcessorCount - 1);
+    /// <summary>Number of worker threads: one per thread of the budget besides the caller's (<see cref="ThreadBudget"/>).</summary>
+    public static int WorkerCount { get; } = ThreadBudget.Threads - 1;
 
     /// <summary>Most indices that run at the same time: the workers plus the calling thread.</summary>
     public static int MaxParallelism => WorkerCount + 1;
