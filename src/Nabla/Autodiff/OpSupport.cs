@@ -53,8 +53,8 @@ internal static class OpSupport
     {
         Span<int> dims = stackalloc int[Broadcasting.MaxRank];
         int rank = Broadcasting.ResultShape(operation, a.Dims, b.Dims, dims);
-        Tensor y = Empty(dims[..rank]);
-        Kernels.Binary.Broadcast<TOp>(a.Span, a.Dims, b.Span, b.Dims, y.Span, y.Dims);
+        Tensor y = Empty(dims[..rank], a.Memory is null ? b : a);
+        Compute.Binary<TOp>(operation, a, b, y);
         return y;
     }
 
@@ -62,8 +62,8 @@ internal static class OpSupport
     public static Tensor ScalarRight<TOp>(Tensor a, float s)
         where TOp : struct, IBinaryOp
     {
-        Tensor y = Empty(a.Dims);
-        Kernels.Binary.MapScalarRight<TOp>(a.Span, s, y.Span);
+        Tensor y = Empty(a.Dims, a);
+        Compute.ScalarRight<TOp>(typeof(TOp).Name, a, s, y);
         return y;
     }
 
@@ -71,8 +71,8 @@ internal static class OpSupport
     public static Tensor ScalarLeft<TOp>(float s, Tensor a)
         where TOp : struct, IBinaryOp
     {
-        Tensor y = Empty(a.Dims);
-        Kernels.Binary.MapScalarLeft<TOp>(s, a.Span, y.Span);
+        Tensor y = Empty(a.Dims, a);
+        Compute.ScalarLeft<TOp>(typeof(TOp).Name, s, a, y);
         return y;
     }
 
@@ -87,8 +87,8 @@ internal static class OpSupport
             return grad;
         }
 
-        Tensor r = Empty(dims);
-        BroadcastReduce.SumTo(grad.Span, grad.Dims, r.Span, dims);
+        Tensor r = Empty(dims, grad);
+        Compute.SumTo("ReduceTo", grad, r);
         return r;
     }
 }

@@ -72,14 +72,10 @@ public static partial class Ops
         int ax = ReducedAxis(op, x, axis);
         (int outer, int n, int inner) = SplitAt(x.Dims, ax);
         Span<int> dims = stackalloc int[x.Rank];
-        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims));
+        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims), x);
         if (y.Size > 0)
         {
-            Reduction.Sum(x.Span, outer, n, inner, y.Span);
-            if (mean)
-            {
-                TensorPrimitives.Divide(y.Span, n, y.Span);   // n = 0 gives 0/0 = NaN, as NumPy
-            }
+            Compute.Sum(op, x, outer, n, inner, y, mean ? n : 1f);   // n = 0 gives 0/0 = NaN, as NumPy
         }
 
         if (OpSupport.TapeFor(x) is { } tape)
@@ -96,18 +92,11 @@ public static partial class Ops
         int ax = ReducedAxis(op, x, axis);
         (int outer, int n, int inner) = SplitAt(x.Dims, ax);
         Span<int> dims = stackalloc int[x.Rank];
-        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims));
+        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims), x);
         if (y.Size > 0)
         {
             CheckNonEmpty(op, x, ax, n);
-            if (max)
-            {
-                Reduction.Max(x.Span, outer, n, inner, y.Span);
-            }
-            else
-            {
-                Reduction.Min(x.Span, outer, n, inner, y.Span);
-            }
+            Compute.Extremum(op, x, outer, n, inner, y, max);
         }
 
         if (OpSupport.TapeFor(x) is { } tape)
@@ -229,10 +218,10 @@ public static partial class Ops
             }
 
             (int outer, int n, int inner) = SplitAt(x.Dims, Axis);
-            Tensor dx = OpSupport.Empty(x.Dims);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
             if (dx.Size > 0)
             {
-                Reduction.Spread(grad.Span, outer, n, inner, Scale, dx.Span);
+                Compute.Spread(Name, grad, outer, n, inner, Scale, dx);
             }
 
             tape.Accumulate(x, dx, owned: true);
@@ -258,8 +247,12 @@ public static partial class Ops
             }
 
             (int outer, int n, int inner) = SplitAt(x.Dims, Axis);
-            Tensor dx = OpSupport.Empty(x.Dims);
-            if (dx.Size > 0)
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            if (dx.Size > 0 && grad.Memory is not null)
+            {
+                Compute.Backend(Name, x, Output, grad, dx).ExtremumBackward(x, Output, grad, outer, n, inner, dx);
+            }
+            else if (dx.Size > 0)
             {
                 Span<float> counts = inner > 1 ? OpSupport.Empty([outer * inner]).Span : [];
                 Reduction.ExtremumBackward(x.Span, Output.Span, grad.Span, outer, n, inner, counts, dx.Span);

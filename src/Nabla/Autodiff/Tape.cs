@@ -147,14 +147,14 @@ internal sealed class Tape
             }
             else
             {
-                Tensor copy = OpSupport.Empty(grad.Dims);
-                grad.Span.CopyTo(copy.Span);
+                Tensor copy = OpSupport.Empty(grad.Dims, grad);
+                Compute.Copy("Gradient", grad, copy);
                 node.Grad = copy;
             }
         }
         else
         {
-            TensorPrimitives.Add(node.Grad.Span, grad.Span, node.Grad.Span);
+            Compute.AddInPlace("Gradient", node.Grad, grad);
         }
     }
 
@@ -177,15 +177,15 @@ internal sealed class Tape
 
             if (NeedsGradient(target))
             {
-                Tensor start = OpSupport.Empty(target.Dims);
+                Tensor start = OpSupport.Empty(target.Dims, target);
                 if (seed is null)
                 {
-                    start.Span.Fill(1f);
+                    Compute.Fill(start, 1f);
                 }
                 else
                 {
                     Debug.Assert(ShapeUtil.SameShape(seed.Dims, target.Dims));
-                    seed.Span.CopyTo(start.Span);
+                    Compute.CopyAcross(seed, start);
                 }
 
                 _nodes[target.NodeIndex]!.Grad = start;
@@ -202,7 +202,7 @@ internal sealed class Tape
             for (int j = 0; j < sources.Length; j++)
             {
                 Tensor s = sources[j];
-                results[j] = NeedsGradient(s) && _nodes[s.NodeIndex]!.Grad is { } g ? g : OpSupport.ZerosLike(s.Dims);
+                results[j] = NeedsGradient(s) && _nodes[s.NodeIndex]!.Grad is { } g ? g : OpSupport.ZerosLike(s.Dims, s);
             }
         }
         finally

@@ -113,7 +113,7 @@ public abstract partial class Layer
 
     /// <summary>Copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>).</summary>
     /// <returns>One new tensor per weight, e.g. a Dense layer's kernel and bias; yours to keep.</returns>
-    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Clone()).ToList();
+    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Memory is null ? w.Value.Clone() : w.Value.To(Device.Cpu)).ToList();
 
     /// <summary>Sets every weight from <paramref name="weights"/>, in <see cref="Weights"/> order (Keras's <c>set_weights</c>).</summary>
     /// <param name="weights">One tensor per weight, each of its weight's shape.</param>
