@@ -47,6 +47,14 @@ internal static class OpSupport
         ? StepContext.Current.Arena.RentView(source.Storage, source.Offset + offset, dims)
         : StepContext.Current.Arena.RentView(source.Memory, source.Offset + offset, dims);
 
+    /// <summary>A copy of the host tensor <paramref name="host"/> on the device of <paramref name="like"/>, from the same place as <see cref="Empty(ReadOnlySpan{int}, Tensor)"/>.</summary>
+    public static Tensor Upload(Tensor host, Tensor like)
+    {
+        Tensor t = Empty(host.Dims, like);
+        t.Memory!.CopyFrom(host.Span, t.Offset);
+        return t;
+    }
+
     /// <summary>op(a, b) elementwise with NumPy broadcasting; <paramref name="operation"/> names the op in errors.</summary>
     public static Tensor Binary<TOp>(string operation, Tensor a, Tensor b)
         where TOp : struct, IBinaryOp

@@ -63,4 +63,35 @@ internal abstract partial class DeviceBackend
     /// (the formulas of <c>Kernels.OptimizerSteps</c>).
     /// </summary>
     public abstract void OptimizerStep(OptimizerRule rule, Tensor w, Tensor g, Tensor? slot1, Tensor? slot2, Tensor? slot3, in OptimizerArguments arguments);
+
+    /// <summary>
+    /// y = conv(x, kernel) over every group, channels last, no bias or activation (<c>Kernels.Convolution.Forward</c>
+    /// without them); <paramref name="col"/> holds OutputPixels·GroupDepth floats of scratch.
+    /// </summary>
+    public abstract void Conv2D(in Kernels.Conv2DGeometry geometry, Tensor x, Tensor kernel, Tensor y, Tensor col);
+
+    /// <summary>dk = the convolution's weight gradient from x and dz (overwritten); <paramref name="col"/> as in <see cref="Conv2D"/>.</summary>
+    public abstract void Conv2DWeightGradient(in Kernels.Conv2DGeometry geometry, Tensor x, Tensor dz, Tensor dk, Tensor col);
+
+    /// <summary>dx = the convolution's input gradient from dz and the kernel (overwritten); <paramref name="col"/> as in <see cref="Conv2D"/>.</summary>
+    public abstract void Conv2DInputGradient(in Kernels.Conv2DGeometry geometry, Tensor dz, Tensor kernel, Tensor dx, Tensor col);
+
+    /// <summary>Max (with the argmax, as ints in a float tensor) or average pooling, channels last.</summary>
+    public abstract void Pool2D(in Kernels.Pool2DGeometry geometry, Tensor x, Tensor y, Tensor? argmax, bool max);
+
+    /// <summary>The pooling's input gradient (dx overwritten).</summary>
+    public abstract void Pool2DBackward(in Kernels.Pool2DGeometry geometry, Tensor dy, Tensor? argmax, Tensor dx, bool max);
+
+    /// <summary>mean[c] and the biased variance[c] of x[:, c] over <paramref name="rows"/> rows.</summary>
+    public abstract void BatchStatistics(Tensor x, int rows, int channels, Tensor mean, Tensor variance);
+
+    /// <summary>y = (x − mean)·γ/√(variance + ε) + β per channel (γ, β optional).</summary>
+    public abstract void BatchNormForward(Tensor x, Tensor mean, Tensor variance, Tensor? gamma, Tensor? beta, float epsilon, Tensor y, int rows, int channels);
+
+    /// <summary>The gradients of the training normalization: dx, dγ and dβ (both required, as scratch when unused), overwritten.</summary>
+    public abstract void BatchNormBackward(Tensor dy, Tensor x, Tensor mean, Tensor variance, Tensor? gamma, float epsilon,
+        Tensor dx, Tensor dgamma, Tensor dbeta, int rows, int channels);
+
+    /// <summary>moving = moving·momentum + batch·(1 − momentum), in place.</summary>
+    public abstract void UpdateMoving(Tensor moving, Tensor batch, float momentum);
 }

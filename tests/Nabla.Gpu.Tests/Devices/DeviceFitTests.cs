@@ -35,6 +35,21 @@ public class DeviceFitTests
     }
 
     [Fact]
+    public void A_cnn_with_batch_norm_and_dropout_trains_on_the_device_as_on_the_cpu()
+    {
+        (Tensor x, Tensor y) = Blobs(48, 64, 3, seed: 8);
+        x = x.Reshape(48, 8, 8, 1);
+        Run cpu = TrainCnn(Device.Cpu, x, y);
+        Run device = TrainCnn(DeviceCollection.Accelerator, x, y);
+        foreach (string key in cpu.History.Keys)
+        {
+            Close.All([.. cpu.History[key].Select(v => (float)v)], [.. device.History[key].Select(v => (float)v)], 1e-4, 1e-3, key);
+        }
+
+        Close.All(cpu.Predictions, device.Predictions, 1e-4, 1e-3, "predict");
+    }
+
+    [Fact]
     public void Weights_live_on_the_device_and_predictions_come_back_to_the_host()
     {
         Device d = DeviceCollection.Accelerator;
@@ -72,6 +87,28 @@ public class DeviceFitTests
         IReadOnlyDictionary<string, double> evaluation = model.Evaluate(x, y, verbose: 0);
         float[] predictions = model.Predict(x, batchSize: 32, verbose: 0).ToArray();
         return new Run(h, evaluation, predictions);
+    }
+
+    private static Run TrainCnn(Device device, Tensor x, Tensor y)
+    {
+        Nabla.Random.SetSeed(12);
+        Sequential model;
+        using (Device.Use(device))
+        {
+            model = new Sequential([
+                new Conv2D(4, 3, activation: "relu", inputShape: [8, 8, 1]),
+                new BatchNormalization(momentum: 0.9),
+                new MaxPooling2D(2),
+                new Dropout(0.2, seed: 4),
+                new Flatten(),
+                new Dense(3, activation: "softmax"),
+            ]);
+        }
+
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        History h = model.Fit(x, y, batchSize: 16, epochs: 2, verbose: 0, validationSplit: 0.25);
+        float[] predictions = model.Predict(x, verbose: 0).ToArray();
+        return new Run(h, model.Evaluate(x, y, verbose: 0), predictions);
     }
 
     private static (Tensor X, Tensor Y) Blobs(int rows, int features, int classes, int seed)
