@@ -53,15 +53,22 @@ public static partial class Ops
         Span<int> dims = stackalloc int[first.Rank];
         first.Dims.CopyTo(dims);
         dims[a] = joined;
-        Tensor y = OpSupport.Empty(dims);
+        Tensor y = OpSupport.Empty(dims, first);
         int outer = ShapeUtil.Product(dims[..a]), inner = ShapeUtil.Product(dims[(a + 1)..]);
-        int offset = 0;
-        for (int t = 0; t < count; t++)
+        if (y.Memory is not null)
         {
-            Tensor x = tensors[t];
-            int run = x.Dim(a) * inner;
-            CopyRuns(x.Span, y.Span, outer, run, joined * inner, offset, toBlocks: true);
-            offset += run;
+            ConcatenateOnHost(tensors, y, a, outer, inner, joined);
+        }
+        else
+        {
+            int offset = 0;
+            for (int t = 0; t < count; t++)
+            {
+                Tensor x = tensors[t];
+                int run = x.Dim(a) * inner;
+                CopyRuns(x.Span, y.Span, outer, run, joined * inner, offset, toBlocks: true);
+                offset += run;
+            }
         }
 
         if (Tape.Recording is { } tape && AnyTracked(tape, tensors))
@@ -111,6 +118,19 @@ public static partial class Ops
         return false;
     }
 
+    // No device kernel yet: the runs are copied on the host (listed in DESIGN.md).
+    private static void ConcatenateOnHost(IReadOnlyList<Tensor> tensors, Tensor y, int axis, int outer, int inner, int joined) =>
+        Compute.OnHost("Concatenate", [.. tensors], [y], (reads, writes) =>
+        {
+            int offset = 0;
+            foreach (Tensor x in reads)
+            {
+                int run = x.Dim(axis) * inner;
+                CopyRuns(x.Span, writes[0].Span, outer, run, joined * inner, offset, toBlocks: true);
+                offset += run;
+            }
+        });
+
     /// <summary>
     /// Copies outer runs of <paramref name="run"/> elements between a compact tensor and column
     /// <paramref name="offset"/> of the [outer, stride] blocks of a joined one (into the blocks when
@@ -155,6 +175,10 @@ public static partial class Ops
             _axis = axis;
         }
 
+        private static void SliceOnHost(Tensor grad, Tensor dx, int outer, int run, int stride, int offset) =>
+            Compute.OnHost("Concatenate", [grad], [dx], (reads, writes) =>
+                CopyRuns(reads[0].Span, writes[0].Span, outer, run, stride, offset, toBlocks: false));
+
         // y = [x_0, x_1, …] along the axis: dL/dx_i is the slice of g that x_i filled.
         public override void Backward(Tensor grad, Tape tape)
         {
@@ -165,8 +189,16 @@ public static partial class Ops
                 int run = x.Dim(_axis) * inner;
                 if (tape.NeedsGradient(x))
                 {
-                    Tensor dx = OpSupport.Empty(x.Dims);
-                    CopyRuns(grad.Span, dx.Span, outer, run, stride, offset, toBlocks: false);
+                    Tensor dx = OpSupport.Empty(x.Dims, grad);
+                    if (grad.Memory is null)
+                    {
+                        CopyRuns(grad.Span, dx.Span, outer, run, stride, offset, toBlocks: false);
+                    }
+                    else
+                    {
+                        SliceOnHost(grad, dx, outer, run, stride, offset);
+                    }
+
                     tape.Accumulate(x, dx, owned: true);
                 }
 

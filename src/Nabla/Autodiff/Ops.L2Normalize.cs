@@ -34,9 +34,17 @@ public static partial class Ops
         }
 
         int a = ShapeUtil.NormalizeAxis("L2Normalize", axis, x.Rank);
-        Tensor y = OpSupport.Empty(x.Dims);
+        Tensor y = OpSupport.Empty(x.Dims, x);
         (int outer, int length, int inner) = AxisBlocks(x.Dims, a);
-        Kernels.L2Norm.NormalizeAxis(x.Span, y.Span, outer, length, inner, epsilon);
+        if (x.Memory is null)
+        {
+            Kernels.L2Norm.NormalizeAxis(x.Span, y.Span, outer, length, inner, epsilon);
+        }
+        else
+        {
+            L2NormalizeOnHost(x, y, outer, length, inner, epsilon);
+        }
+
         if (OpSupport.TapeFor(x) is { } tape)
         {
             tape.RecordUnary<L2NormalizeNode>(y, x).Set(a, epsilon);
@@ -49,6 +57,10 @@ public static partial class Ops
     private static (int Outer, int Length, int Inner) AxisBlocks(ReadOnlySpan<int> dims, int axis) =>
         (ShapeUtil.Product(dims[..axis]), dims[axis], ShapeUtil.Product(dims[(axis + 1)..]));
 
+    // No device kernel yet: normalized on the host (listed in DESIGN.md).
+    private static void L2NormalizeOnHost(Tensor x, Tensor y, int outer, int length, int inner, float epsilon) =>
+        Compute.OnHost("L2Normalize", [x], [y], (r, w) => Kernels.L2Norm.NormalizeAxis(r[0].Span, w[0].Span, outer, length, inner, epsilon));
+
     private sealed class L2NormalizeNode : UnaryNode
     {
         public int Axis;
@@ -57,6 +69,9 @@ public static partial class Ops
         public override string Name => "L2Normalize";
 
         public void Set(int axis, float epsilon) => (Axis, Epsilon) = (axis, epsilon);
+
+        private static void BackwardOnHost(Tensor x, Tensor grad, Tensor dx, int outer, int length, int inner, float epsilon) =>
+            Compute.OnHost("L2Normalize", [x, grad], [dx], (r, w) => Kernels.L2Norm.NormalizeAxisBackward(r[0].Span, r[1].Span, w[0].Span, outer, length, inner, epsilon));
 
         // y = x/‖x‖ along the axis: dL/dx = (g − y·Σ g⊙y)/‖x‖; where the norm is below ε, y = x/ε and dL/dx = g/ε.
         public override void Backward(Tensor grad, Tape tape)
@@ -68,8 +83,16 @@ public static partial class Ops
             }
 
             (int outer, int length, int inner) = AxisBlocks(x.Dims, Axis);
-            Tensor dx = OpSupport.Empty(x.Dims);
-            Kernels.L2Norm.NormalizeAxisBackward(x.Span, grad.Span, dx.Span, outer, length, inner, Epsilon);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Kernels.L2Norm.NormalizeAxisBackward(x.Span, grad.Span, dx.Span, outer, length, inner, Epsilon);
+            }
+            else
+            {
+                BackwardOnHost(x, grad, dx, outer, length, inner, Epsilon);
+            }
+
             tape.Accumulate(x, dx, owned: true);
         }
     }

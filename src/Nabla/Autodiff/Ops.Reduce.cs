@@ -111,7 +111,9 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckNonEmpty(op, x, -1, x.Size);
-        return max ? TensorPrimitives.IndexOfMax(x.Span) : TensorPrimitives.IndexOfMin(x.Span);
+        // A device tensor's elements are read on the host (an index is a host value anyway).
+        ReadOnlySpan<float> values = x.Memory is null ? x.Span : x.ToArray();
+        return max ? TensorPrimitives.IndexOfMax(values) : TensorPrimitives.IndexOfMin(values);
     }
 
     private static Tensor ArgAxis(string op, Tensor x, int axis, bool keepDims, bool max)
@@ -120,8 +122,13 @@ public static partial class Ops
         int ax = ReducedAxis(op, x, axis);
         (int outer, int n, int inner) = SplitAt(x.Dims, ax);
         Span<int> dims = stackalloc int[x.Rank];
-        Tensor indices = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims));
-        if (indices.Size > 0)
+        Tensor indices = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims), x);
+        if (indices.Size > 0 && x.Memory is not null)
+        {
+            CheckNonEmpty(op, x, ax, n);
+            ArgAxisOnHost(x, indices, outer, n, inner, max);
+        }
+        else if (indices.Size > 0)
         {
             CheckNonEmpty(op, x, ax, n);
             Tensor best = OpSupport.Empty(indices.Dims);
@@ -137,6 +144,21 @@ public static partial class Ops
 
         return indices;
     }
+
+    // No device kernel yet: the indices are found on the host (listed in DESIGN.md).
+    private static void ArgAxisOnHost(Tensor x, Tensor indices, int outer, int n, int inner, bool max) =>
+        Compute.OnHost(max ? "ArgMax" : "ArgMin", [x], [indices], (r, w) =>
+        {
+            float[] best = new float[w[0].Size];
+            if (max)
+            {
+                Reduction.ArgMax(r[0].Span, outer, n, inner, best, w[0].Span);
+            }
+            else
+            {
+                Reduction.ArgMin(r[0].Span, outer, n, inner, best, w[0].Span);
+            }
+        });
 
     /// <summary>The normalized axis, or -1 for "every element".</summary>
     private static int ReducedAxis(string op, Tensor x, int? axis)

@@ -13,8 +13,16 @@ public static partial class Ops
     {
         Debug.Assert(x.Rank == 4, "the layer passes an image batch");
         (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
-        Tensor y = OpSupport.Empty([n, h + top + bottom, w + left + right, c]);
-        Resize.Pad2D(x.Span, n, h, w, c, top, bottom, left, right, y.Span);
+        Tensor y = OpSupport.Empty([n, h + top + bottom, w + left + right, c], x);
+        if (x.Memory is null)
+        {
+            Resize.Pad2D(x.Span, n, h, w, c, top, bottom, left, right, y.Span);
+        }
+        else
+        {
+            Pad2DOnHost(x, y, top, bottom, left, right);
+        }
+
         OpSupport.TapeFor(x)?.Record<ZeroPad2DNode>(y, x).Set(x, top, bottom, left, right);
         return y;
     }
@@ -27,8 +35,16 @@ public static partial class Ops
     {
         Debug.Assert(x.Rank == 4 && x.Dim(1) > top + bottom && x.Dim(2) > left + right, "the layer checked the cropping");
         (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
-        Tensor y = OpSupport.Empty([n, h - top - bottom, w - left - right, c]);
-        Resize.Crop2D(x.Span, n, h, w, c, top, bottom, left, right, y.Span);
+        Tensor y = OpSupport.Empty([n, h - top - bottom, w - left - right, c], x);
+        if (x.Memory is null)
+        {
+            Resize.Crop2D(x.Span, n, h, w, c, top, bottom, left, right, y.Span);
+        }
+        else
+        {
+            Crop2DOnHost(x, y, top, bottom, left, right);
+        }
+
         OpSupport.TapeFor(x)?.Record<Crop2DNode>(y, x).Set(x, top, bottom, left, right);
         return y;
     }
@@ -42,11 +58,41 @@ public static partial class Ops
     {
         Debug.Assert(x.Rank == 4, "the layer passes an image batch");
         (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
-        Tensor y = OpSupport.Empty([n, h * sizeHeight, w * sizeWidth, c]);
-        Resize.UpSample2D(x.Span, n, h, w, c, sizeHeight, sizeWidth, y.Span);
+        Tensor y = OpSupport.Empty([n, h * sizeHeight, w * sizeWidth, c], x);
+        if (x.Memory is null)
+        {
+            Resize.UpSample2D(x.Span, n, h, w, c, sizeHeight, sizeWidth, y.Span);
+        }
+        else
+        {
+            UpSample2DOnHost(x, y, sizeHeight, sizeWidth, backward: false);
+        }
+
         OpSupport.TapeFor(x)?.Record<UpSample2DNode>(y, x).Set(x, sizeHeight, sizeWidth);
         return y;
     }
+
+    // No device kernels yet for padding, cropping and nearest up-sampling: they run on the host (listed in DESIGN.md).
+    private static void Pad2DOnHost(Tensor x, Tensor y, int top, int bottom, int left, int right) =>
+        Compute.OnHost("ZeroPad2D", [x], [y], (r, o) =>
+            Resize.Pad2D(r[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3), top, bottom, left, right, o[0].Span));
+
+    private static void Crop2DOnHost(Tensor x, Tensor y, int top, int bottom, int left, int right) =>
+        Compute.OnHost("Crop2D", [x], [y], (r, o) =>
+            Resize.Crop2D(r[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3), top, bottom, left, right, o[0].Span));
+
+    private static void UpSample2DOnHost(Tensor x, Tensor y, int sizeHeight, int sizeWidth, bool backward) =>
+        Compute.OnHost("UpSample2D", [x], [y], (r, o) =>
+        {
+            if (backward)
+            {
+                Resize.UpSample2DBackward(r[0].Span, o[0].Dim(0), o[0].Dim(1), o[0].Dim(2), o[0].Dim(3), sizeHeight, sizeWidth, o[0].Span);
+            }
+            else
+            {
+                Resize.UpSample2D(r[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3), sizeHeight, sizeWidth, o[0].Span);
+            }
+        });
 
     private sealed class ZeroPad2DNode : TapeNode
     {
@@ -60,8 +106,16 @@ public static partial class Ops
         // y = x surrounded by zeros: dx = g cropped by the same amounts (the zeros take no gradient).
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Resize.Crop2D(grad.Span, grad.Dim(0), grad.Dim(1), grad.Dim(2), grad.Dim(3), Top, Bottom, Left, Right, dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Resize.Crop2D(grad.Span, grad.Dim(0), grad.Dim(1), grad.Dim(2), grad.Dim(3), Top, Bottom, Left, Right, dx.Span);
+            }
+            else
+            {
+                Crop2DOnHost(grad, dx, Top, Bottom, Left, Right);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }
@@ -78,8 +132,16 @@ public static partial class Ops
         // y = x without its borders: dx = g padded with zeros where the borders were.
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Resize.Pad2D(grad.Span, grad.Dim(0), grad.Dim(1), grad.Dim(2), grad.Dim(3), Top, Bottom, Left, Right, dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Resize.Pad2D(grad.Span, grad.Dim(0), grad.Dim(1), grad.Dim(2), grad.Dim(3), Top, Bottom, Left, Right, dx.Span);
+            }
+            else
+            {
+                Pad2DOnHost(grad, dx, Top, Bottom, Left, Right);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }
@@ -96,8 +158,16 @@ public static partial class Ops
         // y[n, i·sh + a, j·sw + b, c] = x[n, i, j, c]: dx[n, i, j, c] = Σ_{a, b} g[n, i·sh + a, j·sw + b, c].
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Resize.UpSample2DBackward(grad.Span, X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), SizeHeight, SizeWidth, dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Resize.UpSample2DBackward(grad.Span, X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), SizeHeight, SizeWidth, dx.Span);
+            }
+            else
+            {
+                UpSample2DOnHost(grad, dx, SizeHeight, SizeWidth, backward: true);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }

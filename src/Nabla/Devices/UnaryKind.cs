@@ -29,4 +29,7 @@ internal enum UnaryKind
 
     /// <summary>sign x (0 at 0).</summary>
     Sign,
+
+    /// <summary>ln x where x &gt; 0, else 0.</summary>
+    LogOrZero,
 }

@@ -29,6 +29,13 @@ public class ConvolutionFamilyParityTests
         ["Dropout"] = (() => new Dropout(0.4, seed: 5), [4, 33], true),
         ["SpatialDropout2D"] = (() => new SpatialDropout2D(0.5, seed: 6), [3, 4, 4, 5], true),
         ["Flatten"] = (() => new Flatten(), [3, 4, 2, 2], true),
+        ["Conv2DTranspose strided same"] = (() => new Conv2DTranspose(3, 3, strides: 2, padding: "same", activation: "relu"), [2, 4, 3, 2], true),
+        ["Conv2DTranspose valid"] = (() => new Conv2DTranspose(2, 2), [2, 3, 3, 3], true),
+        ["ZeroPadding2D"] = (() => new ZeroPadding2D(), [2, 3, 4, 2], true),
+        ["Cropping2D"] = (() => new Cropping2D(), [2, 5, 6, 2], true),
+        ["UpSampling2D"] = (() => new UpSampling2D(), [2, 3, 2, 3], true),
+        ["RandomFlip"] = (() => new RandomFlip(seed: 3), [4, 5, 5, 2], true),
+        ["RandomRotation"] = (() => new RandomRotation(0.2, seed: 4), [3, 6, 6, 2], true),
     };
 
     /// <summary>The case names.</summary>

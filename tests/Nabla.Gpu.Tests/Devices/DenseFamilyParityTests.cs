@@ -56,6 +56,15 @@ public class DenseFamilyParityTests
         ["LogSoftmax"] = (t => Ops.LogSoftmax(t[0]), () => [R(56, 5, 10)], null),
         ["Sparse softmax cross-entropy"] = (t => Ops.SparseSoftmaxCrossEntropy(t[0], t[1]), () => [R(57, 6, 10), Tensor.FromArray(new float[] { 0, 9, 3, 3, 1, 7 }, 6)], 1),
         ["Softmax cross-entropy"] = (t => Ops.SoftmaxCrossEntropy(t[0], t[1]), () => [R(58, 6, 4), Ops.Softmax(R(59, 6, 4))], null),
+        ["Concatenate axis 1"] = (t => Ops.Concatenate([t[0], t[1]], 1), () => [R(65, 3, 2, 4), R(66, 3, 5, 4)], null),
+        ["Slice"] = (t => Ops.Slice(t[0], 1, 2), () => [R(67, 4, 3)], null),
+        ["Transpose"] = (t => Ops.Transpose(t[0]), () => [R(68, 5, 7)], null),
+        ["Pow scalar"] = (t => Ops.Pow(t[0], 2.5f), () => [Positive(69, 17)], null),
+        ["Pow tensor"] = (t => Ops.Pow(t[0], t[1]), () => [Positive(70, 4, 5), R(71, 5)], null),
+        ["Sigmoid cross-entropy"] = (t => Ops.SigmoidCrossEntropy(t[0], t[1]), () => [R(72, 6, 3), Parity.Random(73, 0f, 1f, 6, 3)], null),
+        ["L2Normalize middle axis"] = (t => Ops.L2Normalize(t[0], 1), () => [R(74, 3, 4, 5)], null),
+        ["Softmax middle axis"] = (t => Ops.Softmax(t[0], 1), () => [R(75, 3, 4, 5)], null),
+        ["ArgMax (no gradient)"] = (t => Ops.ArgMax(t[0], 1), () => [R(76, 4, 6)], 0),
     };
 
     /// <summary>The case names.</summary>
