@@ -111,7 +111,7 @@ public abstract partial class Layer
         }
     }
 
-    /// <summary>Copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>).</summary>
+    /// <summary>Host copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>), wherever the weights live.</summary>
     /// <returns>One new tensor per weight, e.g. a Dense layer's kernel and bias; yours to keep.</returns>
     public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Memory is null ? w.Value.Clone() : w.Value.To(Device.Cpu)).ToList();
 

@@ -18,6 +18,7 @@ public class DeviceFitTests
     [InlineData("sgd")]
     [InlineData("rmsprop")]
     [InlineData("adagrad")]
+    [InlineData("adamw")]
     public void An_mlp_trains_on_the_device_as_on_the_cpu(string optimizer)
     {
         (Tensor x, Tensor y) = Blobs(96, 12, 4, seed: 5);
@@ -32,6 +33,37 @@ public class DeviceFitTests
         Close.All([.. cpu.Evaluation.Values.Select(v => (float)v)], [.. device.Evaluation.Values.Select(v => (float)v)], 1e-4, 1e-3, "evaluate");
         Close.All(cpu.Predictions, device.Predictions, 1e-4, 1e-3, "predict");
         Assert.True(cpu.History["loss"][^1] < cpu.History["loss"][0], "the run learns");
+    }
+
+    [Theory]
+    [InlineData("categorical_crossentropy", "softmax", "categorical_accuracy")]
+    [InlineData("binary_crossentropy", "sigmoid", "binary_accuracy")]
+    [InlineData("mse", "linear", "mae")]
+    [InlineData("mae", "tanh", "root_mean_squared_error")]
+    public void Losses_and_metrics_with_sample_weights_agree_with_the_cpu(string loss, string activation, string metric)
+    {
+        (Tensor x, Tensor labels) = Blobs(40, 6, 3, seed: 9);
+        Tensor y = Utils.ToCategorical(labels, 3);
+        Tensor weights = Tensor.RandomUniform([40], 0.5f, 1.5f, seed: 2);
+        History Train(Device device)
+        {
+            Nabla.Random.SetSeed(13);
+            Sequential model;
+            using (Device.Use(device))
+            {
+                model = new Sequential([new Dense(8, activation: "relu", inputShape: [6]), new Dense(3, activation: activation)]);
+            }
+
+            model.Compile(optimizer: new Nabla.Optimizers.SGD(0.05, momentum: 0.9, nesterov: true, clipnorm: 1.0), loss: loss, metrics: [metric]);
+            return model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0, sampleWeight: weights);
+        }
+
+        History cpu = Train(Device.Cpu), device = Train(DeviceCollection.Accelerator);
+        Assert.Equal(cpu.Keys, device.Keys);
+        foreach (string key in cpu.Keys)
+        {
+            Close.All([.. cpu[key].Select(v => (float)v)], [.. device[key].Select(v => (float)v)], 1e-4, 1e-3, key);
+        }
     }
 
     [Fact]
