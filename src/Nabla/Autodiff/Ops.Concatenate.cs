@@ -57,7 +57,7 @@ public static partial class Ops
         int outer = ShapeUtil.Product(dims[..a]), inner = ShapeUtil.Product(dims[(a + 1)..]);
         if (y.Memory is not null)
         {
-            ConcatenateOnHost(tensors, y, a, outer, inner, joined);
+            ConcatenateOnDevice(tensors, y, a, outer, inner, joined);
         }
         else
         {
@@ -118,18 +118,18 @@ public static partial class Ops
         return false;
     }
 
-    // No device kernel yet: the runs are copied on the host (listed in DESIGN.md).
-    private static void ConcatenateOnHost(IReadOnlyList<Tensor> tensors, Tensor y, int axis, int outer, int inner, int joined) =>
-        Compute.OnHost("Concatenate", [.. tensors], [y], (reads, writes) =>
+    // On a device: one strided copy per part.
+    private static void ConcatenateOnDevice(IReadOnlyList<Tensor> tensors, Tensor y, int axis, int outer, int inner, int joined)
+    {
+        int offset = 0;
+        for (int t = 0; t < tensors.Count; t++)
         {
-            int offset = 0;
-            foreach (Tensor x in reads)
-            {
-                int run = x.Dim(axis) * inner;
-                CopyRuns(x.Span, writes[0].Span, outer, run, joined * inner, offset, toBlocks: true);
-                offset += run;
-            }
-        });
+            Tensor x = tensors[t];
+            int run = x.Dim(axis) * inner;
+            Compute.Backend("Concatenate", x, y).CopyRuns(x, y, outer, run, joined * inner, offset, toBlocks: true);
+            offset += run;
+        }
+    }
 
     /// <summary>
     /// Copies outer runs of <paramref name="run"/> elements between a compact tensor and column
@@ -175,10 +175,6 @@ public static partial class Ops
             _axis = axis;
         }
 
-        private static void SliceOnHost(Tensor grad, Tensor dx, int outer, int run, int stride, int offset) =>
-            Compute.OnHost("Concatenate", [grad], [dx], (reads, writes) =>
-                CopyRuns(reads[0].Span, writes[0].Span, outer, run, stride, offset, toBlocks: false));
-
         // y = [x_0, x_1, …] along the axis: dL/dx_i is the slice of g that x_i filled.
         public override void Backward(Tensor grad, Tape tape)
         {
@@ -196,7 +192,7 @@ public static partial class Ops
                     }
                     else
                     {
-                        SliceOnHost(grad, dx, outer, run, stride, offset);
+                        Compute.Backend(Name, grad, dx).CopyRuns(grad, dx, outer, run, stride, offset, toBlocks: false);
                     }
 
                     tape.Accumulate(x, dx, owned: true);

@@ -41,12 +41,8 @@ public static partial class Ops
             return;
         }
 
-        TransposeOnHost(x, rows, cols, y);
+        Compute.Backend("Transpose", x, y).Transpose(x, rows, cols, y);
     }
-
-    // No device kernel yet: transposed on the host (listed in DESIGN.md).
-    private static void TransposeOnHost(Tensor x, int rows, int cols, Tensor y) =>
-        Compute.OnHost("Transpose", [x], [y], (reads, writes) => Kernels.Transpose.Matrix(reads[0].Span, rows, cols, writes[0].Span));
 
     private sealed class TransposeNode : UnaryNode
     {

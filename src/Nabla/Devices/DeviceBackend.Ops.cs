@@ -94,4 +94,13 @@ internal abstract partial class DeviceBackend
 
     /// <summary>moving = moving·momentum + batch·(1 − momentum), in place.</summary>
     public abstract void UpdateMoving(Tensor moving, Tensor batch, float momentum);
+
+    /// <summary>
+    /// Strided runs: with <paramref name="toBlocks"/>, to[o·stride + offset + j] = from[o·run + j], otherwise the reverse
+    /// (concatenation along an axis and its gradient).
+    /// </summary>
+    public abstract void CopyRuns(Tensor from, Tensor to, int outer, int run, int stride, int offset, bool toBlocks);
+
+    /// <summary>y = xᵀ for a [rows, cols] matrix.</summary>
+    public abstract void Transpose(Tensor x, int rows, int cols, Tensor y);
 }

@@ -1,0 +1,101 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Nabla.Gpu.Kernels;
+
+/// <summary>
+/// Data movement without arithmetic: strided runs (concatenation along an axis and its adjoint, the CPU engine's
+/// <c>CopyRuns</c>) and the matrix transpose (<c>Kernels.Transpose.Matrix</c>). Each is a grid-stride loop over the
+/// elements moved, exact.
+/// </summary>
+internal sealed class LayoutKernels(GpuDevice device)
+{
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, RunShape>? _runs;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int>? _transpose;
+
+    /// <summary>
+    /// For o in [0, outer) and j in [0, run): with <paramref name="toBlocks"/>, to[o·stride + offset + j] = from[o·run + j]
+    /// (a part copied into its place in the joined tensor); otherwise from[o·stride + offset + j] is copied to
+    /// to[o·run + j] (the part's gradient taken back out).
+    /// </summary>
+    public void CopyRuns(ArrayView<float> from, ArrayView<float> to, int outer, int run, int stride, int offset, bool toBlocks)
+    {
+        const string name = "CopyRuns";
+        Check.NonNegative(name, outer, nameof(outer));
+        Check.NonNegative(name, run, nameof(run));
+        int n = Check.Product(name, (long)outer * run, "runs");
+        if (n == 0)
+        {
+            return;
+        }
+
+        long strided = ((long)(outer - 1) * stride) + offset + run;
+        Check.Length(name, toBlocks ? from : to, n, toBlocks ? nameof(from) : nameof(to));
+        Check.Length(name, toBlocks ? to : from, strided, toBlocks ? nameof(to) : nameof(from));
+        try
+        {
+            _runs ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, RunShape>(RunsKernel);
+            _runs(device.ElementwiseConfig(n), from, to, new RunShape(n, run, stride, offset, toBlocks ? 1 : 0));
+        }
+        catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
+        {
+            throw device.Fail(name, e);
+        }
+    }
+
+    /// <summary>y = xᵀ for a row-major [rows, cols] matrix x (y is [cols, rows]).</summary>
+    public void Transpose(ArrayView<float> x, int rows, int cols, ArrayView<float> y)
+    {
+        const string name = "Transpose";
+        Check.NonNegative(name, rows, nameof(rows));
+        Check.NonNegative(name, cols, nameof(cols));
+        int n = Check.Product(name, (long)rows * cols, "x");
+        Check.Length(name, x, n, nameof(x));
+        Check.Length(name, y, n, nameof(y));
+        if (n == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _transpose ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(TransposeKernel);
+            _transpose(device.ElementwiseConfig(n), x, y, rows, cols);
+        }
+        catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
+        {
+            throw device.Fail(name, e);
+        }
+    }
+
+    private static void RunsKernel(ArrayView<float> from, ArrayView<float> to, RunShape s)
+    {
+        for (int i = Grid.GlobalIndex.X; i < s.N; i += Grid.DimX * Group.DimX)
+        {
+            int o = i / s.Run, j = i - (o * s.Run);
+            int strided = (o * s.Stride) + s.Offset + j;
+            if (s.ToBlocks != 0)
+            {
+                to[strided] = from[i];
+            }
+            else
+            {
+                to[i] = from[strided];
+            }
+        }
+    }
+
+    private static void TransposeKernel(ArrayView<float> x, ArrayView<float> y, int rows, int cols)
+    {
+        int n = rows * cols;
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
+        {
+            // y[c, r] = x[r, c], one thread per element of y (writes coalesced).
+            int c = i / rows, r = i - (c * rows);
+            y[i] = x[(r * cols) + c];
+        }
+    }
+
+    /// <summary>The sizes of one <see cref="CopyRuns"/> launch.</summary>
+    internal readonly record struct RunShape(int N, int Run, int Stride, int Offset, int ToBlocks);
+}
