@@ -143,11 +143,14 @@ public sealed class Device
         : string.Create(CultureInfo.InvariantCulture, $"{Name} ({Description}, {MemoryBytes / 1e9:0.#} GB)");
 
     /// <summary>Prints "Training on …" the first time a process trains on a device other than the CPU.</summary>
-    internal static void AnnounceTraining(Device device)
+    internal static void AnnounceTraining(Device device) => Announce(device, Console.Out, ref s_announced);
+
+    /// <summary>Writes "Training on …" to <paramref name="output"/> unless <paramref name="device"/> is the CPU or <paramref name="announced"/> is already set (and sets it).</summary>
+    internal static void Announce(Device device, TextWriter output, ref int announced)
     {
-        if (device.Kind != DeviceKind.Cpu && Interlocked.Exchange(ref s_announced, 1) == 0)
+        if (device.Kind != DeviceKind.Cpu && Interlocked.Exchange(ref announced, 1) == 0)
         {
-            Console.WriteLine($"Training on {device}");
+            output.WriteLine($"Training on {device}");
         }
     }
 

@@ -111,4 +111,17 @@ public class DeviceTests
         Assert.StartsWith("cpu (", Device.Cpu.ToString(), StringComparison.Ordinal);
         Assert.Equal("ilgpu-cpu", accelerator.Name);
     }
+
+    [Fact]
+    public void The_first_training_on_a_device_names_it_once()
+    {
+        int announced = 0;
+        using var output = new StringWriter();
+        Device.Announce(Device.Cpu, output, ref announced);
+        Assert.Equal(string.Empty, output.ToString());
+        Device.Announce(DeviceCollection.Accelerator, output, ref announced);
+        Device.Announce(DeviceCollection.Accelerator, output, ref announced);
+        Assert.Equal($"Training on {DeviceCollection.Accelerator}{Environment.NewLine}", output.ToString());
+        Assert.StartsWith("Training on ilgpu-cpu (", output.ToString(), StringComparison.Ordinal);
+    }
 }
