@@ -11,6 +11,24 @@ internal sealed partial class GpuBackend
     }
 
     /// <inheritdoc/>
+    public override void CopyImageRows(Tensor dense, Tensor framed, int top, int bottom, int left, int right, bool toBlocks)
+    {
+        // dense [n, h, w, c]; framed [n, h + top + bottom, w + left + right, c]; run = one dense row of w·c values.
+        int n = dense.Dim(0), h = dense.Dim(1), w = dense.Dim(2), c = dense.Dim(3);
+        int framedWidth = w + left + right, rowStride = framedWidth * c, imageStride = (h + top + bottom) * rowStride;
+        int offset = (top * rowStride) + (left * c);
+        Enter();
+        if (toBlocks)
+        {
+            Kernels.Layout.CopyRuns(View(dense), View(framed), n, h, w * c, rowStride, imageStride, offset, toBlocks: true);
+        }
+        else
+        {
+            Kernels.Layout.CopyRuns(View(framed), View(dense), n, h, w * c, rowStride, imageStride, offset, toBlocks: false);
+        }
+    }
+
+    /// <inheritdoc/>
     public override void Transpose(Tensor x, int rows, int cols, Tensor y)
     {
         Enter();

@@ -18,24 +18,33 @@ internal sealed class LayoutKernels(GpuDevice device)
     /// (a part copied into its place in the joined tensor); otherwise from[o·stride + offset + j] is copied to
     /// to[o·run + j] (the part's gradient taken back out).
     /// </summary>
-    public void CopyRuns(ArrayView<float> from, ArrayView<float> to, int outer, int run, int stride, int offset, bool toBlocks)
+    public void CopyRuns(ArrayView<float> from, ArrayView<float> to, int outer, int run, int stride, int offset, bool toBlocks) =>
+        CopyRuns(from, to, 1, outer, run, stride, 0, offset, toBlocks);
+
+    /// <summary>
+    /// <see cref="CopyRuns(ArrayView{float}, ArrayView{float}, int, int, int, int, bool)"/> over <paramref name="blocks"/>
+    /// blocks of <paramref name="rows"/> runs: run r of block b sits at b·blockStride + r·stride + offset on the strided
+    /// side (an image's rows inside a padded batch: padding and cropping).
+    /// </summary>
+    public void CopyRuns(ArrayView<float> from, ArrayView<float> to, int blocks, int rows, int run, int stride, int blockStride, int offset, bool toBlocks)
     {
         const string name = "CopyRuns";
-        Check.NonNegative(name, outer, nameof(outer));
+        Check.NonNegative(name, blocks, nameof(blocks));
+        Check.NonNegative(name, rows, nameof(rows));
         Check.NonNegative(name, run, nameof(run));
-        int n = Check.Product(name, (long)outer * run, "runs");
+        int n = Check.Product(name, (long)blocks * rows * run, "runs");
         if (n == 0)
         {
             return;
         }
 
-        long strided = ((long)(outer - 1) * stride) + offset + run;
+        long strided = ((long)(blocks - 1) * blockStride) + ((long)(rows - 1) * stride) + offset + run;
         Check.Length(name, toBlocks ? from : to, n, toBlocks ? nameof(from) : nameof(to));
         Check.Length(name, toBlocks ? to : from, strided, toBlocks ? nameof(to) : nameof(from));
         try
         {
             _runs ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, RunShape>(RunsKernel);
-            _runs(device.ElementwiseConfig(n), from, to, new RunShape(n, run, stride, offset, toBlocks ? 1 : 0));
+            _runs(device.ElementwiseConfig(n), from, to, new RunShape(n, rows, run, stride, blockStride, offset, toBlocks ? 1 : 0));
         }
         catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
         {
@@ -73,7 +82,8 @@ internal sealed class LayoutKernels(GpuDevice device)
         for (int i = Grid.GlobalIndex.X; i < s.N; i += Grid.DimX * Group.DimX)
         {
             int o = i / s.Run, j = i - (o * s.Run);
-            int strided = (o * s.Stride) + s.Offset + j;
+            int b = o / s.Rows, r = o - (b * s.Rows);
+            int strided = (b * s.BlockStride) + (r * s.Stride) + s.Offset + j;
             if (s.ToBlocks != 0)
             {
                 to[strided] = from[i];
@@ -96,6 +106,6 @@ internal sealed class LayoutKernels(GpuDevice device)
         }
     }
 
-    /// <summary>The sizes of one <see cref="CopyRuns"/> launch.</summary>
-    internal readonly record struct RunShape(int N, int Run, int Stride, int Offset, int ToBlocks);
+    /// <summary>The sizes of one <c>CopyRuns</c> launch.</summary>
+    internal readonly record struct RunShape(int N, int Rows, int Run, int Stride, int BlockStride, int Offset, int ToBlocks);
 }

@@ -20,7 +20,7 @@ public static partial class Ops
         }
         else
         {
-            Pad2DOnHost(x, y, top, bottom, left, right);
+            Pad2DOnDevice(x, y, top, bottom, left, right);
         }
 
         OpSupport.TapeFor(x)?.Record<ZeroPad2DNode>(y, x).Set(x, top, bottom, left, right);
@@ -42,7 +42,7 @@ public static partial class Ops
         }
         else
         {
-            Crop2DOnHost(x, y, top, bottom, left, right);
+            Crop2DOnDevice(x, y, top, bottom, left, right);
         }
 
         OpSupport.TapeFor(x)?.Record<Crop2DNode>(y, x).Set(x, top, bottom, left, right);
@@ -72,15 +72,18 @@ public static partial class Ops
         return y;
     }
 
-    // No device kernels yet for padding, cropping and nearest up-sampling: they run on the host (listed in DESIGN.md).
-    private static void Pad2DOnHost(Tensor x, Tensor y, int top, int bottom, int left, int right) =>
-        Compute.OnHost("ZeroPad2D", [x], [y], (r, o) =>
-            Resize.Pad2D(r[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3), top, bottom, left, right, o[0].Span));
+    // On a device: the image rows are copied into a zeroed frame (padding) or out of one (cropping).
+    private static void Pad2DOnDevice(Tensor x, Tensor y, int top, int bottom, int left, int right)
+    {
+        Devices.DeviceBackend device = Compute.Backend("ZeroPad2D", x, y);
+        device.Fill(y, 0f);
+        device.CopyImageRows(x, y, top, bottom, left, right, toBlocks: true);
+    }
 
-    private static void Crop2DOnHost(Tensor x, Tensor y, int top, int bottom, int left, int right) =>
-        Compute.OnHost("Crop2D", [x], [y], (r, o) =>
-            Resize.Crop2D(r[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3), top, bottom, left, right, o[0].Span));
+    private static void Crop2DOnDevice(Tensor x, Tensor y, int top, int bottom, int left, int right) =>
+        Compute.Backend("Crop2D", x, y).CopyImageRows(y, x, top, bottom, left, right, toBlocks: false);
 
+    // No device kernel yet for nearest up-sampling: it runs on the host (listed in DESIGN.md).
     private static void UpSample2DOnHost(Tensor x, Tensor y, int sizeHeight, int sizeWidth, bool backward) =>
         Compute.OnHost("UpSample2D", [x], [y], (r, o) =>
         {
@@ -113,7 +116,7 @@ public static partial class Ops
             }
             else
             {
-                Crop2DOnHost(grad, dx, Top, Bottom, Left, Right);
+                Crop2DOnDevice(grad, dx, Top, Bottom, Left, Right);
             }
 
             tape.Accumulate(X, dx, owned: true);
@@ -139,7 +142,7 @@ public static partial class Ops
             }
             else
             {
-                Pad2DOnHost(grad, dx, Top, Bottom, Left, Right);
+                Pad2DOnDevice(grad, dx, Top, Bottom, Left, Right);
             }
 
             tape.Accumulate(X, dx, owned: true);

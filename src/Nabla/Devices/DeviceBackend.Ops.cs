@@ -101,6 +101,12 @@ internal abstract partial class DeviceBackend
     /// </summary>
     public abstract void CopyRuns(Tensor from, Tensor to, int outer, int run, int stride, int offset, bool toBlocks);
 
+    /// <summary>
+    /// The rows of each channels-last image of a dense [n, h, w, c] tensor copied to (or, without <paramref name="toBlocks"/>,
+    /// from) their place inside a [n, h + top + bottom, w + left + right, c] tensor; negative margins crop.
+    /// </summary>
+    public abstract void CopyImageRows(Tensor dense, Tensor framed, int top, int bottom, int left, int right, bool toBlocks);
+
     /// <summary>y = xᵀ for a [rows, cols] matrix.</summary>
     public abstract void Transpose(Tensor x, int rows, int cols, Tensor y);
 }

@@ -37,6 +37,36 @@ public sealed class LayoutKernelsTests(CpuDeviceFixture fixture)
     }
 
     [Theory]
+    [InlineData(1, 1, 1, 1, 1, 0)]
+    [InlineData(3, 4, 5, 7, 40, 2)]
+    [InlineData(7, 17, 3, 5, 100, 1)]
+    public void Copy_runs_in_blocks_match_a_naive_loop(int blocks, int rows, int run, int stride, int blockStride, int offset)
+    {
+        float[] dense = TestData.Uniform(blocks * rows * run, 4);
+        int length = ((blocks - 1) * blockStride) + ((rows - 1) * stride) + offset + run;
+        float[] framed = TestData.Uniform(length, 5), into = (float[])framed.Clone(), outOf = new float[dense.Length];
+        for (int b = 0, i = 0; b < blocks; b++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < run; j++, i++)
+                {
+                    into[(b * blockStride) + (r * stride) + offset + j] = dense[i];
+                    outOf[i] = framed[(b * blockStride) + (r * stride) + offset + j];
+                }
+            }
+        }
+
+        using var arrays = new DeviceArrays(_device);
+        var dFramed = arrays.Upload(framed);
+        _device.Kernels.Layout.CopyRuns(arrays.Upload(dense), dFramed, blocks, rows, run, stride, blockStride, offset, toBlocks: true);
+        Assert.Equal(into, arrays.Download(dFramed));
+        var dDense = arrays.Poisoned(dense.Length);
+        _device.Kernels.Layout.CopyRuns(arrays.Upload(framed), dDense, blocks, rows, run, stride, blockStride, offset, toBlocks: false);
+        Assert.Equal(outOf, arrays.Download(dDense));
+    }
+
+    [Theory]
     [InlineData(1, 1)]
     [InlineData(1, 65)]
     [InlineData(7, 17)]
