@@ -29,6 +29,21 @@ internal sealed partial class GpuBackend
     }
 
     /// <inheritdoc/>
+    public override void UpSample2D(Tensor small, Tensor large, int sizeHeight, int sizeWidth, bool backward)
+    {
+        Enter();
+        int n = small.Dim(0), h = small.Dim(1), w = small.Dim(2), c = small.Dim(3);
+        if (backward)
+        {
+            Kernels.Layout.UpSample(View(large), View(small), n, h, w, c, sizeHeight, sizeWidth, backward: true);
+        }
+        else
+        {
+            Kernels.Layout.UpSample(View(small), View(large), n, h, w, c, sizeHeight, sizeWidth, backward: false);
+        }
+    }
+
+    /// <inheritdoc/>
     public override void Transpose(Tensor x, int rows, int cols, Tensor y)
     {
         Enter();

@@ -12,6 +12,8 @@ internal sealed class LayoutKernels(GpuDevice device)
 {
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, RunShape>? _runs;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int>? _transpose;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, UpSampleShape>? _upSample;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, UpSampleShape>? _upSampleBackward;
 
     /// <summary>
     /// For o in [0, outer) and j in [0, run): with <paramref name="toBlocks"/>, to[o·stride + offset + j] = from[o·run + j]
@@ -77,6 +79,74 @@ internal sealed class LayoutKernels(GpuDevice device)
         }
     }
 
+    /// <summary>
+    /// Nearest up-sampling of a channels-last [n, h, w, c] x by (sh, sw): y[b, i, j, ch] = x[b, i / sh, j / sw, ch], or with
+    /// <paramref name="backward"/> its adjoint dx[b, i, j, ch] = Σ_{a &lt; sh, e &lt; sw} g[b, i·sh + a, j·sw + e, ch]
+    /// (a gather per dx element; x and dx are the small side).
+    /// </summary>
+    public void UpSample(ArrayView<float> from, ArrayView<float> to, int n, int h, int w, int c, int sizeHeight, int sizeWidth, bool backward)
+    {
+        const string name = "UpSample2D";
+        Check.Positive(name, sizeHeight, nameof(sizeHeight));
+        Check.Positive(name, sizeWidth, nameof(sizeWidth));
+        int small = Check.Product(name, (long)n * h * w * c, "x");
+        int large = Check.Product(name, (long)small * sizeHeight * sizeWidth, "y");
+        Check.Length(name, from, backward ? large : small, nameof(from));
+        Check.Length(name, to, backward ? small : large, nameof(to));
+        if (small == 0)
+        {
+            return;
+        }
+
+        var shape = new UpSampleShape(h, w, c, sizeHeight, sizeWidth, backward ? small : large);
+        try
+        {
+            if (backward)
+            {
+                _upSampleBackward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, UpSampleShape>(UpSampleBackwardKernel);
+                _upSampleBackward(device.ElementwiseConfig(small), from, to, shape);
+            }
+            else
+            {
+                _upSample ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, UpSampleShape>(UpSampleKernel);
+                _upSample(device.ElementwiseConfig(large), from, to, shape);
+            }
+        }
+        catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
+        {
+            throw device.Fail(name, e);
+        }
+    }
+
+    private static void UpSampleKernel(ArrayView<float> x, ArrayView<float> y, UpSampleShape s)
+    {
+        int wide = s.W * s.SizeWidth, tall = s.H * s.SizeHeight;
+        for (int i = Grid.GlobalIndex.X; i < s.N; i += Grid.DimX * Group.DimX)
+        {
+            int ch = i % s.C, pixel = i / s.C, col = pixel % wide, rest = pixel / wide, row = rest % tall, b = rest / tall;
+            y[i] = x[((((b * s.H) + (row / s.SizeHeight)) * s.W) + (col / s.SizeWidth)) * s.C + ch];
+        }
+    }
+
+    private static void UpSampleBackwardKernel(ArrayView<float> g, ArrayView<float> dx, UpSampleShape s)
+    {
+        int wide = s.W * s.SizeWidth, tall = s.H * s.SizeHeight;
+        for (int i = Grid.GlobalIndex.X; i < s.N; i += Grid.DimX * Group.DimX)
+        {
+            int ch = i % s.C, pixel = i / s.C, col = pixel % s.W, rest = pixel / s.W, row = rest % s.H, b = rest / s.H;
+            float sum = 0f;
+            for (int a = 0; a < s.SizeHeight; a++)
+            {
+                for (int e = 0; e < s.SizeWidth; e++)
+                {
+                    sum += g[((((b * tall) + (row * s.SizeHeight) + a) * wide) + (col * s.SizeWidth) + e) * s.C + ch];
+                }
+            }
+
+            dx[i] = sum;
+        }
+    }
+
     private static void RunsKernel(ArrayView<float> from, ArrayView<float> to, RunShape s)
     {
         for (int i = Grid.GlobalIndex.X; i < s.N; i += Grid.DimX * Group.DimX)
@@ -105,6 +175,9 @@ internal sealed class LayoutKernels(GpuDevice device)
             y[i] = x[(r * cols) + c];
         }
     }
+
+    /// <summary>The sizes of one up-sampling launch (N: the elements written).</summary>
+    internal readonly record struct UpSampleShape(int H, int W, int C, int SizeHeight, int SizeWidth, int N);
 
     /// <summary>The sizes of one <c>CopyRuns</c> launch.</summary>
     internal readonly record struct RunShape(int N, int Rows, int Run, int Stride, int BlockStride, int Offset, int ToBlocks);

@@ -65,7 +65,7 @@ public static partial class Ops
         }
         else
         {
-            UpSample2DOnHost(x, y, sizeHeight, sizeWidth, backward: false);
+            UpSample2DOnDevice(x, y, sizeHeight, sizeWidth, backward: false);
         }
 
         OpSupport.TapeFor(x)?.Record<UpSample2DNode>(y, x).Set(x, sizeHeight, sizeWidth);
@@ -83,19 +83,9 @@ public static partial class Ops
     private static void Crop2DOnDevice(Tensor x, Tensor y, int top, int bottom, int left, int right) =>
         Compute.Backend("Crop2D", x, y).CopyImageRows(y, x, top, bottom, left, right, toBlocks: false);
 
-    // No device kernel yet for nearest up-sampling: it runs on the host (listed in DESIGN.md).
-    private static void UpSample2DOnHost(Tensor x, Tensor y, int sizeHeight, int sizeWidth, bool backward) =>
-        Compute.OnHost("UpSample2D", [x], [y], (r, o) =>
-        {
-            if (backward)
-            {
-                Resize.UpSample2DBackward(r[0].Span, o[0].Dim(0), o[0].Dim(1), o[0].Dim(2), o[0].Dim(3), sizeHeight, sizeWidth, o[0].Span);
-            }
-            else
-            {
-                Resize.UpSample2D(r[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3), sizeHeight, sizeWidth, o[0].Span);
-            }
-        });
+    // On a device: the nearest up-sampling kernel (forward) or its gather adjoint (backward).
+    private static void UpSample2DOnDevice(Tensor small, Tensor large, int sizeHeight, int sizeWidth, bool backward) =>
+        Compute.Backend("UpSample2D", small, large).UpSample2D(small, large, sizeHeight, sizeWidth, backward);
 
     private sealed class ZeroPad2DNode : TapeNode
     {
@@ -168,7 +158,7 @@ public static partial class Ops
             }
             else
             {
-                UpSample2DOnHost(grad, dx, SizeHeight, SizeWidth, backward: true);
+                UpSample2DOnDevice(dx, grad, SizeHeight, SizeWidth, backward: true);
             }
 
             tape.Accumulate(X, dx, owned: true);

@@ -107,6 +107,12 @@ internal abstract partial class DeviceBackend
     /// </summary>
     public abstract void CopyImageRows(Tensor dense, Tensor framed, int top, int bottom, int left, int right, bool toBlocks);
 
+    /// <summary>
+    /// Nearest up-sampling of the channels-last <paramref name="small"/> into <paramref name="large"/> by (sh, sw), or with
+    /// <paramref name="backward"/> its adjoint from <paramref name="large"/> (a gradient) into <paramref name="small"/>.
+    /// </summary>
+    public abstract void UpSample2D(Tensor small, Tensor large, int sizeHeight, int sizeWidth, bool backward);
+
     /// <summary>y = xᵀ for a [rows, cols] matrix.</summary>
     public abstract void Transpose(Tensor x, int rows, int cols, Tensor y);
 }

@@ -36,6 +36,7 @@ public class ConvolutionFamilyParityTests
         ["ZeroPadding2D asymmetric"] = (() => new ZeroPadding2D(((1, 2), (0, 3))), [3, 2, 3, 2], true),
         ["Cropping2D asymmetric"] = (() => new Cropping2D(((1, 0), (2, 1))), [3, 4, 6, 2], true),
         ["UpSampling2D"] = (() => new UpSampling2D(), [2, 3, 2, 3], true),
+        ["UpSampling2D 2x3"] = (() => new UpSampling2D((2, 3)), [2, 3, 4, 2], true),
         ["RandomFlip"] = (() => new RandomFlip(seed: 3), [4, 5, 5, 2], true),
         ["RandomRotation"] = (() => new RandomRotation(0.2, seed: 4), [3, 6, 6, 2], true),
     };

@@ -88,6 +88,26 @@ public sealed class LayoutKernelsTests(CpuDeviceFixture fixture)
         Assert.Equal(expected, arrays.Download(y));
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1, 1, 1)]
+    [InlineData(2, 3, 5, 7, 2, 3)]
+    [InlineData(3, 4, 1, 17, 3, 1)]
+    public void Up_sampling_and_its_adjoint_match_the_cpu_engine(int n, int h, int w, int c, int sh, int sw)
+    {
+        float[] x = TestData.Uniform(n * h * w * c, 6), g = TestData.Uniform(x.Length * sh * sw, 7);
+        float[] y = new float[g.Length], dx = new float[x.Length];
+        Nabla.Kernels.Resize.UpSample2D(x, n, h, w, c, sh, sw, y);
+        Nabla.Kernels.Resize.UpSample2DBackward(g, n, h, w, c, sh, sw, dx);
+
+        using var arrays = new DeviceArrays(_device);
+        var dy = arrays.Poisoned(y.Length);
+        _device.Kernels.Layout.UpSample(arrays.Upload(x), dy, n, h, w, c, sh, sw, backward: false);
+        Assert.Equal(y, arrays.Download(dy));
+        var ddx = arrays.Poisoned(x.Length);
+        _device.Kernels.Layout.UpSample(arrays.Upload(g), ddx, n, h, w, c, sh, sw, backward: true);
+        Close.All(dx, arrays.Download(ddx), 1e-6, 1e-5, "adjoint");
+    }
+
     [Fact]
     public void Short_views_are_refused_before_launching()
     {
