@@ -65,6 +65,13 @@ public class DenseFamilyParityTests
         ["L2Normalize middle axis"] = (t => Ops.L2Normalize(t[0], 1), () => [R(74, 3, 4, 5)], null),
         ["Softmax middle axis"] = (t => Ops.Softmax(t[0], 1), () => [R(75, 3, 4, 5)], null),
         ["ArgMax (no gradient)"] = (t => Ops.ArgMax(t[0], 1), () => [R(76, 4, 6)], 0),
+        ["ArgMin keepdims (no gradient)"] = (t => Ops.ArgMin(t[0], 0, keepDims: true), () => [R(77, 4, 6)], 0),
+        ["Index"] = (t => Ops.Index(t[0], -2), () => [R(78, 4, 3, 2)], null),
+        ["Reshape"] = (t => Ops.Reshape(t[0], [3, -1]), () => [R(79, 2, 3, 2)], null),
+        ["Silu"] = (t => Ops.Silu(t[0]), () => [R(80, 9, 7)], null),
+        ["Max all"] = (t => Ops.Max(t[0]), () => [R(81, 5, 7)], null),
+        ["Scalars on the left"] = (t => Ops.Add(3f, Ops.Subtract(1f, Ops.Multiply(t[0], -2f))), () => [R(82, 23)], null),
+        ["Linear"] = (t => Ops.Multiply(Ops.Linear(t[0]), t[0]), () => [R(83, 11)], null),
     };
 
     /// <summary>The case names.</summary>
@@ -76,6 +83,15 @@ public class DenseFamilyParityTests
     {
         (Func<Tensor[], Tensor> op, Func<Tensor[]> inputs, int? watched) = Cases[name];
         Parity.Check(DeviceCollection.Accelerator, op, inputs(), differentiable: watched);
+    }
+
+    [Fact]
+    public void Flat_argmax_and_argmin_read_the_device_tensor()
+    {
+        Tensor x = Tensor.FromArray(new float[] { 3, -1, 7, 2, -5, 7 }, 2, 3);
+        Tensor d = x.To(DeviceCollection.Accelerator);
+        Assert.Equal(Ops.ArgMax(x), Ops.ArgMax(d));
+        Assert.Equal(Ops.ArgMin(x), Ops.ArgMin(d));
     }
 
     [Fact]
