@@ -18,7 +18,7 @@ public static partial class Ops
         }
         else
         {
-            SoftmaxAxisOnHost(x, y, outer, length, inner);
+            SoftmaxAxisOnDevice(x, y, outer, length, inner);
         }
 
 
@@ -31,9 +31,18 @@ public static partial class Ops
         return y;
     }
 
-    // No device kernel yet: softmax over a middle axis runs on the host (listed in DESIGN.md).
-    private static void SoftmaxAxisOnHost(Tensor x, Tensor y, int outer, int length, int inner) =>
-        Compute.OnHost("Softmax", [x], [y], (r, w) => Kernels.Softmax.SoftmaxAxis(r[0].Span, w[0].Span, outer, length, inner, new float[inner]));
+    // On a device, composed from its kernels over [outer, length, inner]: y = e^(x − max) / Σ e^(x − max) along length.
+    private static void SoftmaxAxisOnDevice(Tensor x, Tensor y, int outer, int length, int inner)
+    {
+        Devices.DeviceBackend device = Compute.Backend("Softmax", x, y);
+        Tensor x3 = OpSupport.View(x, 0, [outer, length, inner]), y3 = OpSupport.View(y, 0, [outer, length, inner]);
+        Tensor reduced = OpSupport.Empty([outer, 1, inner], x);
+        device.Extremum(x3, outer, length, inner, reduced, max: true);
+        device.Binary(Devices.BinaryKind.Subtract, x3, reduced, y3);
+        device.Unary(Devices.UnaryKind.Exp, y3, y3);
+        device.Sum(y3, outer, length, inner, reduced, 1f);
+        device.Binary(Devices.BinaryKind.Divide, y3, reduced, y3);
+    }
 
     private sealed class SoftmaxAxisNode : UnaryNode
     {
@@ -41,9 +50,17 @@ public static partial class Ops
 
         public override string Name => "Softmax";
 
-        private static void BackwardOnHost(Tensor y, Tensor grad, Tensor dx, int outer, int length, int inner) =>
-            Compute.OnHost("Softmax", [y, grad], [dx], (r, w) =>
-                Kernels.Softmax.SoftmaxAxisBackward(r[0].Span, r[1].Span, w[0].Span, outer, length, inner, new float[inner]));
+        // dx = y ⊙ (g − Σ_axis g⊙y) from the device's kernels.
+        private static void BackwardOnDevice(Tensor y, Tensor grad, Tensor dx, int outer, int length, int inner)
+        {
+            Devices.DeviceBackend device = Compute.Backend("Softmax", y, grad, dx);
+            Tensor y3 = OpSupport.View(y, 0, [outer, length, inner]), g3 = OpSupport.View(grad, 0, [outer, length, inner]);
+            Tensor dx3 = OpSupport.View(dx, 0, [outer, length, inner]), sums = OpSupport.Empty([outer, 1, inner], grad);
+            device.Binary(Devices.BinaryKind.Multiply, g3, y3, dx3);
+            device.Sum(dx3, outer, length, inner, sums, 1f);
+            device.Binary(Devices.BinaryKind.Subtract, g3, sums, dx3);
+            device.Binary(Devices.BinaryKind.Multiply, dx3, y3, dx3);
+        }
 
         // y = softmax(x) along the axis: dL/dx = y ⊙ (g − Σ_axis g⊙y), as for the last axis.
         public override void Backward(Tensor grad, Tape tape)
@@ -63,7 +80,7 @@ public static partial class Ops
             }
             else
             {
-                BackwardOnHost(Output, grad, dx, outer, length, inner);
+                BackwardOnDevice(Output, grad, dx, outer, length, inner);
             }
 
             tape.Accumulate(x, dx, owned: true);

@@ -64,6 +64,8 @@ public class DenseFamilyParityTests
         ["Sigmoid cross-entropy"] = (t => Ops.SigmoidCrossEntropy(t[0], t[1]), () => [R(72, 6, 3), Parity.Random(73, 0f, 1f, 6, 3)], null),
         ["L2Normalize middle axis"] = (t => Ops.L2Normalize(t[0], 1), () => [R(74, 3, 4, 5)], null),
         ["Softmax middle axis"] = (t => Ops.Softmax(t[0], 1), () => [R(75, 3, 4, 5)], null),
+        ["Softmax axis 0"] = (t => Ops.Softmax(t[0], 0), () => [R(84, 6, 7)], null),
+        ["Softmax axis 2 of 4"] = (t => Ops.Softmax(t[0], 2), () => [R(85, 2, 3, 4, 3)], null),
         ["ArgMax (no gradient)"] = (t => Ops.ArgMax(t[0], 1), () => [R(76, 4, 6)], 0),
         ["ArgMin keepdims (no gradient)"] = (t => Ops.ArgMin(t[0], 0, keepDims: true), () => [R(77, 4, 6)], 0),
         ["Index"] = (t => Ops.Index(t[0], -2), () => [R(78, 4, 3, 2)], null),
