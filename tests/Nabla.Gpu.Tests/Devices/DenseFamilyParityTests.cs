@@ -63,6 +63,7 @@ public class DenseFamilyParityTests
         ["Pow tensor"] = (t => Ops.Pow(t[0], t[1]), () => [Positive(70, 4, 5), R(71, 5)], null),
         ["Sigmoid cross-entropy"] = (t => Ops.SigmoidCrossEntropy(t[0], t[1]), () => [R(72, 6, 3), Parity.Random(73, 0f, 1f, 6, 3)], null),
         ["L2Normalize middle axis"] = (t => Ops.L2Normalize(t[0], 1), () => [R(74, 3, 4, 5)], null),
+        ["L2Normalize last axis with a tiny row"] = (t => Ops.L2Normalize(t[0], -1, 1e-2f), () => [Tensor.FromArray(new float[] { 1, -2, 3, 1e-3f, -2e-3f, 1e-3f, 0, 0, 0 }, 3, 3)], null),
         ["Softmax middle axis"] = (t => Ops.Softmax(t[0], 1), () => [R(75, 3, 4, 5)], null),
         ["Softmax axis 0"] = (t => Ops.Softmax(t[0], 0), () => [R(84, 6, 7)], null),
         ["Softmax axis 2 of 4"] = (t => Ops.Softmax(t[0], 2), () => [R(85, 2, 3, 4, 3)], null),
