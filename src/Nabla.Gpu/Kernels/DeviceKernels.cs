@@ -13,6 +13,7 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
     private ConvolutionKernels? _convolution;
     private PoolingKernels? _pooling;
     private BatchNormKernels? _batchNorm;
+    private LayoutKernels? _layout;
 
     /// <summary>Unary, binary, scalar and broadcasting kernels.</summary>
     public ElementwiseKernels Elementwise => _elementwise ??= new ElementwiseKernels(device);
@@ -43,6 +44,9 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
 
     /// <summary>Batch-normalization statistics, forward and backward.</summary>
     public BatchNormKernels BatchNorm => _batchNorm ??= new BatchNormKernels(device);
+
+    /// <summary>Strided copies and the transpose.</summary>
+    public LayoutKernels Layout => _layout ??= new LayoutKernels(device);
 
     /// <summary>Releases the buffers and library handles (cuBLAS) the families hold.</summary>
     public void Dispose()

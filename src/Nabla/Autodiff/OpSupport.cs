@@ -22,14 +22,38 @@ internal static class OpSupport
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Empty(ReadOnlySpan<int> dims) => StepContext.Current.Arena.Rent(dims, clear: false);
 
-    /// <summary>A zero-filled tensor for an op's result, from the same place as <see cref="Empty"/>.</summary>
+    /// <summary>
+    /// A tensor for an op's result on the device of <paramref name="like"/> (an input of the op), with undefined
+    /// contents, from the same place as <see cref="Empty(ReadOnlySpan{int})"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor Empty(ReadOnlySpan<int> dims, Tensor like) => like.Memory is null
+        ? StepContext.Current.Arena.Rent(dims, clear: false)
+        : StepContext.Current.Arena.Rent(dims, clear: false, like.Memory.Backend);
+
+    /// <summary>A zero-filled tensor for an op's result, from the same place as <see cref="Empty(ReadOnlySpan{int})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor ZerosLike(ReadOnlySpan<int> dims) => StepContext.Current.Arena.Rent(dims, clear: true);
 
-    /// <summary>A tensor viewing <paramref name="source"/>'s storage from <paramref name="offset"/> elements on with a new shape.</summary>
+    /// <summary>A zero-filled tensor on the device of <paramref name="like"/>, from the same place as <see cref="Empty(ReadOnlySpan{int})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Tensor View(Tensor source, int offset, ReadOnlySpan<int> dims) =>
-        StepContext.Current.Arena.RentView(source.Storage, source.Offset + offset, dims);
+    public static Tensor ZerosLike(ReadOnlySpan<int> dims, Tensor like) => like.Memory is null
+        ? StepContext.Current.Arena.Rent(dims, clear: true)
+        : StepContext.Current.Arena.Rent(dims, clear: true, like.Memory.Backend);
+
+    /// <summary>A tensor viewing <paramref name="source"/>'s elements from <paramref name="offset"/> on with a new shape (on its device).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Tensor View(Tensor source, int offset, ReadOnlySpan<int> dims) => source.Memory is null
+        ? StepContext.Current.Arena.RentView(source.Storage, source.Offset + offset, dims)
+        : StepContext.Current.Arena.RentView(source.Memory, source.Offset + offset, dims);
+
+    /// <summary>A copy of the host tensor <paramref name="host"/> on the device of <paramref name="like"/>, from the same place as <see cref="Empty(ReadOnlySpan{int}, Tensor)"/>.</summary>
+    public static Tensor Upload(Tensor host, Tensor like)
+    {
+        Tensor t = Empty(host.Dims, like);
+        t.Memory!.CopyFrom(host.Span, t.Offset);
+        return t;
+    }
 
     /// <summary>op(a, b) elementwise with NumPy broadcasting; <paramref name="operation"/> names the op in errors.</summary>
     public static Tensor Binary<TOp>(string operation, Tensor a, Tensor b)
@@ -37,8 +61,8 @@ internal static class OpSupport
     {
         Span<int> dims = stackalloc int[Broadcasting.MaxRank];
         int rank = Broadcasting.ResultShape(operation, a.Dims, b.Dims, dims);
-        Tensor y = Empty(dims[..rank]);
-        Kernels.Binary.Broadcast<TOp>(a.Span, a.Dims, b.Span, b.Dims, y.Span, y.Dims);
+        Tensor y = Empty(dims[..rank], a.Memory is null ? b : a);
+        Compute.Binary<TOp>(operation, a, b, y);
         return y;
     }
 
@@ -46,8 +70,8 @@ internal static class OpSupport
     public static Tensor ScalarRight<TOp>(Tensor a, float s)
         where TOp : struct, IBinaryOp
     {
-        Tensor y = Empty(a.Dims);
-        Kernels.Binary.MapScalarRight<TOp>(a.Span, s, y.Span);
+        Tensor y = Empty(a.Dims, a);
+        Compute.ScalarRight<TOp>(typeof(TOp).Name, a, s, y);
         return y;
     }
 
@@ -55,8 +79,8 @@ internal static class OpSupport
     public static Tensor ScalarLeft<TOp>(float s, Tensor a)
         where TOp : struct, IBinaryOp
     {
-        Tensor y = Empty(a.Dims);
-        Kernels.Binary.MapScalarLeft<TOp>(s, a.Span, y.Span);
+        Tensor y = Empty(a.Dims, a);
+        Compute.ScalarLeft<TOp>(typeof(TOp).Name, s, a, y);
         return y;
     }
 
@@ -71,8 +95,8 @@ internal static class OpSupport
             return grad;
         }
 
-        Tensor r = Empty(dims);
-        BroadcastReduce.SumTo(grad.Span, grad.Dims, r.Span, dims);
+        Tensor r = Empty(dims, grad);
+        Compute.SumTo("ReduceTo", grad, r);
         return r;
     }
 }

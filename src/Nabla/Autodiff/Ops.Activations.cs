@@ -99,8 +99,8 @@ public static partial class Ops
     internal static Tensor ApplyElementwise(Tensor x, ActivationDescriptor activation)
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor y = OpSupport.Empty(x.Dims);
-        activation.Forward(x.Span, default, y.Span, default, 0);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        Compute.ActivationForward(activation.Name, activation, x, null, y, null, 0);
         if (activation.KeepsLogits)
         {
             y.KerasLogits = x;
@@ -133,8 +133,8 @@ public static partial class Ops
             }
 
             Tensor v = Activation.DerivativeFromOutput ? Output : X;
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Activation.Backward(grad.Span, v.Span, dx.Span, default, 0);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            Compute.ActivationBackward(Activation.Name, Activation, grad, v, dx, null, 0);
             tape.Accumulate(X, dx, owned: true);
         }
     }

@@ -117,8 +117,8 @@ public static partial class Ops
     public static Tensor Negate(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor y = OpSupport.Empty(x.Dims);
-        TensorPrimitives.Negate(x.Span, y.Span);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        Compute.Negate("Negate", x, y);
         OpSupport.TapeFor(x)?.RecordUnary<NegateNode>(y, x);
         return y;
     }
@@ -158,9 +158,9 @@ public static partial class Ops
             AccumulateReduced(tape, a, grad, gradOwned: false);
             if (tape.NeedsGradient(b))
             {
-                Tensor db = OpSupport.Empty(b.Dims);
-                BroadcastReduce.SumTo(grad.Span, grad.Dims, db.Span, b.Dims);
-                TensorPrimitives.Negate(db.Span, db.Span);
+                Tensor db = OpSupport.Empty(b.Dims, grad);
+                Compute.SumTo("Subtract", grad, db);
+                Compute.Negate("Subtract", db, db);
                 tape.Accumulate(b, db, owned: true);
             }
         }
@@ -183,9 +183,9 @@ public static partial class Ops
             Tensor gOverB = OpSupport.Binary<DivideOp>("Divide", grad, b);
             if (needB)
             {
-                Tensor t = OpSupport.Empty(gOverB.Dims);
-                TensorPrimitives.Multiply(gOverB.Span, Output.Span, t.Span);
-                TensorPrimitives.Negate(t.Span, t.Span);
+                Tensor t = OpSupport.Empty(gOverB.Dims, grad);
+                Compute.Multiply("Divide", gOverB, Output, t);
+                Compute.Negate("Divide", t, t);
                 AccumulateReduced(tape, b, t, gradOwned: true);
             }
 
@@ -225,10 +225,10 @@ public static partial class Ops
                 return;
             }
 
-            Tensor da = OpSupport.Empty(a.Dims);
-            TensorPrimitives.Multiply(grad.Span, Output.Span, da.Span);
-            TensorPrimitives.Divide(da.Span, a.Span, da.Span);
-            TensorPrimitives.Negate(da.Span, da.Span);
+            Tensor da = OpSupport.Empty(a.Dims, grad);
+            Compute.Multiply("Divide", grad, Output, da);
+            Compute.Divide("Divide", da, a, da);
+            Compute.Negate("Divide", da, da);
             tape.Accumulate(a, da, owned: true);
         }
     }
@@ -254,8 +254,8 @@ public static partial class Ops
                 return;
             }
 
-            Tensor da = OpSupport.Empty(a.Dims);
-            TensorPrimitives.Negate(grad.Span, da.Span);
+            Tensor da = OpSupport.Empty(a.Dims, grad);
+            Compute.Negate("Subtract", grad, da);
             tape.Accumulate(a, da, owned: true);
         }
     }

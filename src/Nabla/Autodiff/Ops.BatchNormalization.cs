@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nabla.Devices;
 using Nabla.Kernels;
 
 namespace Nabla.Autodiff;
@@ -25,9 +26,18 @@ public static partial class Ops
     {
         int channels = x.Dim(-1), rows = x.Size / channels;
         Debug.Assert(rows > 0, "the layer passes a non-empty batch");
-        Tensor y = OpSupport.Empty(x.Dims);
-        mean = OpSupport.Empty([channels]);
-        variance = OpSupport.Empty([channels]);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        mean = OpSupport.Empty([channels], x);
+        variance = OpSupport.Empty([channels], x);
+        if (x.Memory is not null)
+        {
+            DeviceBackend device = Compute.Backend("BatchNormalization", x, y, gamma, beta);
+            device.BatchStatistics(x, rows, channels, mean, variance);
+            device.BatchNormForward(x, mean, variance, gamma, beta, epsilon, y, rows, channels);
+            OpSupport.TapeFor(x, gamma, beta)?.Record<BatchNormTrainingNode>(y, x, gamma, beta).Set(x, gamma, beta, mean, variance, epsilon);
+            return y;
+        }
+
         Tensor inverseStd = OpSupport.Empty([channels]);
         BatchNorm.TrainingForward(x.Span, rows, channels, Optional(gamma), Optional(beta), epsilon, y.Span, mean.Span, variance.Span, inverseStd.Span);
         OpSupport.TapeFor(x, gamma, beta)?.Record<BatchNormTrainingNode>(y, x, gamma, beta).Set(x, gamma, beta, mean, inverseStd);
@@ -43,8 +53,14 @@ public static partial class Ops
 
         public override string Name => "BatchNormTraining";
 
+        public float Epsilon;
+
         public void Set(Tensor x, Tensor? gamma, Tensor? beta, Tensor mean, Tensor inverseStd) =>
-            (X, Gamma, Beta, Mean, InverseStd) = (x, gamma, beta, mean, inverseStd);
+            (X, Gamma, Beta, Mean, InverseStd, Epsilon) = (x, gamma, beta, mean, inverseStd, 0f);
+
+        // On a device the node keeps the variance and ε instead of 1/√(σ² + ε), as the device kernel takes them.
+        public void Set(Tensor x, Tensor? gamma, Tensor? beta, Tensor mean, Tensor variance, float epsilon) =>
+            (X, Gamma, Beta, Mean, InverseStd, Epsilon) = (x, gamma, beta, mean, variance, epsilon);
 
         // y = γ·x̂ + β, x̂ = (x − μ)·s, s = 1/√(σ² + ε), μ and σ² the batch statistics of x (N rows):
         //   dβ = Σ g,  dγ = Σ g·x̂,  dx = γ·s·(g − dβ/N − x̂·dγ/N)
@@ -57,6 +73,12 @@ public static partial class Ops
             }
 
             int channels = X.Dim(-1), rows = X.Size / channels;
+            if (grad.Memory is not null)
+            {
+                BackwardOnDevice(grad, tape, rows, channels, needGamma, needBeta);
+                return;
+            }
+
             Tensor dx = OpSupport.Empty(X.Dims);
             Tensor? dgamma = needGamma ? OpSupport.Empty(Gamma!.Dims) : null;
             Tensor? dbeta = needBeta ? OpSupport.Empty(Beta!.Dims) : null;
@@ -69,6 +91,23 @@ public static partial class Ops
             }
 
             if (dbeta is not null)
+            {
+                tape.Accumulate(Beta, dbeta, owned: true);
+            }
+        }
+
+        private void BackwardOnDevice(Tensor grad, Tape tape, int rows, int channels, bool needGamma, bool needBeta)
+        {
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            Tensor dgamma = OpSupport.Empty([channels], grad), dbeta = OpSupport.Empty([channels], grad);
+            Compute.Backend(Name, grad, X, dx, Gamma).BatchNormBackward(grad, X, Mean, InverseStd, Gamma, Epsilon, dx, dgamma, dbeta, rows, channels);
+            tape.Accumulate(X, dx, owned: true);
+            if (needGamma)
+            {
+                tape.Accumulate(Gamma, dgamma, owned: true);
+            }
+
+            if (needBeta)
             {
                 tape.Accumulate(Beta, dbeta, owned: true);
             }

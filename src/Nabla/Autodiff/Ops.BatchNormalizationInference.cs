@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nabla.Devices;
 using Nabla.Kernels;
 
 namespace Nabla.Autodiff;
@@ -18,7 +19,22 @@ public static partial class Ops
     {
         int channels = x.Dim(-1), rows = x.Size / channels;
         Debug.Assert(movingMean.Size == channels && movingVariance.Size == channels, "the layer passes one statistic per channel");
-        Tensor y = OpSupport.Empty(x.Dims);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        if (x.Memory is not null)
+        {
+            Compute.Backend("BatchNormalization", x, y, movingMean, movingVariance).BatchNormForward(
+                x, movingMean, movingVariance, gamma, beta, epsilon, y, rows, channels);
+            if (OpSupport.TapeFor(x, gamma, beta) is { } deviceTape)
+            {
+                Tensor m = OpSupport.Empty([channels], x), v = OpSupport.Empty([channels], x);
+                Compute.Copy("BatchNormalization", movingMean, m);
+                Compute.Copy("BatchNormalization", movingVariance, v);
+                deviceTape.Record<BatchNormInferenceNode>(y, x, gamma, beta).Set(x, gamma, beta, m, v, epsilon);
+            }
+
+            return y;
+        }
+
         BatchNorm.InferenceForward(x.Span, rows, channels, Optional(gamma), Optional(beta), movingMean.Span, movingVariance.Span, epsilon, y.Span);
         if (OpSupport.TapeFor(x, gamma, beta) is { } tape)
         {
@@ -49,6 +65,12 @@ public static partial class Ops
         public override void Backward(Tensor grad, Tape tape)
         {
             int channels = X.Dim(-1), rows = X.Size / channels;
+            if (grad.Memory is not null)
+            {
+                BackwardOnDevice(grad, tape, rows, channels);
+                return;
+            }
+
             if (tape.NeedsGradient(X))
             {
                 Tensor dx = OpSupport.Empty(X.Dims);
@@ -71,6 +93,36 @@ public static partial class Ops
             {
                 Tensor dbeta = OpSupport.Empty(Beta!.Dims);
                 Convolution.BiasGradient(grad.Span, rows, channels, dbeta.Span);
+                tape.Accumulate(Beta, dbeta, owned: true);
+            }
+        }
+
+        // The same three passes on the device's normalization kernel and column sums.
+        private void BackwardOnDevice(Tensor grad, Tape tape, int rows, int channels)
+        {
+            DeviceBackend device = Compute.Backend(Name, grad, X, Mean, Variance);
+            if (tape.NeedsGradient(X))
+            {
+                Tensor dx = OpSupport.Empty(X.Dims, grad);
+                Tensor zeros = OpSupport.ZerosLike([channels], grad);
+                device.BatchNormForward(grad, zeros, Variance, Gamma, null, Epsilon, dx, rows, channels);
+                tape.Accumulate(X, dx, owned: true);
+            }
+
+            if (tape.NeedsGradient(Gamma))
+            {
+                Tensor scaled = OpSupport.Empty(X.Dims, grad);
+                device.BatchNormForward(X, Mean, Variance, null, null, Epsilon, scaled, rows, channels);
+                device.Binary(BinaryKind.Multiply, scaled, grad, scaled);
+                Tensor dgamma = OpSupport.Empty(Gamma!.Dims, grad);
+                device.SumTo(OpSupport.View(scaled, 0, [rows, channels]), dgamma);
+                tape.Accumulate(Gamma, dgamma, owned: true);
+            }
+
+            if (tape.NeedsGradient(Beta))
+            {
+                Tensor dbeta = OpSupport.Empty(Beta!.Dims, grad);
+                device.SumTo(OpSupport.View(grad, 0, [rows, channels]), dbeta);
                 tape.Accumulate(Beta, dbeta, owned: true);
             }
         }

@@ -53,15 +53,22 @@ public static partial class Ops
         Span<int> dims = stackalloc int[first.Rank];
         first.Dims.CopyTo(dims);
         dims[a] = joined;
-        Tensor y = OpSupport.Empty(dims);
+        Tensor y = OpSupport.Empty(dims, first);
         int outer = ShapeUtil.Product(dims[..a]), inner = ShapeUtil.Product(dims[(a + 1)..]);
-        int offset = 0;
-        for (int t = 0; t < count; t++)
+        if (y.Memory is not null)
         {
-            Tensor x = tensors[t];
-            int run = x.Dim(a) * inner;
-            CopyRuns(x.Span, y.Span, outer, run, joined * inner, offset, toBlocks: true);
-            offset += run;
+            ConcatenateOnDevice(tensors, y, a, outer, inner, joined);
+        }
+        else
+        {
+            int offset = 0;
+            for (int t = 0; t < count; t++)
+            {
+                Tensor x = tensors[t];
+                int run = x.Dim(a) * inner;
+                CopyRuns(x.Span, y.Span, outer, run, joined * inner, offset, toBlocks: true);
+                offset += run;
+            }
         }
 
         if (Tape.Recording is { } tape && AnyTracked(tape, tensors))
@@ -109,6 +116,19 @@ public static partial class Ops
         }
 
         return false;
+    }
+
+    // On a device: one strided copy per part.
+    private static void ConcatenateOnDevice(IReadOnlyList<Tensor> tensors, Tensor y, int axis, int outer, int inner, int joined)
+    {
+        int offset = 0;
+        for (int t = 0; t < tensors.Count; t++)
+        {
+            Tensor x = tensors[t];
+            int run = x.Dim(axis) * inner;
+            Compute.Backend("Concatenate", x, y).CopyRuns(x, y, outer, run, joined * inner, offset, toBlocks: true);
+            offset += run;
+        }
     }
 
     /// <summary>
@@ -165,8 +185,16 @@ public static partial class Ops
                 int run = x.Dim(_axis) * inner;
                 if (tape.NeedsGradient(x))
                 {
-                    Tensor dx = OpSupport.Empty(x.Dims);
-                    CopyRuns(grad.Span, dx.Span, outer, run, stride, offset, toBlocks: false);
+                    Tensor dx = OpSupport.Empty(x.Dims, grad);
+                    if (grad.Memory is null)
+                    {
+                        CopyRuns(grad.Span, dx.Span, outer, run, stride, offset, toBlocks: false);
+                    }
+                    else
+                    {
+                        Compute.Backend(Name, grad, dx).CopyRuns(grad, dx, outer, run, stride, offset, toBlocks: false);
+                    }
+
                     tape.Accumulate(x, dx, owned: true);
                 }
 

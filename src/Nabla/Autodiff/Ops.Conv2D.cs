@@ -24,14 +24,28 @@ public static partial class Ops
         Debug.Assert(x.Size == geometry.InputLength && kernel.Size == geometry.KernelLength, "the layer passes matching shapes");
         Debug.Assert(bias is null || bias.Size == geometry.OutputChannels, "the bias has one value per output channel");
         Conv2DGeometry g = geometry;
-        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels]);
-        Convolution.Forward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span);
-
+        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels], x);
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
-        Tensor? pre = ActivateInPlace(y, activation, g.OutputChannels, keepInput: tape is not null);
+        Tensor? pre;
+        if (x.Memory is null)
+        {
+            Convolution.Forward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span);
+            pre = ActivateInPlace(y, activation, g.OutputChannels, keepInput: tape is not null);
+        }
+        else
+        {
+            // The device convolves, then adds the bias and activates in one pass.
+            Compute.Backend("Conv2D", x, kernel, y, bias).Conv2D(in g, x, kernel, y, ConvColumns(in g, x));
+            pre = tape is not null && activation.NeedsInput ? OpSupport.Empty(y.Dims, y) : null;
+            Compute.ActivationForward("Conv2D", activation, y, bias, y, pre, g.OutputChannels);
+        }
+
         tape?.Record<Conv2DNode>(y, x, kernel, bias).Set(x, kernel, bias, pre, activation, g);
         return y;
     }
+
+    /// <summary>The im2col scratch of a device convolution: OutputPixels·GroupDepth floats on x's device.</summary>
+    private static Tensor ConvColumns(in Conv2DGeometry g, Tensor like) => OpSupport.Empty([Math.Max(1, g.OutputPixels * g.GroupDepth)], like);
 
     /// <summary>
     /// Applies <paramref name="activation"/> to <paramref name="y"/> in place (rows of <paramref name="channels"/>)
@@ -44,8 +58,8 @@ public static partial class Ops
             return null;
         }
 
-        Tensor? pre = keepInput && activation.NeedsInput ? OpSupport.Empty(y.Dims) : null;
-        activation.Forward(y.Span, default, y.Span, pre is null ? default : pre.Span, channels);
+        Tensor? pre = keepInput && activation.NeedsInput ? OpSupport.Empty(y.Dims, y) : null;
+        Compute.ActivationForward(activation.Name, activation, y, null, y, pre, channels);
         return pre;
     }
 
@@ -58,17 +72,21 @@ public static partial class Ops
     {
         if (activation.IsLinear)
         {
-            if (biasGrad is not null)
+            if (biasGrad is not null && grad.Memory is null)
             {
                 Convolution.BiasGradient(grad.Span, grad.Size / channels, channels, biasGrad.Span);
+            }
+            else if (biasGrad is not null)
+            {
+                Compute.SumTo(node.Name, OpSupport.View(grad, 0, [grad.Size / channels, channels]), biasGrad);
             }
 
             return grad;
         }
 
-        Tensor dz = OpSupport.Empty(grad.Dims);
+        Tensor dz = OpSupport.Empty(grad.Dims, grad);
         Tensor v = activation.DerivativeFromOutput ? node.Output : preActivation!;
-        activation.Backward(grad.Span, v.Span, dz.Span, biasGrad is null ? default : biasGrad.Span, channels);
+        Compute.ActivationBackward(node.Name, activation, grad, v, dz, biasGrad, channels);
         return dz;
     }
 
@@ -96,19 +114,35 @@ public static partial class Ops
             }
 
             Conv2DGeometry g = Geometry;
-            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims) : null;
+            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims, grad) : null;
             Tensor dz = ActivationGradient(grad, this, Activation, PreActivation, g.OutputChannels, db);
             if (needKernel)
             {
-                Tensor dk = OpSupport.Empty(Kernel.Dims);
-                Convolution.WeightGradient(in g, X.Span, dz.Span, dk.Span);
+                Tensor dk = OpSupport.Empty(Kernel.Dims, grad);
+                if (grad.Memory is null)
+                {
+                    Convolution.WeightGradient(in g, X.Span, dz.Span, dk.Span);
+                }
+                else
+                {
+                    Compute.Backend(Name, X, dz, dk).Conv2DWeightGradient(in g, X, dz, dk, ConvColumns(in g, grad));
+                }
+
                 tape.Accumulate(Kernel, dk, owned: true);
             }
 
             if (needX)
             {
-                Tensor dx = OpSupport.Empty(X.Dims);
-                Convolution.InputGradient(in g, dz.Span, Kernel.Span, dx.Span);
+                Tensor dx = OpSupport.Empty(X.Dims, grad);
+                if (grad.Memory is null)
+                {
+                    Convolution.InputGradient(in g, dz.Span, Kernel.Span, dx.Span);
+                }
+                else
+                {
+                    Compute.Backend(Name, dz, Kernel, dx).Conv2DInputGradient(in g, dz, Kernel, dx, ConvColumns(in g, grad));
+                }
+
                 tape.Accumulate(X, dx, owned: true);
             }
 

@@ -21,11 +21,22 @@ public static partial class Ops
         Debug.Assert(x.Size == geometry.OutputLength && kernel.Size == geometry.KernelLength, "the layer passes matching shapes");
         Debug.Assert(bias is null || bias.Size == geometry.InputChannels, "the bias has one value per filter");
         Conv2DGeometry g = geometry;
-        Tensor y = OpSupport.Empty([g.Batch, g.InputHeight, g.InputWidth, g.InputChannels]);
-        Convolution.TransposeForward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span);
-
+        Tensor y = OpSupport.Empty([g.Batch, g.InputHeight, g.InputWidth, g.InputChannels], x);
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
-        Tensor? pre = ActivateInPlace(y, activation, g.InputChannels, keepInput: tape is not null);
+        Tensor? pre;
+        if (x.Memory is null)
+        {
+            Convolution.TransposeForward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span);
+            pre = ActivateInPlace(y, activation, g.InputChannels, keepInput: tape is not null);
+        }
+        else
+        {
+            // The adjoint of the convolution is its input gradient; the device then adds the bias and activates.
+            Compute.Backend("Conv2DTranspose", x, kernel, y, bias).Conv2DInputGradient(in g, x, kernel, y, ConvColumns(in g, x));
+            pre = tape is not null && activation.NeedsInput ? OpSupport.Empty(y.Dims, y) : null;
+            Compute.ActivationForward("Conv2DTranspose", activation, y, bias, y, pre, g.InputChannels);
+        }
+
         tape?.Record<Conv2DTransposeNode>(y, x, kernel, bias).Set(x, kernel, bias, pre, activation, g);
         return y;
     }
@@ -54,19 +65,35 @@ public static partial class Ops
             }
 
             Conv2DGeometry g = Geometry;
-            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims) : null;
+            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims, grad) : null;
             Tensor dz = ActivationGradient(grad, this, Activation, PreActivation, g.InputChannels, db);
             if (needKernel)
             {
-                Tensor dk = OpSupport.Empty(Kernel.Dims);
-                Convolution.TransposeWeightGradient(in g, X.Span, dz.Span, dk.Span);
+                Tensor dk = OpSupport.Empty(Kernel.Dims, grad);
+                if (grad.Memory is null)
+                {
+                    Convolution.TransposeWeightGradient(in g, X.Span, dz.Span, dk.Span);
+                }
+                else
+                {
+                    Compute.Backend(Name, X, dz, dk).Conv2DWeightGradient(in g, dz, X, dk, ConvColumns(in g, grad));
+                }
+
                 tape.Accumulate(Kernel, dk, owned: true);
             }
 
             if (needX)
             {
-                Tensor dx = OpSupport.Empty(X.Dims);
-                Convolution.TransposeInputGradient(in g, dz.Span, Kernel.Span, dx.Span);
+                Tensor dx = OpSupport.Empty(X.Dims, grad);
+                if (grad.Memory is null)
+                {
+                    Convolution.TransposeInputGradient(in g, dz.Span, Kernel.Span, dx.Span);
+                }
+                else
+                {
+                    Compute.Backend(Name, dz, Kernel, dx).Conv2D(in g, dz, Kernel, dx, ConvColumns(in g, grad));
+                }
+
                 tape.Accumulate(X, dx, owned: true);
             }
 

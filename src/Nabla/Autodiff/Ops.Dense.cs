@@ -48,13 +48,13 @@ public static partial class Ops
         x.Dims.CopyTo(dims);
         dims[^1] = units;
 
-        Tensor y = OpSupport.Empty(dims);
-        Gemm.Multiply(false, false, rows, units, inputDim, x.Span, inputDim, kernel.Span, units, y.Span, units);
+        Tensor y = OpSupport.Empty(dims, x);
+        Compute.Gemm("Dense", false, false, rows, units, inputDim, x, inputDim, kernel, units, y, units);
 
         ActivationDescriptor f = activation;
         Tape? tape = OpSupport.TapeFor(x, kernel, bias);
-        Tensor? pre = tape is not null && f.NeedsInput ? OpSupport.Empty(dims) : null;
-        f.Forward(y.Span, bias is null ? default : bias.Span, y.Span, pre is null ? default : pre.Span, units);
+        Tensor? pre = tape is not null && f.NeedsInput ? OpSupport.Empty(dims, x) : null;
+        Compute.ActivationForward("Dense", f, y, bias, y, pre, units);
         tape?.Record<DenseNode>(y, x, kernel, bias).Set(x, kernel, bias, pre, f);
 
         return y;
@@ -129,34 +129,34 @@ public static partial class Ops
 
             ActivationDescriptor f = Activation;
             int inputDim = kernel.Dim(0), units = kernel.Dim(1), rows = units == 0 ? 0 : grad.Size / units;
-            Tensor? db = needBias ? OpSupport.Empty(bias!.Dims) : null;
+            Tensor? db = needBias ? OpSupport.Empty(bias!.Dims, grad) : null;
             Tensor dz;
             if (f.IsLinear)
             {
                 dz = grad;
                 if (db is not null)
                 {
-                    BroadcastReduce.SumTo(grad.Span, grad.Dims, db.Span, db.Dims);
+                    Compute.SumTo("Dense", grad, db);
                 }
             }
             else
             {
-                dz = OpSupport.Empty(grad.Dims);
+                dz = OpSupport.Empty(grad.Dims, grad);
                 Tensor v = f.DerivativeFromOutput ? Output : PreActivation!;
-                f.Backward(grad.Span, v.Span, dz.Span, db is null ? default : db.Span, units);
+                Compute.ActivationBackward("Dense", f, grad, v, dz, db, units);
             }
 
             if (needKernel)
             {
-                Tensor dk = OpSupport.Empty(kernel.Dims);
-                Gemm.Multiply(true, false, inputDim, units, rows, x.Span, inputDim, dz.Span, units, dk.Span, units);
+                Tensor dk = OpSupport.Empty(kernel.Dims, grad);
+                Compute.Gemm("Dense", true, false, inputDim, units, rows, x, inputDim, dz, units, dk, units);
                 tape.Accumulate(kernel, dk, owned: true);
             }
 
             if (needX)
             {
-                Tensor dx = OpSupport.Empty(x.Dims);
-                Gemm.Multiply(false, true, rows, inputDim, units, dz.Span, units, kernel.Span, units, dx.Span, inputDim);
+                Tensor dx = OpSupport.Empty(x.Dims, grad);
+                Compute.Gemm("Dense", false, true, rows, inputDim, units, dz, units, kernel, units, dx, inputDim);
                 tape.Accumulate(x, dx, owned: true);
             }
 

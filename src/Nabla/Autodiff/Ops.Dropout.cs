@@ -36,8 +36,18 @@ public static partial class Ops
             m[i] = (uint)(rng.NextUInt64() >> 32) >= threshold ? scale : 0f;
         }
 
-        Tensor y = OpSupport.Empty(x.Dims);
-        Kernels.Binary.Map<Kernels.MultiplyOp>(x.Span, m, y.Span);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        if (x.Memory is null)
+        {
+            Kernels.Binary.Map<Kernels.MultiplyOp>(x.Span, m, y.Span);
+        }
+        else
+        {
+            // Drawn on the host (the CPU and a device draw the same mask), then uploaded.
+            mask = OpSupport.Upload(mask, x);
+            Compute.Multiply("Dropout", x, mask, y);
+        }
+
         if (OpSupport.TapeFor(x) is { } tape)
         {
             tape.RecordUnary<DropoutNode>(y, x).Mask = mask;
@@ -55,8 +65,16 @@ public static partial class Ops
         // y = x·mask: dL/dx = g·mask.
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(grad.Dims);
-            Kernels.Binary.Map<Kernels.MultiplyOp>(grad.Span, Mask.Span, dx.Span);
+            Tensor dx = OpSupport.Empty(grad.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Kernels.Binary.Map<Kernels.MultiplyOp>(grad.Span, Mask.Span, dx.Span);
+            }
+            else
+            {
+                Compute.Multiply(Name, grad, Mask, dx);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }

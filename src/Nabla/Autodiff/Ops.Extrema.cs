@@ -96,8 +96,17 @@ public static partial class Ops
             throw new ArgumentException($"Clip: expects min <= max, but received min={min} and max={max}.", nameof(min));
         }
 
-        Tensor y = OpSupport.Empty(x.Dims);
-        TensorPrimitives.Clamp(x.Span, min, max, y.Span);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        if (x.Memory is null)
+        {
+            TensorPrimitives.Clamp(x.Span, min, max, y.Span);
+        }
+        else
+        {
+            Compute.ScalarRight<MaximumOp>("Clip", x, min, y);
+            Compute.ScalarRight<MinimumOp>("Clip", y, max, y);
+        }
+
         if (OpSupport.TapeFor(x) is { } tape)
         {
             tape.RecordUnary<ClipNode>(y, x).Set(min, max);
@@ -123,11 +132,11 @@ public static partial class Ops
             }
 
             Tensor da = IsMax ? OpSupport.Binary<GreaterOrEqualMaskOp>(Name, a, b) : OpSupport.Binary<LessOrEqualMaskOp>(Name, a, b);
-            TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
+            Compute.Multiply(Name, da, grad, da);
             if (tape.NeedsGradient(b))
             {
-                Tensor db = OpSupport.Empty(grad.Dims);
-                TensorPrimitives.Subtract(grad.Span, da.Span, db.Span);
+                Tensor db = OpSupport.Empty(grad.Dims, grad);
+                Compute.Binary<SubtractOp>(Name, grad, da, db);
                 AccumulateReduced(tape, b, db, gradOwned: true);
             }
 
@@ -153,17 +162,17 @@ public static partial class Ops
                 return;
             }
 
-            Tensor da = OpSupport.Empty(a.Dims);
+            Tensor da = OpSupport.Empty(a.Dims, grad);
             if (IsMax)
             {
-                Kernels.Binary.MapScalarRight<GreaterOrEqualMaskOp>(a.Span, Scalar, da.Span);
+                Compute.ScalarRight<GreaterOrEqualMaskOp>(Name, a, Scalar, da);
             }
             else
             {
-                Kernels.Binary.MapScalarRight<LessOrEqualMaskOp>(a.Span, Scalar, da.Span);
+                Compute.ScalarRight<LessOrEqualMaskOp>(Name, a, Scalar, da);
             }
 
-            TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
+            Compute.Multiply(Name, da, grad, da);
             tape.Accumulate(a, da, owned: true);
         }
     }
@@ -185,8 +194,21 @@ public static partial class Ops
                 return;
             }
 
-            Tensor dx = OpSupport.Empty(x.Dims);
-            Kernels.Clip.Backward(grad.Span, x.Span, Min, Max, dx.Span);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Kernels.Clip.Backward(grad.Span, x.Span, Min, Max, dx.Span);
+            }
+            else
+            {
+                // dx = g·[x ≥ lo]·[x ≤ hi], from the device's mask kernels.
+                Tensor upper = OpSupport.Empty(x.Dims, grad);
+                Compute.ScalarRight<GreaterOrEqualMaskOp>(Name, x, Min, dx);
+                Compute.ScalarRight<LessOrEqualMaskOp>(Name, x, Max, upper);
+                Compute.Multiply(Name, dx, upper, dx);
+                Compute.Multiply(Name, dx, grad, dx);
+            }
+
             tape.Accumulate(x, dx, owned: true);
         }
     }

@@ -14,8 +14,16 @@ public static partial class Ops
     {
         Debug.Assert(x.Rank == 4, "the layer passes an image batch");
         (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
-        Tensor y = OpSupport.Empty([n, c]);
-        Pooling.GlobalAverageForward(x.Span, n, h, w, c, y.Span);
+        Tensor y = OpSupport.Empty([n, c], x);
+        if (x.Memory is null)
+        {
+            Pooling.GlobalAverageForward(x.Span, n, h, w, c, y.Span);
+        }
+        else
+        {
+            Compute.Sum("GlobalAveragePooling2D", x, n, h * w, c, y, h * w);
+        }
+
         OpSupport.TapeFor(x)?.Record<GlobalAveragePool2DNode>(y, x).Set(x);
         return y;
     }
@@ -28,8 +36,16 @@ public static partial class Ops
     {
         Debug.Assert(x.Rank == 4, "the layer passes an image batch");
         (int n, int h, int w, int c) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
-        Tensor y = OpSupport.Empty([n, c]);
+        Tensor y = OpSupport.Empty([n, c], x);
         Tape? tape = OpSupport.TapeFor(x);
+        if (x.Memory is not null)
+        {
+            // The device takes the maximum over the pixels; its backward shares the gradient among tied maxima.
+            Compute.Extremum("GlobalMaxPooling2D", x, n, h * w, c, y, max: true);
+            tape?.Record<GlobalMaxPool2DNode>(y, x).Set(x, y);
+            return y;
+        }
+
         Tensor? argmax = tape is null ? null : OpSupport.Empty(y.Dims);
         Pooling.GlobalMaxForward(x.Span, n, h, w, c, y.Span, argmax is null ? default : MemoryMarshal.Cast<float, int>(argmax.Span));
         tape?.Record<GlobalMaxPool2DNode>(y, x).Set(x, argmax!);
@@ -47,8 +63,17 @@ public static partial class Ops
         // y[n, c] = Σ_{h, w} x[n, h, w, c] / (H·W): dx[n, h, w, c] = g[n, c] / (H·W).
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Pooling.GlobalAverageBackward(grad.Span, X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Pooling.GlobalAverageBackward(grad.Span, X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), dx.Span);
+            }
+            else
+            {
+                int pixels = X.Dim(1) * X.Dim(2);
+                Compute.Spread(Name, grad, X.Dim(0), pixels, X.Dim(3), 1f / pixels, dx);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }
@@ -64,7 +89,14 @@ public static partial class Ops
         // y[n, c] = x[argmax[n, c]]: dx is g[n, c] at argmax[n, c] and zero elsewhere.
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is not null)
+            {
+                Compute.Backend(Name, X, Output, grad, dx).ExtremumBackward(X, Output, grad, X.Dim(0), X.Dim(1) * X.Dim(2), X.Dim(3), dx);
+                tape.Accumulate(X, dx, owned: true);
+                return;
+            }
+
             Pooling.GlobalMaxBackward(grad.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), dx.Span);
             tape.Accumulate(X, dx, owned: true);
         }

@@ -20,8 +20,16 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(images);
         (int n, int h, int w, int c) = ImageDims("AffineTransformImages", images);
-        Tensor y = OpSupport.Empty(images.Dims);
-        ImageTransform.Affine(images.Span, transforms, y.Span, n, h, w, c, interpolation, fillMode, fillValue);
+        Tensor y = OpSupport.Empty(images.Dims, images);
+        if (images.Memory is null)
+        {
+            ImageTransform.Affine(images.Span, transforms, y.Span, n, h, w, c, interpolation, fillMode, fillValue);
+        }
+        else
+        {
+            AffineOnHost(images, transforms.ToArray(), y, interpolation, fillMode, fillValue, backward: false);
+        }
+
         if (OpSupport.TapeFor(images) is { } tape)
         {
             Tensor saved = OpSupport.Empty([n, ImageTransform.TransformLength]);
@@ -41,8 +49,16 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(images);
         (int n, int h, int w, int c) = ImageDims("FlipImages", images);
-        Tensor y = OpSupport.Empty(images.Dims);
-        ImageTransform.Flip(images.Span, flips, y.Span, n, h, w, c);
+        Tensor y = OpSupport.Empty(images.Dims, images);
+        if (images.Memory is null)
+        {
+            ImageTransform.Flip(images.Span, flips, y.Span, n, h, w, c);
+        }
+        else
+        {
+            FlipOnHost(images, flips.ToArray(), y);
+        }
+
         if (OpSupport.TapeFor(images) is { } tape)
         {
             tape.RecordUnary<FlipImagesNode>(y, images).Set(flips[..n]);
@@ -64,6 +80,24 @@ public static partial class Ops
         };
     }
 
+    // No device kernels yet for the image transforms: they run on the host (listed in DESIGN.md).
+    private static void AffineOnHost(Tensor x, float[] transforms, Tensor y, ImageInterpolation interpolation, ImageFillMode fillMode, float fillValue, bool backward) =>
+        Compute.OnHost("AffineTransformImages", [x], [y], (r, o) =>
+        {
+            Tensor t = r[0];
+            if (backward)
+            {
+                ImageTransform.AffineBackward(t.Span, transforms, o[0].Span, t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3), interpolation, fillMode);
+            }
+            else
+            {
+                ImageTransform.Affine(t.Span, transforms, o[0].Span, t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3), interpolation, fillMode, fillValue);
+            }
+        });
+
+    private static void FlipOnHost(Tensor x, int[] flips, Tensor y) =>
+        Compute.OnHost("FlipImages", [x], [y], (r, o) => ImageTransform.Flip(r[0].Span, flips, o[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3)));
+
     private sealed class AffineImagesNode : UnaryNode
     {
         public Tensor Transforms = null!;
@@ -84,8 +118,16 @@ public static partial class Ops
             }
 
             (int n, int h, int w, int c) = ImageDims(Name, X);
-            Tensor dx = OpSupport.Empty(X.Dims);
-            ImageTransform.AffineBackward(grad.Span, Transforms.Span, dx.Span, n, h, w, c, Interpolation, FillMode);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                ImageTransform.AffineBackward(grad.Span, Transforms.Span, dx.Span, n, h, w, c, Interpolation, FillMode);
+            }
+            else
+            {
+                AffineOnHost(grad, Transforms.ToArray(), dx, Interpolation, FillMode, 0f, backward: true);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }
@@ -118,8 +160,16 @@ public static partial class Ops
             }
 
             (int n, int h, int w, int c) = ImageDims(Name, X);
-            Tensor dx = OpSupport.Empty(X.Dims);
-            ImageTransform.Flip(grad.Span, _flips.AsSpan(0, _count), dx.Span, n, h, w, c);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                ImageTransform.Flip(grad.Span, _flips.AsSpan(0, _count), dx.Span, n, h, w, c);
+            }
+            else
+            {
+                FlipOnHost(grad, _flips[.._count], dx);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }

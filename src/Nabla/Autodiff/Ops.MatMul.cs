@@ -25,16 +25,16 @@ public static partial class Ops
         Span<int> dims = stackalloc int[a.Rank];
         a.Dims.CopyTo(dims);
         dims[^1] = s.N;
-        Tensor y = OpSupport.Empty(dims);
+        Tensor y = OpSupport.Empty(dims, a);
         if (s.Batched)
         {
-            Gemm.MultiplyBatched(false, false, s.Batch, s.M, s.N, s.K,
-                a.Span, s.K, s.M * s.K, b.Span, s.N, s.K * s.N, y.Span, s.N, s.M * s.N);
+            Compute.GemmBatched("MatMul", false, false, s.Batch, s.M, s.N, s.K,
+                a, s.K, s.M * s.K, b, s.N, s.K * s.N, y, s.N, s.M * s.N);
         }
         else
         {
             // 2-D, or a batch sharing one right matrix: rows of all batch items form one [rows, k] matrix.
-            Gemm.Multiply(false, false, s.Rows, s.N, s.K, a.Span, s.K, b.Span, s.N, y.Span, s.N);
+            Compute.Gemm("MatMul", false, false, s.Rows, s.N, s.K, a, s.K, b, s.N, y, s.N);
         }
 
         OpSupport.TapeFor(a, b)?.RecordBinary<MatMulNode>(y, a, b);
@@ -88,15 +88,15 @@ public static partial class Ops
             MatMulShape s = MatMulShape.Of(a.Dims, b.Dims);
             if (tape.NeedsGradient(a))
             {
-                Tensor da = OpSupport.Empty(a.Dims);
+                Tensor da = OpSupport.Empty(a.Dims, grad);
                 if (s.Batched)
                 {
-                    Gemm.MultiplyBatched(false, true, s.Batch, s.M, s.K, s.N,
-                        grad.Span, s.N, s.M * s.N, b.Span, s.N, s.K * s.N, da.Span, s.K, s.M * s.K);
+                    Compute.GemmBatched("MatMul", false, true, s.Batch, s.M, s.K, s.N,
+                        grad, s.N, s.M * s.N, b, s.N, s.K * s.N, da, s.K, s.M * s.K);
                 }
                 else
                 {
-                    Gemm.Multiply(false, true, s.Rows, s.K, s.N, grad.Span, s.N, b.Span, s.N, da.Span, s.K);
+                    Compute.Gemm("MatMul", false, true, s.Rows, s.K, s.N, grad, s.N, b, s.N, da, s.K);
                 }
 
                 tape.Accumulate(a, da, owned: true);
@@ -104,15 +104,15 @@ public static partial class Ops
 
             if (tape.NeedsGradient(b))
             {
-                Tensor db = OpSupport.Empty(b.Dims);
+                Tensor db = OpSupport.Empty(b.Dims, grad);
                 if (s.Batched)
                 {
-                    Gemm.MultiplyBatched(true, false, s.Batch, s.K, s.N, s.M,
-                        a.Span, s.K, s.M * s.K, grad.Span, s.N, s.M * s.N, db.Span, s.N, s.K * s.N);
+                    Compute.GemmBatched("MatMul", true, false, s.Batch, s.K, s.N, s.M,
+                        a, s.K, s.M * s.K, grad, s.N, s.M * s.N, db, s.N, s.K * s.N);
                 }
                 else
                 {
-                    Gemm.Multiply(true, false, s.K, s.N, s.Rows, a.Span, s.K, grad.Span, s.N, db.Span, s.N);
+                    Compute.Gemm("MatMul", true, false, s.K, s.N, s.Rows, a, s.K, grad, s.N, db, s.N);
                 }
 
                 tape.Accumulate(b, db, owned: true);

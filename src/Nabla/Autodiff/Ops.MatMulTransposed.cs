@@ -31,9 +31,9 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         TransposedProduct p = TransposedProduct.Of(a.Dims, b.Dims, transposeA, transposeB);
-        Tensor y = a.Rank == 3 ? OpSupport.Empty([p.Batch, p.M, p.N]) : OpSupport.Empty([p.M, p.N]);
-        Gemm.MultiplyBatched(transposeA, transposeB, p.Batch, p.M, p.N, p.K,
-            a.Span, a.Dim(-1), p.M * p.K, b.Span, b.Dim(-1), p.K * p.N, y.Span, p.N, p.M * p.N);
+        Tensor y = a.Rank == 3 ? OpSupport.Empty([p.Batch, p.M, p.N], a) : OpSupport.Empty([p.M, p.N], a);
+        Compute.GemmBatched("MatMul", transposeA, transposeB, p.Batch, p.M, p.N, p.K,
+            a, a.Dim(-1), p.M * p.K, b, b.Dim(-1), p.K * p.N, y, p.N, p.M * p.N);
         if (OpSupport.TapeFor(a, b) is { } tape)
         {
             tape.RecordBinary<MatMulTransposedNode>(y, a, b).Set(transposeA, transposeB);
@@ -95,16 +95,16 @@ public static partial class Ops
             int lda = a.Dim(-1), ldb = b.Dim(-1), strideA = p.M * p.K, strideB = p.K * p.N, strideG = p.M * p.N;
             if (tape.NeedsGradient(a))
             {
-                Tensor da = OpSupport.Empty(a.Dims);
+                Tensor da = OpSupport.Empty(a.Dims, grad);
                 if (!ta)
                 {
                     // [m, k] = G [m, n] · op(B)ᵀ [n, k]; op(B)ᵀ is B stored [n, k] when B is transposed, else Bᵀ.
-                    Gemm.MultiplyBatched(false, !tb, p.Batch, p.M, p.K, p.N, grad.Span, p.N, strideG, b.Span, ldb, strideB, da.Span, p.K, strideA);
+                    Compute.GemmBatched("MatMul", false, !tb, p.Batch, p.M, p.K, p.N, grad, p.N, strideG, b, ldb, strideB, da, p.K, strideA);
                 }
                 else
                 {
                     // [k, m] = op(B) [k, n] · Gᵀ [n, m].
-                    Gemm.MultiplyBatched(tb, true, p.Batch, p.K, p.M, p.N, b.Span, ldb, strideB, grad.Span, p.N, strideG, da.Span, p.M, strideA);
+                    Compute.GemmBatched("MatMul", tb, true, p.Batch, p.K, p.M, p.N, b, ldb, strideB, grad, p.N, strideG, da, p.M, strideA);
                 }
 
                 tape.Accumulate(a, da, owned: true);
@@ -112,16 +112,16 @@ public static partial class Ops
 
             if (tape.NeedsGradient(b))
             {
-                Tensor db = OpSupport.Empty(b.Dims);
+                Tensor db = OpSupport.Empty(b.Dims, grad);
                 if (!tb)
                 {
                     // [k, n] = op(A)ᵀ [k, m] · G [m, n]; op(A)ᵀ is A stored [k, m] when A is transposed, else Aᵀ.
-                    Gemm.MultiplyBatched(!ta, false, p.Batch, p.K, p.N, p.M, a.Span, lda, strideA, grad.Span, p.N, strideG, db.Span, p.N, strideB);
+                    Compute.GemmBatched("MatMul", !ta, false, p.Batch, p.K, p.N, p.M, a, lda, strideA, grad, p.N, strideG, db, p.N, strideB);
                 }
                 else
                 {
                     // [n, k] = Gᵀ [n, m] · op(A) [m, k].
-                    Gemm.MultiplyBatched(true, ta, p.Batch, p.N, p.K, p.M, grad.Span, p.N, strideG, a.Span, lda, strideA, db.Span, p.K, strideB);
+                    Compute.GemmBatched("MatMul", true, ta, p.Batch, p.N, p.K, p.M, grad, p.N, strideG, a, lda, strideA, db, p.K, strideB);
                 }
 
                 tape.Accumulate(b, db, owned: true);

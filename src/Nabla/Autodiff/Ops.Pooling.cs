@@ -20,8 +20,17 @@ public static partial class Ops
     {
         Debug.Assert(x.Size == geometry.InputLength, "the layer passes a matching shape");
         Pool2DGeometry g = geometry;
-        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.Channels]);
+        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.Channels], x);
         Tape? tape = OpSupport.TapeFor(x);
+        if (x.Memory is not null)
+        {
+            // The device kernel always writes the argmax.
+            Tensor indices = OpSupport.Empty(y.Dims, x);
+            Compute.Backend("MaxPooling2D", x, y).Pool2D(in g, x, y, indices, max: true);
+            tape?.Record<MaxPool2DNode>(y, x).Set(x, indices, g);
+            return y;
+        }
+
         Tensor? argmax = tape is null ? null : OpSupport.Empty(y.Dims);
         Pooling.MaxForward(in g, x.Span, y.Span, argmax is null ? default : MemoryMarshal.Cast<float, int>(argmax.Span));
         tape?.Record<MaxPool2DNode>(y, x).Set(x, argmax!, g);
@@ -36,8 +45,16 @@ public static partial class Ops
     {
         Debug.Assert(x.Size == geometry.InputLength, "the layer passes a matching shape");
         Pool2DGeometry g = geometry;
-        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.Channels]);
-        Pooling.AverageForward(in g, x.Span, y.Span);
+        Tensor y = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.Channels], x);
+        if (x.Memory is null)
+        {
+            Pooling.AverageForward(in g, x.Span, y.Span);
+        }
+        else
+        {
+            Compute.Backend("AveragePooling2D", x, y).Pool2D(in g, x, y, null, max: false);
+        }
+
         OpSupport.TapeFor(x)?.Record<AveragePool2DNode>(y, x).Set(x, g);
         return y;
     }
@@ -54,8 +71,16 @@ public static partial class Ops
         // y[o] = x[argmax[o]]: dx[i] = Σ_{o: argmax[o] = i} g[o].
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Pooling.MaxBackward(in Geometry, grad.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Pooling.MaxBackward(in Geometry, grad.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), dx.Span);
+            }
+            else
+            {
+                Compute.Backend(Name, grad, Argmax, dx).Pool2DBackward(in Geometry, grad, Argmax, dx, max: true);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }
@@ -72,8 +97,16 @@ public static partial class Ops
         // y[o] = Σ_{i ∈ window(o)} x[i] / count(o): dx[i] = Σ_{o: i ∈ window(o)} g[o] / count(o).
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Pooling.AverageBackward(in Geometry, grad.Span, dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Pooling.AverageBackward(in Geometry, grad.Span, dx.Span);
+            }
+            else
+            {
+                Compute.Backend(Name, grad, dx).Pool2DBackward(in Geometry, grad, null, dx, max: false);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }

@@ -12,8 +12,16 @@ public static partial class Ops
     public static Tensor Pow(Tensor x, float exponent)
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor y = OpSupport.Empty(x.Dims);
-        TensorPrimitives.Pow(x.Span, exponent, y.Span);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        if (x.Memory is null)
+        {
+            TensorPrimitives.Pow(x.Span, exponent, y.Span);
+        }
+        else
+        {
+            Compute.ScalarRight<PowOp>("Pow", x, exponent, y);
+        }
+
         if (OpSupport.TapeFor(x) is { } tape)
         {
             tape.RecordUnary<PowScalarNode>(y, x).Exponent = exponent;
@@ -55,10 +63,20 @@ public static partial class Ops
                 return;
             }
 
-            Tensor dx = OpSupport.Empty(x.Dims);
-            TensorPrimitives.Pow(x.Span, p - 1f, dx.Span);
-            TensorPrimitives.Multiply(dx.Span, grad.Span, dx.Span);
-            TensorPrimitives.Multiply(dx.Span, p, dx.Span);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            if (grad.Memory is null)
+            {
+                TensorPrimitives.Pow(x.Span, p - 1f, dx.Span);
+                TensorPrimitives.Multiply(dx.Span, grad.Span, dx.Span);
+                TensorPrimitives.Multiply(dx.Span, p, dx.Span);
+            }
+            else
+            {
+                Compute.ScalarRight<PowOp>(Name, x, p - 1f, dx);
+                Compute.Multiply(Name, dx, grad, dx);
+                Compute.ScalarRight<MultiplyOp>(Name, dx, p, dx);
+            }
+
             tape.Accumulate(x, dx, owned: true);
         }
     }
@@ -76,17 +94,25 @@ public static partial class Ops
             {
                 Tensor bMinus1 = OpSupport.ScalarRight<SubtractOp>(b, 1f);
                 Tensor da = OpSupport.Binary<PowOp>("Pow", a, bMinus1);
-                Kernels.Binary.Broadcast<MultiplyOp>(da.Span, da.Dims, b.Span, b.Dims, da.Span, da.Dims);   // in place
-                TensorPrimitives.Multiply(da.Span, grad.Span, da.Span);
+                Compute.Binary<MultiplyOp>(Name, da, b, da);   // in place
+                Compute.Multiply(Name, da, grad, da);
                 AccumulateReduced(tape, a, da, gradOwned: true);
             }
 
             if (tape.NeedsGradient(b))
             {
-                Tensor logA = OpSupport.Empty(a.Dims);
-                Unary.Map<LogOrZeroOp>(a.Span, logA.Span);
+                Tensor logA = OpSupport.Empty(a.Dims, a);
+                if (a.Memory is null)
+                {
+                    Unary.Map<LogOrZeroOp>(a.Span, logA.Span);
+                }
+                else
+                {
+                    Compute.Backend(Name, a, logA).Unary(Devices.UnaryKind.LogOrZero, a, logA);
+                }
+
                 Tensor db = OpSupport.Binary<MultiplyOp>("Pow", y, logA);
-                TensorPrimitives.Multiply(db.Span, grad.Span, db.Span);
+                Compute.Multiply(Name, db, grad, db);
                 AccumulateReduced(tape, b, db, gradOwned: true);
             }
         }

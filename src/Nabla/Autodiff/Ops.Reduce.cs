@@ -72,14 +72,10 @@ public static partial class Ops
         int ax = ReducedAxis(op, x, axis);
         (int outer, int n, int inner) = SplitAt(x.Dims, ax);
         Span<int> dims = stackalloc int[x.Rank];
-        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims));
+        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims), x);
         if (y.Size > 0)
         {
-            Reduction.Sum(x.Span, outer, n, inner, y.Span);
-            if (mean)
-            {
-                TensorPrimitives.Divide(y.Span, n, y.Span);   // n = 0 gives 0/0 = NaN, as NumPy
-            }
+            Compute.Sum(op, x, outer, n, inner, y, mean ? n : 1f);   // n = 0 gives 0/0 = NaN, as NumPy
         }
 
         if (OpSupport.TapeFor(x) is { } tape)
@@ -96,18 +92,11 @@ public static partial class Ops
         int ax = ReducedAxis(op, x, axis);
         (int outer, int n, int inner) = SplitAt(x.Dims, ax);
         Span<int> dims = stackalloc int[x.Rank];
-        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims));
+        Tensor y = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims), x);
         if (y.Size > 0)
         {
             CheckNonEmpty(op, x, ax, n);
-            if (max)
-            {
-                Reduction.Max(x.Span, outer, n, inner, y.Span);
-            }
-            else
-            {
-                Reduction.Min(x.Span, outer, n, inner, y.Span);
-            }
+            Compute.Extremum(op, x, outer, n, inner, y, max);
         }
 
         if (OpSupport.TapeFor(x) is { } tape)
@@ -122,7 +111,9 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckNonEmpty(op, x, -1, x.Size);
-        return max ? TensorPrimitives.IndexOfMax(x.Span) : TensorPrimitives.IndexOfMin(x.Span);
+        // A device tensor's elements are read on the host (an index is a host value anyway).
+        ReadOnlySpan<float> values = x.Memory is null ? x.Span : x.ToArray();
+        return max ? TensorPrimitives.IndexOfMax(values) : TensorPrimitives.IndexOfMin(values);
     }
 
     private static Tensor ArgAxis(string op, Tensor x, int axis, bool keepDims, bool max)
@@ -131,8 +122,13 @@ public static partial class Ops
         int ax = ReducedAxis(op, x, axis);
         (int outer, int n, int inner) = SplitAt(x.Dims, ax);
         Span<int> dims = stackalloc int[x.Rank];
-        Tensor indices = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims));
-        if (indices.Size > 0)
+        Tensor indices = OpSupport.Empty(ReducedDims(x.Dims, ax, keepDims, dims), x);
+        if (indices.Size > 0 && x.Memory is not null)
+        {
+            CheckNonEmpty(op, x, ax, n);
+            ArgAxisOnHost(x, indices, outer, n, inner, max);
+        }
+        else if (indices.Size > 0)
         {
             CheckNonEmpty(op, x, ax, n);
             Tensor best = OpSupport.Empty(indices.Dims);
@@ -148,6 +144,21 @@ public static partial class Ops
 
         return indices;
     }
+
+    // No device kernel yet: the indices are found on the host (listed in DESIGN.md).
+    private static void ArgAxisOnHost(Tensor x, Tensor indices, int outer, int n, int inner, bool max) =>
+        Compute.OnHost(max ? "ArgMax" : "ArgMin", [x], [indices], (r, w) =>
+        {
+            float[] best = new float[w[0].Size];
+            if (max)
+            {
+                Reduction.ArgMax(r[0].Span, outer, n, inner, best, w[0].Span);
+            }
+            else
+            {
+                Reduction.ArgMin(r[0].Span, outer, n, inner, best, w[0].Span);
+            }
+        });
 
     /// <summary>The normalized axis, or -1 for "every element".</summary>
     private static int ReducedAxis(string op, Tensor x, int? axis)
@@ -229,10 +240,10 @@ public static partial class Ops
             }
 
             (int outer, int n, int inner) = SplitAt(x.Dims, Axis);
-            Tensor dx = OpSupport.Empty(x.Dims);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
             if (dx.Size > 0)
             {
-                Reduction.Spread(grad.Span, outer, n, inner, Scale, dx.Span);
+                Compute.Spread(Name, grad, outer, n, inner, Scale, dx);
             }
 
             tape.Accumulate(x, dx, owned: true);
@@ -258,8 +269,12 @@ public static partial class Ops
             }
 
             (int outer, int n, int inner) = SplitAt(x.Dims, Axis);
-            Tensor dx = OpSupport.Empty(x.Dims);
-            if (dx.Size > 0)
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            if (dx.Size > 0 && grad.Memory is not null)
+            {
+                Compute.Backend(Name, x, Output, grad, dx).ExtremumBackward(x, Output, grad, outer, n, inner, dx);
+            }
+            else if (dx.Size > 0)
             {
                 Span<float> counts = inner > 1 ? OpSupport.Empty([outer * inner]).Span : [];
                 Reduction.ExtremumBackward(x.Span, Output.Span, grad.Span, outer, n, inner, counts, dx.Span);

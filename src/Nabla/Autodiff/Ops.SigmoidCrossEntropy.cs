@@ -21,7 +21,19 @@ public static partial class Ops
                 $"SigmoidCrossEntropy expects targets of the logits' shape {l}, but received {t}.");
         }
 
-        Tensor y = OpSupport.Empty(logits.Dims);
+        Tensor y = OpSupport.Empty(logits.Dims, logits);
+        if ((logits.Memory ?? targets.Memory) is not null)
+        {
+            // On a device: softplus(x) − x·z, the same value (log(1 + e^(−|x|)) + max(x, 0) is softplus).
+            Devices.DeviceBackend device = Compute.Backend("SigmoidCrossEntropy", logits, targets);
+            Tensor xz = OpSupport.Empty(logits.Dims, logits);
+            device.ActivationForward(ActivationTable.Softplus, logits, null, y, null, 0);
+            device.Binary(Devices.BinaryKind.Multiply, logits, targets, xz);
+            device.Binary(Devices.BinaryKind.Subtract, y, xz, y);
+            OpSupport.TapeFor(logits, targets)?.RecordBinary<SigmoidCrossEntropyNode>(y, logits, targets);
+            return y;
+        }
+
         ReadOnlySpan<float> x = logits.Span, z = targets.Span;
         Span<float> o = y.Span;
         for (int i = 0; i < o.Length; i++)
@@ -42,6 +54,12 @@ public static partial class Ops
         public override void Backward(Tensor grad, Tape tape)
         {
             Tensor logits = A, targets = B;
+            if (grad.Memory is not null)
+            {
+                BackwardOnDevice(grad, tape);
+                return;
+            }
+
             ReadOnlySpan<float> x = logits.Span, z = targets.Span, g = grad.Span;
             if (tape.NeedsGradient(logits))
             {
@@ -64,6 +82,28 @@ public static partial class Ops
                     d[i] = -x[i] * g[i];
                 }
 
+                tape.Accumulate(targets, dz, owned: true);
+            }
+        }
+
+        private void BackwardOnDevice(Tensor grad, Tape tape)
+        {
+            Tensor logits = A, targets = B;
+            Devices.DeviceBackend device = Compute.Backend(Name, logits, targets, grad);
+            if (tape.NeedsGradient(logits))
+            {
+                Tensor dx = OpSupport.Empty(logits.Dims, grad);
+                device.ActivationForward(ActivationTable.Sigmoid, logits, null, dx, null, 0);
+                device.Binary(Devices.BinaryKind.Subtract, dx, targets, dx);
+                device.Binary(Devices.BinaryKind.Multiply, dx, grad, dx);
+                tape.Accumulate(logits, dx, owned: true);
+            }
+
+            if (tape.NeedsGradient(targets))
+            {
+                Tensor dz = OpSupport.Empty(targets.Dims, grad);
+                device.Binary(Devices.BinaryKind.Multiply, logits, grad, dz);
+                device.Unary(Devices.UnaryKind.Negate, dz, dz);
                 tape.Accumulate(targets, dz, owned: true);
             }
         }

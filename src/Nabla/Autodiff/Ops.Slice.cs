@@ -82,9 +82,17 @@ public static partial class Ops
                 return;
             }
 
-            Tensor dx = OpSupport.ZerosLike(x.Dims);
+            Tensor dx = OpSupport.ZerosLike(x.Dims, grad);
             int rowSize = x.Dim(0) == 0 ? 0 : x.Size / x.Dim(0);
-            grad.Span.CopyTo(dx.Span.Slice(Start * rowSize, grad.Size));
+            if (grad.Memory is null)
+            {
+                grad.Span.CopyTo(dx.Span.Slice(Start * rowSize, grad.Size));
+            }
+            else
+            {
+                Compute.Copy(Name, grad, OpSupport.View(dx, Start * rowSize, grad.Dims));
+            }
+
             tape.Accumulate(x, dx, owned: true);
         }
     }

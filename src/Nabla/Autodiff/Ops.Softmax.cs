@@ -25,8 +25,8 @@ public static partial class Ops
         }
 
         int cols = LastAxisLength("Softmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
-        Tensor y = OpSupport.Empty(x.Dims);
-        Kernels.Softmax.SoftmaxRows(x.Span, y.Span, rows, cols);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        Compute.Softmax("Softmax", x, y, rows, cols, log: false);
         y.KerasLogits = x;
         OpSupport.TapeFor(x)?.RecordUnary<SoftmaxNode>(y, x);
         return y;
@@ -45,8 +45,8 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(x);
         int cols = LastAxisLength("LogSoftmax", x, axis), rows = cols == 0 ? 0 : x.Size / cols;
-        Tensor y = OpSupport.Empty(x.Dims);
-        Kernels.Softmax.LogSoftmaxRows(x.Span, y.Span, rows, cols);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        Compute.Softmax("LogSoftmax", x, y, rows, cols, log: true);
         OpSupport.TapeFor(x)?.RecordUnary<LogSoftmaxNode>(y, x);
         return y;
     }
@@ -84,8 +84,8 @@ public static partial class Ops
             }
 
             int cols = x.Dim(-1), rows = cols == 0 ? 0 : x.Size / cols;
-            Tensor dx = OpSupport.Empty(x.Dims);
-            Kernels.Softmax.SoftmaxBackwardRows(y.Span, grad.Span, dx.Span, rows, cols);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            Compute.SoftmaxBackward("Softmax", y, grad, dx, rows, cols, log: false);
             tape.Accumulate(x, dx, owned: true);
         }
     }
@@ -104,8 +104,8 @@ public static partial class Ops
             }
 
             int cols = x.Dim(-1), rows = cols == 0 ? 0 : x.Size / cols;
-            Tensor dx = OpSupport.Empty(x.Dims);
-            Kernels.Softmax.LogSoftmaxBackwardRows(y.Span, grad.Span, dx.Span, rows, cols);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            Compute.SoftmaxBackward("LogSoftmax", y, grad, dx, rows, cols, log: true);
             tape.Accumulate(x, dx, owned: true);
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using Nabla.Kernels;
 using Nabla.Tensors;
 
 namespace Nabla.Autodiff;
@@ -40,17 +41,13 @@ public static partial class Ops
                 $"but received labels of shape {actual}.{hint}");
         }
 
-        ReadOnlySpan<float> ids = labels.Span;
-        for (int n = 0; n < ids.Length; n++)
+        if ((logits.Memory ?? labels.Memory) is not null)
         {
-            float v = ids[n];
-            if (!(v >= 0f && v < classes && v == MathF.Floor(v)))
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels),
-                    $"{op} expects integer labels in [0, {classes}), but received {v.ToString(CultureInfo.InvariantCulture)} at index {n}.");
-            }
+            return SparseSoftmaxCrossEntropyOnDevice(logits, labels, classes);
         }
 
+        ReadOnlySpan<float> ids = labels.Span;
+        CheckLabels(op, ids, classes);
         Tensor logProbs = OpSupport.Empty(logits.Dims);
         Kernels.Softmax.LogSoftmaxRows(logits.Span, logProbs.Span, ids.Length, classes);
         Tensor loss = OpSupport.Empty(labels.Dims);
@@ -96,6 +93,19 @@ public static partial class Ops
         }
 
         int rows = classes == 0 ? ShapeUtil.Product(logits.Dims[..^1]) : logits.Size / classes;
+        if ((logits.Memory ?? targets.Memory) is not null)
+        {
+            Tensor dLogProbs = OpSupport.Empty(logits.Dims, logits);
+            Tensor dLoss = OpSupport.Empty(logits.Dims[..^1], logits);
+            Compute.Backend(op, logits, targets).CrossEntropy(logits, targets, dLogProbs, dLoss, rows, classes, sparse: false);
+            if (OpSupport.TapeFor(logits, targets) is { } deviceTape)
+            {
+                deviceTape.RecordBinary<SoftmaxCrossEntropyNode>(dLoss, logits, targets).LogProbs = dLogProbs;
+            }
+
+            return dLoss;
+        }
+
         Tensor logProbs = OpSupport.Empty(logits.Dims);
         Kernels.Softmax.LogSoftmaxRows(logits.Span, logProbs.Span, rows, classes);
         Tensor loss = OpSupport.Empty(logits.Dims[..^1]);
@@ -112,6 +122,38 @@ public static partial class Ops
         }
 
         return loss;
+    }
+
+    // The device computes the rows; the labels are checked on the host first (one small copy: the device kernel
+    // would give NaN for a bad label rather than an error).
+    private static Tensor SparseSoftmaxCrossEntropyOnDevice(Tensor logits, Tensor labels, int classes)
+    {
+        const string op = "SparseSoftmaxCrossEntropy";
+        Devices.DeviceBackend backend = Compute.Backend(op, logits, labels);
+        CheckLabels(op, labels.ToArray(), classes);
+        int rows = labels.Size;
+        Tensor logProbs = OpSupport.Empty(logits.Dims, logits);
+        Tensor loss = OpSupport.Empty(labels.Dims, logits);
+        backend.CrossEntropy(logits, labels, logProbs, loss, rows, classes, sparse: true);
+        if (OpSupport.TapeFor(logits) is { } tape)
+        {
+            tape.RecordBinary<SparseSoftmaxCrossEntropyNode>(loss, logits, labels).LogProbs = logProbs;
+        }
+
+        return loss;
+    }
+
+    private static void CheckLabels(string op, ReadOnlySpan<float> ids, int classes)
+    {
+        for (int n = 0; n < ids.Length; n++)
+        {
+            float v = ids[n];
+            if (!(v >= 0f && v < classes && v == MathF.Floor(v)))
+            {
+                throw new ArgumentOutOfRangeException("labels",
+                    $"{op} expects integer labels in [0, {classes}), but received {v.ToString(CultureInfo.InvariantCulture)} at index {n}.");
+            }
+        }
     }
 
     private static int CrossEntropyClasses(string operation, Tensor logits)
@@ -142,6 +184,14 @@ public static partial class Ops
             }
 
             int classes = logits.Dim(-1);
+            if (logProbs.Memory is not null)
+            {
+                Tensor ddx = OpSupport.Empty(logits.Dims, logProbs);
+                Compute.Backend(Name, logProbs, labels, grad).CrossEntropyBackward(logProbs, labels, grad, ddx, labels.Size, classes, sparse: true);
+                tape.Accumulate(logits, ddx, owned: true);
+                return;
+            }
+
             Tensor dx = OpSupport.Empty(logits.Dims);
             ReadOnlySpan<float> g = grad.Span, ids = labels.Span, lp = logProbs.Span;
             Span<float> d = dx.Span;
@@ -169,6 +219,12 @@ public static partial class Ops
         {
             Tensor logits = A, targets = B, logProbs = LogProbs;
             int classes = logits.Dim(-1), rows = grad.Size;
+            if (logProbs.Memory is not null)
+            {
+                BackwardOnDevice(grad, tape, rows, classes);
+                return;
+            }
+
             ReadOnlySpan<float> g = grad.Span, t = targets.Span, lp = logProbs.Span;
             if (tape.NeedsGradient(logits))
             {
@@ -195,6 +251,27 @@ public static partial class Ops
                     TensorPrimitives.Multiply(lp.Slice(n * classes, classes), -g[n], d.Slice(n * classes, classes));
                 }
 
+                tape.Accumulate(targets, dt, owned: true);
+            }
+        }
+
+        private void BackwardOnDevice(Tensor grad, Tape tape, int rows, int classes)
+        {
+            Tensor logits = A, targets = B, logProbs = LogProbs;
+            if (tape.NeedsGradient(logits))
+            {
+                Tensor dx = OpSupport.Empty(logits.Dims, logProbs);
+                Compute.Backend(Name, logProbs, targets, grad).CrossEntropyBackward(logProbs, targets, grad, dx, rows, classes, sparse: false);
+                tape.Accumulate(logits, dx, owned: true);
+            }
+
+            if (tape.NeedsGradient(targets))
+            {
+                // dt = −logProbs·g[n], g seen as a column [rows, 1].
+                Tensor column = OpSupport.View(grad, 0, [rows, 1]);
+                Tensor dt = OpSupport.Empty(targets.Dims, logProbs);
+                Compute.Binary<MultiplyOp>(Name, OpSupport.View(logProbs, 0, [rows, classes]), column, OpSupport.View(dt, 0, [rows, classes]));
+                Compute.Negate(Name, dt, dt);
                 tape.Accumulate(targets, dt, owned: true);
             }
         }

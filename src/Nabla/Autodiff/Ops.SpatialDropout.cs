@@ -31,8 +31,18 @@ public static partial class Ops
             m[i] = (uint)(rng.NextUInt64() >> 32) >= threshold ? scale : 0f;
         }
 
-        Tensor y = OpSupport.Empty(x.Dims);
-        Binary.Broadcast<MultiplyOp>(x.Span, x.Dims, m, mask.Dims, y.Span, y.Dims);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        if (x.Memory is null)
+        {
+            Binary.Broadcast<MultiplyOp>(x.Span, x.Dims, m, mask.Dims, y.Span, y.Dims);
+        }
+        else
+        {
+            // Drawn on the host (the CPU and a device draw the same mask), then uploaded.
+            mask = OpSupport.Upload(mask, x);
+            Compute.Binary<MultiplyOp>("SpatialDropout", x, mask, y);
+        }
+
         OpSupport.TapeFor(x)?.Record<SpatialDropoutNode>(y, x).Set(x, mask);
         return y;
     }
@@ -48,8 +58,8 @@ public static partial class Ops
         // y = x·mask (mask broadcast over the spatial axes): dx = g·mask.
         public override void Backward(Tensor grad, Tape tape)
         {
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Binary.Broadcast<MultiplyOp>(grad.Span, grad.Dims, Mask.Span, Mask.Dims, dx.Span, dx.Dims);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            Compute.Binary<MultiplyOp>(Name, grad, Mask, dx);
             tape.Accumulate(X, dx, owned: true);
         }
     }

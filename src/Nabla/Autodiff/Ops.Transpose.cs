@@ -27,10 +27,21 @@ public static partial class Ops
         }
 
         int rows = x.Dim(0), cols = x.Dim(1);
-        Tensor y = OpSupport.Empty([cols, rows]);
-        Kernels.Transpose.Matrix(x.Span, rows, cols, y.Span);
+        Tensor y = OpSupport.Empty([cols, rows], x);
+        TransposeMatrix(x, rows, cols, y);
         OpSupport.TapeFor(x)?.RecordUnary<TransposeNode>(y, x);
         return y;
+    }
+
+    private static void TransposeMatrix(Tensor x, int rows, int cols, Tensor y)
+    {
+        if (x.Memory is null)
+        {
+            Kernels.Transpose.Matrix(x.Span, rows, cols, y.Span);
+            return;
+        }
+
+        Compute.Backend("Transpose", x, y).Transpose(x, rows, cols, y);
     }
 
     private sealed class TransposeNode : UnaryNode
@@ -46,8 +57,8 @@ public static partial class Ops
                 return;
             }
 
-            Tensor dx = OpSupport.Empty(x.Dims);
-            Kernels.Transpose.Matrix(grad.Span, grad.Dim(0), grad.Dim(1), dx.Span);
+            Tensor dx = OpSupport.Empty(x.Dims, grad);
+            TransposeMatrix(grad, grad.Dim(0), grad.Dim(1), dx);
             tape.Accumulate(x, dx, owned: true);
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Nabla.Devices;
 using Nabla.Kernels;
 
 namespace Nabla.Autodiff;
@@ -38,8 +39,16 @@ public static partial class Ops
     private static Tensor MapUnary(Tensor x, MathFunction function)
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor y = OpSupport.Empty(x.Dims);
-        function.Forward(x.Span, y.Span);
+        Tensor y = OpSupport.Empty(x.Dims, x);
+        if (x.Memory is null)
+        {
+            function.Forward(x.Span, y.Span);
+        }
+        else
+        {
+            Compute.Backend(function.Name, x, y).Unary(function.Kind, x, y);
+        }
+
         if (OpSupport.TapeFor(x) is { } tape)
         {
             tape.RecordUnary<MathUnaryNode>(y, x).Function = function;
@@ -60,8 +69,16 @@ public static partial class Ops
                 return;
             }
 
-            Tensor dx = OpSupport.Empty(X.Dims);
-            Function.Derivative(X.Span, Output.Span, grad.Span, dx.Span);
+            Tensor dx = OpSupport.Empty(X.Dims, grad);
+            if (grad.Memory is null)
+            {
+                Function.Derivative(X.Span, Output.Span, grad.Span, dx.Span);
+            }
+            else
+            {
+                Function.Derivative(Compute.Backend(Name, X, Output, grad, dx), X, Output, grad, dx);
+            }
+
             tape.Accumulate(X, dx, owned: true);
         }
     }
@@ -75,6 +92,11 @@ public static partial class Ops
 
         /// <summary>dx = dL/dx given x, y = f(x) and g = dL/dy (dx is a fresh buffer).</summary>
         public abstract void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
+
+        // The device's function, and its derivative composed from the device's elementwise kernels (same formulas).
+        public abstract UnaryKind Kind { get; }
+
+        public abstract void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx);
     }
 
     private sealed class SinFunction : MathFunction
@@ -82,6 +104,14 @@ public static partial class Ops
         public static readonly SinFunction Instance = new();
 
         public override string Name => "Sin";
+
+        public override UnaryKind Kind => UnaryKind.Sin;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx)
+        {
+            device.Unary(UnaryKind.Cos, x, dx);
+            device.Binary(BinaryKind.Multiply, dx, g, dx);
+        }
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sin(x, y);
 
@@ -98,6 +128,15 @@ public static partial class Ops
         public static readonly CosFunction Instance = new();
 
         public override string Name => "Cos";
+
+        public override UnaryKind Kind => UnaryKind.Cos;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx)
+        {
+            device.Unary(UnaryKind.Sin, x, dx);
+            device.Binary(BinaryKind.Multiply, dx, g, dx);
+            device.Unary(UnaryKind.Negate, dx, dx);
+        }
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Cos(x, y);
 
@@ -116,6 +155,11 @@ public static partial class Ops
 
         public override string Name => "Exp";
 
+        public override UnaryKind Kind => UnaryKind.Exp;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx) =>
+            device.Binary(BinaryKind.Multiply, g, y, dx);
+
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Exp(x, y);
 
         // y = eˣ: dL/dx = g·y.
@@ -129,6 +173,11 @@ public static partial class Ops
 
         public override string Name => "Log";
 
+        public override UnaryKind Kind => UnaryKind.Log;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx) =>
+            device.Binary(BinaryKind.Divide, g, x, dx);
+
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Log(x, y);
 
         // y = ln x: dL/dx = g / x.
@@ -141,6 +190,14 @@ public static partial class Ops
         public static readonly SqrtFunction Instance = new();
 
         public override string Name => "Sqrt";
+
+        public override UnaryKind Kind => UnaryKind.Sqrt;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx)
+        {
+            device.Binary(BinaryKind.Divide, g, y, dx);
+            device.Scalar(BinaryKind.Multiply, dx, 0.5f, dx, scalarLeft: false);
+        }
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sqrt(x, y);
 
@@ -158,6 +215,14 @@ public static partial class Ops
 
         public override string Name => "Abs";
 
+        public override UnaryKind Kind => UnaryKind.Abs;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx)
+        {
+            device.Unary(UnaryKind.Sign, x, dx);
+            device.Binary(BinaryKind.Multiply, dx, g, dx);
+        }
+
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Abs(x, y);
 
         // y = |x|: dL/dx = g·sign(x), with sign(0) = 0 (TensorFlow's choice of subgradient).
@@ -173,6 +238,14 @@ public static partial class Ops
         public static readonly SquareFunction Instance = new();
 
         public override string Name => "Square";
+
+        public override UnaryKind Kind => UnaryKind.Square;
+
+        public override void Derivative(DeviceBackend device, Tensor x, Tensor y, Tensor g, Tensor dx)
+        {
+            device.Binary(BinaryKind.Multiply, x, g, dx);
+            device.Scalar(BinaryKind.Multiply, dx, 2f, dx, scalarLeft: false);
+        }
 
         public override void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Multiply(x, x, y);
 

@@ -147,14 +147,14 @@ internal sealed class Tape
             }
             else
             {
-                Tensor copy = OpSupport.Empty(grad.Dims);
-                grad.Span.CopyTo(copy.Span);
+                Tensor copy = OpSupport.Empty(grad.Dims, grad);
+                Compute.Copy("Gradient", grad, copy);
                 node.Grad = copy;
             }
         }
         else
         {
-            TensorPrimitives.Add(node.Grad.Span, grad.Span, node.Grad.Span);
+            Compute.AddInPlace("Gradient", node.Grad, grad);
         }
     }
 
@@ -162,7 +162,7 @@ internal sealed class Tape
     /// Runs the reverse pass from <paramref name="target"/>, seeded with ones or with <paramref name="seed"/>
     /// (dL/dtarget, the target's shape; gradient checks project a non-scalar output onto a random direction), and
     /// writes dL/dsource for each source into <paramref name="results"/> (zeros for sources the target does not
-    /// depend on). Result tensors come from <see cref="OpSupport.Empty"/>: the step's arena inside a library-owned
+    /// depend on). Result tensors come from <see cref="OpSupport.Empty(ReadOnlySpan{int})"/>: the step's arena inside a library-owned
     /// step, new memory otherwise.
     /// </summary>
     public void ComputeGradients(Tensor target, Tensor? seed, ReadOnlySpan<Tensor> sources, Span<Tensor> results)
@@ -177,15 +177,15 @@ internal sealed class Tape
 
             if (NeedsGradient(target))
             {
-                Tensor start = OpSupport.Empty(target.Dims);
+                Tensor start = OpSupport.Empty(target.Dims, target);
                 if (seed is null)
                 {
-                    start.Span.Fill(1f);
+                    Compute.Fill(start, 1f);
                 }
                 else
                 {
                     Debug.Assert(ShapeUtil.SameShape(seed.Dims, target.Dims));
-                    seed.Span.CopyTo(start.Span);
+                    Compute.CopyAcross(seed, start);
                 }
 
                 _nodes[target.NodeIndex]!.Grad = start;
@@ -202,7 +202,7 @@ internal sealed class Tape
             for (int j = 0; j < sources.Length; j++)
             {
                 Tensor s = sources[j];
-                results[j] = NeedsGradient(s) && _nodes[s.NodeIndex]!.Grad is { } g ? g : OpSupport.ZerosLike(s.Dims);
+                results[j] = NeedsGradient(s) && _nodes[s.NodeIndex]!.Grad is { } g ? g : OpSupport.ZerosLike(s.Dims, s);
             }
         }
         finally

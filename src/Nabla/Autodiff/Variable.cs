@@ -46,7 +46,11 @@ public sealed class Variable
     /// <summary>The variable's shape.</summary>
     public int[] Shape => Value.Shape;
 
-    /// <summary>Overwrites the value with a copy of <paramref name="value"/>, which must have the same shape.</summary>
+    /// <summary>
+    /// Overwrites the value with a copy of <paramref name="value"/>, which must have the same shape; the value may live
+    /// on another device (loading weights from a file onto a GPU), and the variable stays on its own.
+    /// </summary>
+    /// <param name="value">The new value.</param>
     /// <exception cref="ShapeMismatchException">The shapes differ.</exception>
     public void Assign(Tensor value)
     {
@@ -58,7 +62,7 @@ public sealed class Variable
                 $"Variable '{Path}' has shape {expected}, but was assigned a value of shape {actual}.");
         }
 
-        value.Span.CopyTo(Value.Span);
+        Compute.CopyAcross(value, Value);
     }
 
     /// <summary>Adds <paramref name="delta"/> (same shape) to the value in place.</summary>

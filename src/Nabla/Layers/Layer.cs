@@ -111,9 +111,9 @@ public abstract partial class Layer
         }
     }
 
-    /// <summary>Copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>).</summary>
+    /// <summary>Host copies of the weights' current values, in <see cref="Weights"/> order (Keras's <c>get_weights</c>), wherever the weights live.</summary>
     /// <returns>One new tensor per weight, e.g. a Dense layer's kernel and bias; yours to keep.</returns>
-    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Clone()).ToList();
+    public IReadOnlyList<Tensor> GetWeights() => Weights.Select(w => w.Value.Memory is null ? w.Value.Clone() : w.Value.To(Device.Cpu)).ToList();
 
     /// <summary>Sets every weight from <paramref name="weights"/>, in <see cref="Weights"/> order (Keras's <c>set_weights</c>).</summary>
     /// <param name="weights">One tensor per weight, each of its weight's shape.</param>
@@ -216,7 +216,9 @@ public abstract partial class Layer
 
         using (StepContext.Current.BeginInferenceBatch())
         {
-            int[] output = Apply(Tensor.Zeros(probe), training: false).Shape;
+            // The probe lives where the weights do (Device.Current for a layer that builds now).
+            Device device = _weights.Count > 0 ? _weights[0].Value.Device : Device.Current;
+            int[] output = Apply(Tensor.ZerosOn(device, probe), training: false).Shape;
             if (inputShape.Length > 0 && output.Length > 0 && inputShape[0] < 0)
             {
                 output[0] = -1;
@@ -267,7 +269,8 @@ public abstract partial class Layer
                 $"Layer {Describe()}: AddWeight('{name}') can only be called from Build(); the layer's weights are fixed once it is built.");
         }
 
-        var v = new Variable(initializer.Call(shape), name, trainable) { Path = $"{Name}/{name}" };
+        // Keras places variables on the default device: weights are made on the host and copied to Device.Current.
+        var v = new Variable(initializer.Call(shape).To(Device.Current), name, trainable) { Path = $"{Name}/{name}" };
         _weights.Add(v);
         if (regularizer is not null)
         {

@@ -70,6 +70,15 @@ public sealed class Adagrad : Optimizer
     protected override bool UpdatesElementwise => true;
 
     /// <inheritdoc/>
+    private protected override bool SlotsOnDevice => true;
+
+    /// <inheritdoc/>
+    private protected override void UpdateOnDevice(Tensor weight, Tensor gradient, int slot, float learningRate) =>
+        Compute.Backend("Adagrad", weight, gradient).OptimizerStep(
+            Devices.OptimizerRule.Adagrad, weight, gradient, _accumulators[slot].Value, null, null,
+            new Devices.OptimizerArguments(LearningRate: learningRate, Epsilon: Epsilon));
+
+    /// <inheritdoc/>
     protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate) =>
         OptimizerSteps.Adagrad(weight, gradient, SlotSegment(_accumulators[slot], offset, weight.Length), learningRate, Epsilon);
 }

@@ -101,6 +101,15 @@ public class Adam : Optimizer
     protected override bool UpdatesElementwise => true;
 
     /// <inheritdoc/>
+    private protected override bool SlotsOnDevice => true;
+
+    /// <inheritdoc/>
+    private protected override void UpdateOnDevice(Tensor weight, Tensor gradient, int slot, float learningRate) =>
+        Compute.Backend("Adam", weight, gradient).OptimizerStep(
+            Devices.OptimizerRule.Adam, weight, gradient, _momentums[slot].Value, _velocities[slot].Value, Amsgrad ? _velocityHats[slot].Value : null,
+            new Devices.OptimizerArguments(OneMinusBeta1: 1f - Beta1, OneMinusBeta2: 1f - Beta2, Alpha: _alpha, Epsilon: Epsilon));
+
+    /// <inheritdoc/>
     protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate) =>
         OptimizerSteps.Adam(
             weight, gradient, SlotSegment(_momentums[slot], offset, weight.Length), SlotSegment(_velocities[slot], offset, weight.Length),

@@ -256,7 +256,8 @@ public abstract partial class Optimizer
     {
         ArgumentNullException.ThrowIfNull(reference);
         string slotName = $"{reference.Path.Replace('/', '_')}_{name}";
-        var slot = new Variable(Tensor.Full(reference.Value.Dims, initialValue), slotName, trainable: false);
+        Tensor value = Tensor.Full(reference.Value.Dims, initialValue);
+        var slot = new Variable(SlotsOnDevice ? value.To(reference.Value.Device) : value, slotName, trainable: false);
         slot.Path = $"{Name}/{slotName}";
         _slots.Add(slot);
         return slot;

@@ -83,6 +83,16 @@ public sealed class RMSprop : Optimizer
     protected override bool UpdatesElementwise => true;
 
     /// <inheritdoc/>
+    private protected override bool SlotsOnDevice => true;
+
+    /// <inheritdoc/>
+    private protected override void UpdateOnDevice(Tensor weight, Tensor gradient, int slot, float learningRate) =>
+        Compute.Backend("RMSprop", weight, gradient).OptimizerStep(
+            Devices.OptimizerRule.RmsProp, weight, gradient, _velocities[slot].Value,
+            Momentum > 0f ? _momentums[slot].Value : null, Centered ? _averageGradients[slot].Value : null,
+            new Devices.OptimizerArguments(LearningRate: learningRate, Momentum: Momentum, Epsilon: Epsilon, Rho: Rho));
+
+    /// <inheritdoc/>
     protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate) =>
         OptimizerSteps.RmsProp(
             weight, gradient, SlotSegment(_velocities[slot], offset, weight.Length),

@@ -73,6 +73,16 @@ public sealed class SGD : Optimizer
     protected override bool UpdatesElementwise => true;
 
     /// <inheritdoc/>
+    private protected override bool SlotsOnDevice => true;
+
+    /// <inheritdoc/>
+    private protected override void UpdateOnDevice(Tensor weight, Tensor gradient, int slot, float learningRate) =>
+        Compute.Backend("SGD", weight, gradient).OptimizerStep(
+            Momentum == 0f ? Devices.OptimizerRule.Sgd : Devices.OptimizerRule.SgdMomentum, weight, gradient,
+            Momentum == 0f ? null : _momentums[slot].Value, null, null,
+            new Devices.OptimizerArguments(LearningRate: learningRate, Momentum: Momentum, Nesterov: Nesterov));
+
+    /// <inheritdoc/>
     protected override void UpdateStep(Span<float> weight, ReadOnlySpan<float> gradient, int slot, int offset, float learningRate)
     {
         if (Momentum == 0f)

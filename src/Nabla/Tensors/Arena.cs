@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Nabla.Devices;
 
 namespace Nabla.Tensors;
 
@@ -18,6 +19,12 @@ namespace Nabla.Tensors;
 /// Two kinds of scope: a step scope (<see cref="BeginStep"/>) recycles every slot when it is the outermost scope and
 /// leaves its results readable after it ends, until the next step scope begins, so its owner can read the loss and
 /// apply the gradients; a batch scope (<see cref="BeginBatch"/>) recycles exactly the slots it used when it ends.
+/// </para>
+/// <para>
+/// Device tensors come from the same numbered slots (<see cref="Rent(ReadOnlySpan{int}, bool, DeviceBackend)"/>): a slot
+/// keeps a device buffer beside its host buffer, so a warm step on a GPU allocates no device memory either. A slot's
+/// device buffer is freed when it must grow or move to another device; nothing else holds it then, since step tensors
+/// are never handed out.
 /// </para>
 /// </remarks>
 internal sealed class Arena
@@ -109,6 +116,69 @@ internal sealed class Arena
         return slot.Tensor;
     }
 
+    /// <summary>
+    /// A tensor of the given shape on <paramref name="backend"/>'s device: from the arena when a scope is open (contents
+    /// undefined unless <paramref name="clear"/>), otherwise new zeroed device memory.
+    /// </summary>
+    public Tensor Rent(ReadOnlySpan<int> dims, bool clear, DeviceBackend backend)
+    {
+        int size = ShapeUtil.Product(dims);
+        Tensor t;
+        if (_depth == 0)
+        {
+            t = new Tensor(backend.Allocate(size), 0, dims.ToArray());
+            backend.Fill(t, 0f);
+            return t;
+        }
+
+        ref Slot slot = ref Next();
+        DeviceMemory? memory = slot.Memory;
+        if (memory is null || memory.Length < size || !ReferenceEquals(memory.Backend, backend))
+        {
+            memory?.Dispose();
+            memory = backend.Allocate(size);
+            slot.Memory = memory;
+        }
+
+        if (slot.Tensor is null)
+        {
+            slot.Tensor = t = new Tensor(memory, 0, dims.ToArray());
+        }
+        else
+        {
+            t = slot.Tensor;
+            t.Reset(memory, 0, dims);
+        }
+
+        if (clear)
+        {
+            backend.Fill(t, 0f);
+        }
+
+        return t;
+    }
+
+    /// <summary>A tensor that views device memory at an offset with a new shape (from the arena when a scope is open).</summary>
+    public Tensor RentView(DeviceMemory memory, int offset, ReadOnlySpan<int> dims)
+    {
+        if (_depth == 0)
+        {
+            return new Tensor(memory, offset, dims.ToArray());
+        }
+
+        ref Slot slot = ref Next();
+        if (slot.Tensor is null)
+        {
+            slot.Tensor = new Tensor(memory, offset, dims.ToArray());
+        }
+        else
+        {
+            slot.Tensor.Reset(memory, offset, dims);
+        }
+
+        return slot.Tensor;
+    }
+
     /// <summary>A tensor that views existing storage at an offset with a new shape (from the arena when a scope is open).</summary>
     public Tensor RentView(float[] storage, int offset, ReadOnlySpan<int> dims)
     {
@@ -152,5 +222,6 @@ internal sealed class Arena
     {
         public Tensor? Tensor;
         public float[]? Buffer;
+        public DeviceMemory? Memory;
     }
 }

@@ -19,5 +19,5 @@ public sealed partial class Tensor
     /// The rules are NumPy 2.0–2.2's (NumPy 2.3 moved the float32 cut-over to scientific notation down to 1e6).
     /// </para>
     /// </remarks>
-    public override string ToString() => TensorFormatter.Format(Span, Dims);
+    public override string ToString() => TensorFormatter.Format(_memory is null ? Span : ToArray(), Dims);
 }

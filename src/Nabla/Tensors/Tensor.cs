@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Nabla.Devices;
 using Nabla.Tensors;
 
 namespace Nabla;
@@ -56,15 +57,37 @@ public sealed partial class Tensor
     /// <summary>The shape array itself; callers must not modify it.</summary>
     internal int[] DimsArray => _dims;
 
-    /// <summary>The elements, for library code. Writing is allowed only into tensors the caller just created.</summary>
+    /// <summary>
+    /// The elements, for library code. Writing is allowed only into tensors the caller just created. A device tensor
+    /// has no host elements: reaching for them is a library bug, reported as one.
+    /// </summary>
     internal Span<float> Span
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => new(_storage, _offset, _size);
+        get
+        {
+            if (_memory is not null)
+            {
+                ThrowOnDevice();
+            }
+
+            return new(_storage, _offset, _size);
+        }
     }
 
-    /// <summary>The backing array (shared by views) and the start of this tensor's elements in it.</summary>
-    internal float[] Storage => _storage;
+    /// <summary>The backing array (shared by views) and the start of this tensor's elements in it (host tensors only).</summary>
+    internal float[] Storage
+    {
+        get
+        {
+            if (_memory is not null)
+            {
+                ThrowOnDevice();
+            }
+
+            return _storage;
+        }
+    }
 
     /// <inheritdoc cref="Storage"/>
     internal int Offset => _offset;
@@ -89,7 +112,18 @@ public sealed partial class Tensor
     /// ReadOnlySpan&lt;float&gt; probabilities = model.Predict(x).AsReadOnlySpan();
     /// </code>
     /// </example>
-    public ReadOnlySpan<float> AsReadOnlySpan() => Span;
+    /// <exception cref="InvalidOperationException">The tensor lives on a GPU, whose memory the host cannot read in place.</exception>
+    public ReadOnlySpan<float> AsReadOnlySpan()
+    {
+        if (_memory is not null)
+        {
+            throw new InvalidOperationException(
+                $"AsReadOnlySpan: the tensor of shape {ShapeUtil.Format(_dims)} lives on device '{_memory.Backend.Device.Name}', whose memory the host cannot read in place. " +
+                "Copy it first: ToArray(), CopyTo(span), or To(Device.Cpu).AsReadOnlySpan().");
+        }
+
+        return new(_storage, _offset, _size);
+    }
 
     /// <summary>Copies the elements, in row-major order, into <paramref name="destination"/>.</summary>
     /// <param name="destination">A span of at least <see cref="Size"/> elements.</param>
@@ -103,6 +137,12 @@ public sealed partial class Tensor
                 nameof(destination));
         }
 
+        if (_memory is not null)
+        {
+            _memory.CopyTo(_offset, destination[.._size]);
+            return;
+        }
+
         Span.CopyTo(destination);
     }
 
@@ -110,6 +150,7 @@ public sealed partial class Tensor
     internal void Reset(float[] storage, int offset, ReadOnlySpan<int> dims)
     {
         _storage = storage;
+        _memory = null;
         _offset = offset;
         if (_dims.Length != dims.Length)
         {
@@ -132,21 +173,46 @@ public sealed partial class Tensor
                 "Reduce it first (for example t.Sum()) or index it (t[0]).");
         }
 
+        if (_memory is not null)
+        {
+            Span<float> one = stackalloc float[1];
+            _memory.CopyTo(_offset, one);
+            return one[0];
+        }
+
         return _storage[_offset];
     }
 
-    /// <summary>Copies the elements, in row-major order, into a new array.</summary>
-    public float[] ToArray() => Span.ToArray();
+    /// <summary>Copies the elements, in row-major order, into a new array (from the device, when the tensor lives on one).</summary>
+    public float[] ToArray()
+    {
+        if (_memory is not null)
+        {
+            float[] host = new float[_size];
+            _memory.CopyTo(_offset, host);
+            return host;
+        }
 
-    /// <summary>A deep copy with its own storage, never recycled by a training step's arena.</summary>
+        return Span.ToArray();
+    }
+
+    /// <summary>A deep copy with its own storage on the same device, never recycled by a training step's arena.</summary>
     public Tensor Clone()
     {
+        if (_memory is not null)
+        {
+            DeviceBackend backend = _memory.Backend;
+            var onDevice = new Tensor(backend.Allocate(_size), 0, (int[])_dims.Clone());
+            backend.Copy(this, onDevice);
+            return onDevice;
+        }
+
         var copy = new Tensor(new float[_size], 0, _dims.AsSpan().ToArray());   // not Array.Clone: a runtime call, slower than the copy for a few ints
         Span.CopyTo(copy.Span);
         return copy;
     }
 
-    private string DebuggerText => $"Tensor {ShapeUtil.Format(_dims)}";
+    private string DebuggerText => _memory is null ? $"Tensor {ShapeUtil.Format(_dims)}" : $"Tensor {ShapeUtil.Format(_dims)} on {_memory.Backend.Device.Name}";
 
     private void ThrowBadAxis(int axis) => throw new ArgumentOutOfRangeException(nameof(axis), axis,
         $"Dim: axis {axis} is out of range for a tensor of shape {ShapeUtil.Format(_dims)} (rank {_dims.Length}); axes are in [{-_dims.Length}, {_dims.Length}).");

@@ -97,9 +97,17 @@ internal sealed class MetricSet
 
         for (int o = 0; o < _metrics.Length; o++)
         {
+            if (_metrics[o].Length == 0)
+            {
+                continue;
+            }
+
+            // Metrics run on the host: a device model's targets and predictions are copied back (small, once per batch).
+            Tensor target = y[o].Memory is null ? y[o] : y[o].To(Device.Cpu);
+            Tensor prediction = yPred[o].Memory is null ? yPred[o] : yPred[o].To(Device.Cpu);
             foreach (Metric m in _metrics[o])
             {
-                m.UpdateState(y[o], yPred[o]);
+                m.UpdateState(target, prediction);
             }
         }
     }

@@ -48,12 +48,12 @@ internal sealed class PredictionCollector
                 throw new InvalidOperationException($"Predict: the batches held more than the {rows} rows expected.");
             }
 
-            batch.Span.CopyTo(_result.Span.Slice(_filled * rowSize));
+            batch.CopyTo(_result.Span.Slice(_filled * rowSize));
             _filled += batch.Dim(0);
         }
         else
         {
-            (_parts ??= []).Add(batch.Clone());
+            (_parts ??= []).Add(batch.Memory is null ? batch.Clone() : batch.To(Device.Cpu));
         }
     }
 

@@ -21,6 +21,9 @@ internal sealed partial class Trainer
         CompileState compiled = RequireCompiled("Fit");
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = compiled.Distribution;
+        var transfer = new BatchTransfer(ModelDevice());
+        CheckDistributedDevice(distribution, transfer);
+        Device.AnnounceTraining(transfer.Device);
         if (distribution is not null)
         {
             if (overrides.Train)
@@ -65,9 +68,10 @@ internal sealed partial class Trainer
             IReadOnlyDictionary<string, double>? stepLogs = null;
             using (RunScope run = RunScope.Enter(_model, metrics, train))
             {
-                foreach ((int step, StepBatch batch) in iterator.NextEpoch())
+                foreach ((int step, StepBatch hostBatch) in iterator.NextEpoch())
                 {
-                    CheckBatch("Fit", batch, step);
+                    CheckBatch("Fit", hostBatch, step);
+                    StepBatch batch = transfer.ToDevice(hostBatch, fresh: overrides.Train);
                     noLogs.Clear();
                     list.TrainBatchBegin(step, noLogs);
                     run.SampleWeight = batch.SampleWeight;
@@ -144,6 +148,8 @@ internal sealed partial class Trainer
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
+        var transfer = new BatchTransfer(ModelDevice());
+        CheckDistributedDevice(distribution, transfer);
         if (distribution is not null && overrides.Test)
         {
             throw new InvalidOperationException(
@@ -160,9 +166,10 @@ internal sealed partial class Trainer
         IReadOnlyDictionary<string, double>? stepLogs = null;
         using (RunScope run = RunScope.Enter(_model, metrics, null))
         {
-            foreach ((int step, StepBatch batch) in iterator.NextEpoch())
+            foreach ((int step, StepBatch hostBatch) in iterator.NextEpoch())
             {
-                CheckBatch(operation, batch, step);
+                CheckBatch(operation, hostBatch, step);
+                StepBatch batch = transfer.ToDevice(hostBatch, fresh: overrides.Test);
                 noLogs.Clear();
                 list.TestBatchBegin(step, noLogs);
                 run.SampleWeight = batch.SampleWeight;
@@ -216,15 +223,18 @@ internal sealed partial class Trainer
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
+        var transfer = new BatchTransfer(ModelDevice());
+        CheckDistributedDevice(distribution, transfer);
         CallbackList list = Callbacks(callbacks, distribution is { IsChief: false } ? 0 : verbose, 1, iterator.NumBatches);
         var logs = new Dictionary<string, double>();
         list.PredictBegin(logs);
         int batches = 0;
         using (RunScope run = RunScope.Enter(_model, null, null))
         {
-            foreach ((int step, StepBatch batch) in iterator.NextEpoch())
+            foreach ((int step, StepBatch hostBatch) in iterator.NextEpoch())
             {
-                CheckBatch("Predict", batch, step);
+                CheckBatch("Predict", hostBatch, step);
+                StepBatch batch = transfer.ToDevice(hostBatch, fresh: overrides.Predict);
                 list.PredictBatchBegin(step, logs);
                 if (distribution is not null && !overrides.Predict)
                 {

@@ -19,7 +19,8 @@ internal sealed partial class Trainer
             using RunScope run = RunScope.Enter(_model, metrics, train);
             run.SampleWeight = batch.SampleWeight;
             var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-            CopyLogs("TrainStep", StepOverrides.Of(_model.GetType()).Train ? _model.InvokeTrainStep(batch) : TrainStep(run, batch), logs);
+            StepBatch onDevice = new BatchTransfer(ModelDevice()).ToDevice(batch, fresh: true);
+            CopyLogs("TrainStep", StepOverrides.Of(_model.GetType()).Train ? _model.InvokeTrainStep(onDevice) : TrainStep(run, onDevice), logs);
             return logs;
         }
     }
@@ -36,7 +37,8 @@ internal sealed partial class Trainer
             using RunScope run = RunScope.Enter(_model, metrics, null);
             run.SampleWeight = batch.SampleWeight;
             var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-            CopyLogs("TestStep", StepOverrides.Of(_model.GetType()).Test ? _model.InvokeTestStep(batch) : TestStep(run, batch), logs);
+            StepBatch onDevice = new BatchTransfer(ModelDevice()).ToDevice(batch, fresh: true);
+            CopyLogs("TestStep", StepOverrides.Of(_model.GetType()).Test ? _model.InvokeTestStep(onDevice) : TestStep(run, onDevice), logs);
             return logs;
         }
     }

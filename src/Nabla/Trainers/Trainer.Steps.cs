@@ -64,11 +64,17 @@ internal sealed partial class Trainer
     public Tensor PredictOneBatch(Tensor x)
     {
         CheckFinite("Predict", "input", x, 0);
+        Device device = ModelDevice();
+        if (device.Backend is not null)
+        {
+            x = x.To(device);
+        }
+
         using (StepContext.Current.BeginInferenceBatch())
         {
             Tensor y = null!;
             _model.Forward(new ReadOnlySpan<Tensor>(in x), new Span<Tensor>(ref y), training: false);
-            return y.Clone();
+            return y.Memory is null ? y.Clone() : y.To(Device.Cpu);
         }
     }
 

@@ -33,6 +33,7 @@ internal sealed partial class Trainer
     private int _trainingThread;
     private bool _inTrainBegin;      // Fit is dispatching OnTrainBegin (on the training thread)
     private int? _resumeEpoch;       // set through ResumeAt during OnTrainBegin
+    private Device? _device;         // the model's device, once it has weights
 
     public Trainer(Model model) => _model = model;
 
@@ -116,19 +117,51 @@ internal sealed partial class Trainer
     /// <summary>Throws a clear error when a batch array holds NaN or infinity, naming which array, batch and sample.</summary>
     private static void CheckFinite(string operation, string what, Tensor batch, int batchIndex)
     {
-        int bad = Kernels.Finite.IndexOfNonFinite(batch.Span);
+        ReadOnlySpan<float> values = batch.Memory is null ? batch.Span : batch.ToArray();
+        int bad = Kernels.Finite.IndexOfNonFinite(values);
         if (bad < 0)
         {
             return;
         }
 
         int rowSize = batch.Rank > 0 && batch.Dim(0) > 0 ? batch.Size / batch.Dim(0) : 1;
-        float value = batch.Span[bad];
+        float value = values[bad];
         string kind = float.IsNaN(value) ? "NaN" : value > 0 ? "infinity" : "-infinity";
         throw new ArgumentException(
             $"{operation}: the {what} batch {batchIndex} of shape {Tensors.ShapeUtil.Format(batch.Dims)} contains {kind} " +
             $"(sample {bad / rowSize} of the batch, element {bad % rowSize}). Training or evaluating on NaN or infinite values " +
             "turns every weight and metric into NaN; clean or impute the data first.");
+    }
+
+    /// <summary>
+    /// The model's device: its first weight's, or <see cref="Device.Current"/> (where its weights will be made) while it
+    /// has none. Remembered once the model has weights, which never move.
+    /// </summary>
+    internal Device ModelDevice()
+    {
+        if (_device is { } known)
+        {
+            return known;
+        }
+
+        IReadOnlyList<Autodiff.Variable> weights = _model.Weights;
+        if (weights.Count == 0)
+        {
+            return Device.Current;
+        }
+
+        return _device = weights[0].Value.Device;
+    }
+
+    /// <summary>Data-parallel training exchanges host arrays: it runs on CPU models only, for now.</summary>
+    private static void CheckDistributedDevice(Distributed.DistributionStrategy? distribution, BatchTransfer transfer)
+    {
+        if (distribution is not null && !transfer.OnHost)
+        {
+            throw new NotSupportedException(
+                $"Data-parallel training runs on the CPU engine only, but this model's weights live on '{transfer.Device.Name}'. " +
+                "Build the model under Device.Use(\"cpu\") (or set NABLA_DEVICE=cpu) to train it data-parallel.");
+        }
     }
 
     /// <summary>Checks every array of a batch for NaN and infinity.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nabla.Autodiff;
+using Nabla.Devices;
 using Nabla.Initializers;
 using Nabla.Kernels;
 using Nabla.Regularizers;
@@ -161,8 +162,18 @@ public sealed class BatchNormalization : Layer
         }
 
         Tensor y = Ops.BatchNormTraining(inputs, _gamma?.Value, _beta?.Value, (float)Epsilon, out Tensor mean, out Tensor variance);
-        BatchNorm.UpdateMoving(movingMean.Span, mean.Span, Momentum);
-        BatchNorm.UpdateMoving(movingVariance.Span, variance.Span, Momentum);
+        if (movingMean.Memory is null)
+        {
+            BatchNorm.UpdateMoving(movingMean.Span, mean.Span, Momentum);
+            BatchNorm.UpdateMoving(movingVariance.Span, variance.Span, Momentum);
+        }
+        else
+        {
+            DeviceBackend device = Compute.Backend("BatchNormalization", movingMean, mean, movingVariance, variance);
+            device.UpdateMoving(movingMean, mean, (float)Momentum);
+            device.UpdateMoving(movingVariance, variance, (float)Momentum);
+        }
+
         return y;
     }
 
