@@ -59,7 +59,7 @@ public sealed class PackageTests : IDisposable
                 "-p:ContinuousIntegrationBuild=true", $"-p:Version={_version}", "-nologo");
         }
 
-        CheckPackage(Path.Combine(feed, $"Nabla.{_version}.nupkg"), "Nabla", "lib/net10.0/Nabla.dll", "lib/net10.0/Nabla.xml");
+        CheckPackage(Path.Combine(feed, $"Nabla.{_version}.nupkg"), "Nabla", "lib/net10.0/Nabla.dll", "lib/net10.0/Nabla.xml", "build/Nabla.targets", "buildTransitive/Nabla.targets");
         CheckPackage(Path.Combine(feed, $"Nabla.Plotting.{_version}.nupkg"), "Nabla.Plotting", "lib/net10.0/Nabla.Plotting.dll");
         Assert.True(File.Exists(Path.Combine(feed, $"Nabla.{_version}.snupkg")), "the symbols package is missing");
         Assert.True(File.Exists(Path.Combine(feed, $"Nabla.Plotting.{_version}.snupkg")), "the symbols package is missing");
@@ -93,6 +93,11 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("repository path in the DLL: False", output, StringComparison.Ordinal);
         Assert.True(new FileInfo(png).Length > 1000, "Nabla.Plotting did not write the plot");
         Assert.Equal(before, Run(_repository, "git", "status", "--porcelain"));
+
+        // The package's build file gave the application Nabla's JIT settings.
+        string runtimeConfig = File.ReadAllText(Directory.GetFiles(Path.Combine(app, "bin"), "app.runtimeconfig.json", SearchOption.AllDirectories).Single());
+        Assert.Contains("\"System.Runtime.TieredCompilation.CallCountingDelayMs\": 0", runtimeConfig, StringComparison.Ordinal);
+        Assert.Contains("\"System.Runtime.TieredPGO\": false", runtimeConfig, StringComparison.Ordinal);
     }
 
     private static void CheckPackage(string nupkg, string id, params string[] files)
