@@ -144,6 +144,13 @@ internal sealed partial class Trainer
             return known;
         }
 
+        // An unbuilt model may be building on another thread (the first calls of a served model): its weight lists are
+        // not to be read until that build has finished, and its weights will be made on the current device.
+        if (!_model.IsBuilt)
+        {
+            return Device.Current;
+        }
+
         IReadOnlyList<Autodiff.Variable> weights = _model.Weights;
         if (weights.Count == 0)
         {
