@@ -128,10 +128,11 @@ Step("sgemm", () => GpuSteps.Sgemm(dev, quick ? 256 : 4096, quick ? 2 : 10));
 Step("cpu_sgemm", () => GpuSteps.CpuSgemm(quick ? 256 : 4096));
 Step("workloads", () => new JsonObject
 {
-    // W3/W4/W5 on the device need the core's device dispatch (issue 16's integration); the lead adds them here, each as
-    // one more Step with its own timing, next to the CPU engine's figures from bench/Nabla.Workloads on the same machine.
+    // Still to write (issue 16): W3, W4 b32/b256 and W5 trained on the device against the CPU engine of the same machine,
+    // and W4 b32's step split into copies and launches. The core dispatches every op to the device now; a first
+    // version of this step did not finish its quick run on ilgpu-cpu within 8 minutes, so it is not here yet.
     ["ok"] = true,
-    ["status"] = "not integrated: the training core has no device dispatch yet",
+    ["status"] = "not written yet: the device training workloads",
 });
 
 report["finished_utc"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture);
