@@ -9,7 +9,7 @@ namespace Nabla.Saving;
 /// <summary>
 /// A model's architecture in Keras 3's <c>config.json</c> schema, both ways: Sequential (<c>layers</c>, with the
 /// input layer first) and functional models (<c>layers</c> with <c>inbound_nodes</c>, <c>input_layers</c>,
-/// <c>output_layers</c>), plus the top level's <c>build_config</c> and <c>compile_config</c>.
+/// <c>output_layers</c>), plus the top level's <c>build_config</c>; <see cref="CompileConfig"/> reads and writes its <c>compile_config</c>.
 /// </summary>
 internal static class ModelConfig
 {
@@ -143,47 +143,6 @@ internal static class ModelConfig
         },
     };
 
-    /// <summary>Keras's <c>compile_config</c> for a compiled model, or null.</summary>
-    public static Dictionary<string, object?>? CompileConfig(Model model)
-    {
-        if (!model.IsCompiled || model.Optimizer is null)
-        {
-            return null;
-        }
-
-        object? loss, lossWeights = null, metricsValue;
-        if (model.OutputCount > 1 && model.Trainer.Compiled is { } state)
-        {
-            // Several outputs: Keras's list forms, in output order (one loss or null, one weight and one list of metrics
-            // per output), so that a loaded model trains each output against its own loss.
-            loss = state.Losses.Select(l => l is null ? null : (object?)Serialization.Serialize(l)).ToList();
-            lossWeights = state.LossWeights.Select(w => (object?)w).ToList();
-            metricsValue = state.Metrics.All(m => m.Length == 0)
-                ? null
-                : state.Metrics.Select(m => (object?)m.Select(SerializeMetric).ToList()).ToList();
-        }
-        else
-        {
-            var metrics = model.Metrics.Skip(1).Select(SerializeMetric).ToList();
-            loss = model.Loss is null ? null : Serialization.Serialize(model.Loss);
-            metricsValue = metrics.Count == 0 ? null : metrics;
-        }
-
-        return new Dictionary<string, object?>
-        {
-            ["optimizer"] = Serialization.Serialize(model.Optimizer),
-            ["loss"] = loss,
-            ["loss_weights"] = lossWeights,
-            ["metrics"] = metricsValue,
-            ["weighted_metrics"] = null,
-            ["run_eagerly"] = false,
-            ["steps_per_execution"] = 1,
-            ["jit_compile"] = false,
-        };
-    }
-
-    private static object? SerializeMetric(Metric m) => m is AutoAccuracy ? m.Name : Serialization.Serialize(m);
-
     /// <summary>Recreates a model from a serialized top-level object (config.json), compiling it when asked and possible.</summary>
     /// <param name="serialized">The object.</param>
     /// <param name="path">Where it sits, for messages.</param>
@@ -222,7 +181,7 @@ internal static class ModelConfig
 
         if (compile && serialized.GetValueOrDefault("compile_config") is IReadOnlyDictionary<string, object?> compileConfig)
         {
-            Compile(model, compileConfig, $"{path}.compile_config");
+            CompileConfig.Apply(model, compileConfig, $"{path}.compile_config");
         }
 
         return model;
@@ -337,7 +296,8 @@ internal static class ModelConfig
         };
     }
 
-    private static string Describe(object? value) => value switch
+    /// <summary>A value from a config file as a message shows it.</summary>
+    internal static string Describe(object? value) => value switch
     {
         null => "null",
         string s => $"'{s}'",
@@ -482,116 +442,8 @@ internal static class ModelConfig
         ["registered_name"] = null,
     };
 
-    private static void Compile(Model model, IReadOnlyDictionary<string, object?> config, string path)
-    {
-        object? opt = config.GetValueOrDefault("optimizer");
-        Optimizer? optimizer = opt is null ? null : Deserialize<Optimizer>(opt, $"{path}.optimizer");
-        if (model.OutputCount > 1)
-        {
-            CompileOutputs(model, optimizer, config, path);
-            return;
-        }
-
-        object? lossValue = config.GetValueOrDefault("loss");
-        Loss? loss = lossValue switch
-        {
-            null => null,
-            List<object?> { Count: 1 } single => Deserialize<Loss>(single[0]!, $"{path}.loss[0]"),
-            List<object?> several => throw new ArgumentException($"{path}.loss: the file compiles {several.Count} losses, one per output, but the model has one output."),
-            IReadOnlyDictionary<string, object?> d when !d.ContainsKey("class_name") => d.Count == 1
-                ? Deserialize<Loss>(d.Values.Single() ?? throw new ArgumentException($"{path}.loss: the loss of output '{d.Keys.Single()}' is null."), $"{path}.loss.{d.Keys.Single()}")
-                : throw new ArgumentException($"{path}.loss: the file compiles {d.Count} losses by output name, but the model has one output."),
-            _ => Deserialize<Loss>(lossValue, $"{path}.loss"),
-        };
-        if (config.GetValueOrDefault("loss_weights") is { } weights and not List<object?> { Count: 0 } && !IsOneUnitWeight(weights))
-        {
-            throw new ArgumentException($"{path}.loss_weights: a model with one output takes no loss weights, but the file sets {Describe(weights)}.");
-        }
-
-        var metrics = new List<Metric>();
-        if (config.GetValueOrDefault("metrics") is List<object?> list)
-        {
-            IEnumerable<object?> flat = list is [List<object?> perOutput] ? perOutput : list;
-            metrics.AddRange(Metrics(flat, $"{path}.metrics"));
-        }
-
-        model.Compile(optimizer, loss, metrics);
-    }
-
-    // A model with several outputs: losses, weights and metrics as Keras writes them, a list in output order or an
-    // object by output name; a single loss applies to every output, as in Keras.
-    private static void CompileOutputs(Model model, Optimizer? optimizer, IReadOnlyDictionary<string, object?> config, string path)
-    {
-        string[] names = model.OutputNames;
-        Loss?[] losses = PerOutput(config.GetValueOrDefault("loss"), names, $"{path}.loss", (v, p) => Deserialize<Loss>(v, p), broadcast: true);
-        if (losses.All(l => l is null))
-        {
-            throw new ArgumentException($"{path}.loss: the file gives no loss for any of the model's outputs ({string.Join(", ", names)}).");
-        }
-
-        object? weightsValue = config.GetValueOrDefault("loss_weights");
-        double[]? weights = weightsValue is null
-            ? null
-            : PerOutput<double?>(weightsValue, names, $"{path}.loss_weights", (v, p) => Number(v, p), broadcast: false)
-                .Select(w => w ?? 1.0).ToArray();
-        object? metricsValue = config.GetValueOrDefault("metrics");
-        IEnumerable<Metric>?[]? metrics = metricsValue is null
-            ? null
-            : PerOutput<IEnumerable<Metric>?>(metricsValue, names, $"{path}.metrics",
-                (v, p) => v is List<object?> l ? Metrics(l, p) : Metrics([v], p), broadcast: false);
-        model.Compile(losses, optimizer, weights, metrics);
-    }
-
-    // One value per output from Keras's forms: a list in output order, an object keyed by output name (missing names:
-    // null), or (where broadcast) a single value for every output.
-    private static T?[] PerOutput<T>(object? value, string[] names, string path, Func<object, string, T> read, bool broadcast)
-    {
-        switch (value)
-        {
-            case null:
-                return new T?[names.Length];
-            case List<object?> list when list.Count == names.Length:
-                return [.. list.Select((v, i) => v is null ? default : read(v, $"{path}[{i}]"))];
-            case List<object?> list:
-                throw new ArgumentException($"{path}: the model has {names.Length} outputs ({string.Join(", ", names)}), but the file lists {list.Count} entries.");
-            case IReadOnlyDictionary<string, object?> byName when !byName.ContainsKey("class_name"):
-                foreach (string key in byName.Keys.Where(k => !names.Contains(k)))
-                {
-                    throw new ArgumentException($"{path}: '{key}' is not one of the model's outputs ({string.Join(", ", names)}).");
-                }
-
-                return [.. names.Select(n => byName.GetValueOrDefault(n) is { } v ? read(v, $"{path}.{n}") : default)];
-            default:
-                return broadcast
-                    ? [.. names.Select(_ => read(value, path))]
-                    : throw new ArgumentException($"{path}: a model with {names.Length} outputs needs one entry per output (a list or an object by output name), but the file holds {Describe(value)}.");
-        }
-    }
-
-    private static List<Metric> Metrics(IEnumerable<object?> values, string path)
-    {
-        var metrics = new List<Metric>();
-        int i = 0;
-        foreach (object? m in values)
-        {
-            metrics.Add(Deserialize<Metric>(m ?? throw new ArgumentException($"{path}[{i}]: a metric cannot be null."), $"{path}[{i}]"));
-            i++;
-        }
-
-        return metrics;
-    }
-
-    private static double? Number(object value, string path) => value switch
-    {
-        double d when double.IsFinite(d) => d,
-        long l => l,
-        int i => i,
-        _ => throw new ArgumentException($"{path}: a loss weight must be a finite number, but the file holds {Describe(value)}."),
-    };
-
-    private static bool IsOneUnitWeight(object weights) => weights is List<object?> { Count: 1 } one && one[0] is double d && d == 1.0;
-
-    private static T Deserialize<T>(object value, string path)
+    /// <summary>Deserializes a registered object, with <paramref name="path"/> in front of any error.</summary>
+    internal static T Deserialize<T>(object value, string path)
         where T : class
     {
         try

@@ -30,7 +30,7 @@ internal static class ModelFile
 
         RequireBuilt(model, "Save");
         var serialized = ModelConfig.Serialize(model);
-        if (ModelConfig.CompileConfig(model) is Dictionary<string, object?> compile)
+        if (CompileConfig.Serialize(model) is Dictionary<string, object?> compile)
         {
             serialized["compile_config"] = compile;
         }
