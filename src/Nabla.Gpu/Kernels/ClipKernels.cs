@@ -9,13 +9,17 @@ namespace Nabla.Gpu.Kernels;
 /// factor computed on the device from those sums, which the update multiplies in.
 /// </summary>
 /// <remarks>
-/// The sum of squares is one group's tree reduction (deterministic; accumulated in float in a different order than the
-/// CPU engine's <c>TensorPrimitives.SumOfSquares</c>, so equal to rounding). The factor is computed by one thread in
+/// The sum of squares is a grid-stride reduction over up to 1024 groups whose partial sums one group then adds in order
+/// (deterministic; accumulated in float in a different order than the CPU engine's <c>TensorPrimitives.SumOfSquares</c>,
+/// so equal to rounding). The factor is computed by one thread in
 /// double with the CPU engine's formulas, so from the same sums it gives the same float.
 /// </remarks>
-internal sealed class ClipKernels(GpuDevice device)
+internal sealed class ClipKernels(GpuDevice device) : IDisposable
 {
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int>? _sumOfSquares;
+    private const int MaxPartials = 1024;
+
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int>? _sumOfSquares;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _partials;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float, int>? _scale;
 
     /// <summary>sum[0] = Σ_{i &lt; n} x[i]² (0 for n = 0).</summary>
@@ -25,10 +29,21 @@ internal sealed class ClipKernels(GpuDevice device)
         Check.NonNegative(name, n, nameof(n));
         Check.Length(name, x, n, nameof(x));
         Check.Length(name, sum, 1, nameof(sum));
+        int group = device.RowConfig(1, Math.Max(n, 1)).GroupDim.X;
+        int groups = (int)Math.Clamp((n + (group * 8L) - 1) / (group * 8L), 1, Math.Min(MaxPartials, device.MaxElementwiseGroups));
         try
         {
-            _sumOfSquares ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(SumOfSquaresKernel);
-            _sumOfSquares(new KernelConfig(1, device.RowConfig(1, Math.Max(n, 1)).GroupDim.X), x, sum, n);
+            _sumOfSquares ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(SumKernel);
+            if (groups == 1)
+            {
+                _sumOfSquares(new KernelConfig(1, group), x, sum, n, 1);
+                return;
+            }
+
+            // Each group's partial sum, then one group adds them in group order: deterministic.
+            _partials ??= device.Accelerator.Allocate1D<float>(MaxPartials);
+            _sumOfSquares(new KernelConfig(groups, group), x, _partials.View, n, 1);
+            _sumOfSquares(new KernelConfig(1, device.RowConfig(1, groups).GroupDim.X), _partials.View, sum, groups, 0);
         }
         catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
         {
@@ -58,20 +73,24 @@ internal sealed class ClipKernels(GpuDevice device)
         }
     }
 
-    private static void SumOfSquaresKernel(ArrayView<float> x, ArrayView<float> sum, int n)
+    /// <inheritdoc/>
+    public void Dispose() => _partials?.Dispose();
+
+    // partial[group] = Σ over the group's grid-stride share of x[i]² (or x[i] without square).
+    private static void SumKernel(ArrayView<float> x, ArrayView<float> partial, int n, int square)
     {
         ArrayView<float> scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
         float acc = 0f;
-        for (int i = Group.IdxX; i < n; i += Group.DimX)
+        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
         {
             float v = x[i];
-            acc += v * v;
+            acc += square != 0 ? v * v : v;
         }
 
         float total = GroupReduce.All(scratch, GroupReduce.Sum, acc);
         if (Group.IdxX == 0)
         {
-            sum[0] = total;
+            partial[Grid.IdxX] = total;
         }
     }
 

@@ -62,5 +62,6 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
         _reductions?.Dispose();
         _gemm?.Dispose();
         _pooling?.Dispose();
+        _clip?.Dispose();
     }
 }
