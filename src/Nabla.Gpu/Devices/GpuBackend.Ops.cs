@@ -109,12 +109,7 @@ internal sealed partial class GpuBackend
             return;
         }
 
-        if (!TryActivation(activation, out GpuActivation f))
-        {
-            HostActivationForward(activation, x, bias, y, pre, cols);
-            return;
-        }
-
+        GpuActivation f = GpuActivation.From(activation);
         if (bias is not null)
         {
             Kernels.Activations.BiasForward(f, View(x), View(bias), View(y), ViewOrEmpty(pre), rows, cols);
@@ -158,24 +153,31 @@ internal sealed partial class GpuBackend
         {
             Kernels.Rows.SoftmaxBackward(View(v), View(g), View(dx), rows, cols);
         }
-        else if (!TryActivation(activation, out GpuActivation f))
-        {
-            HostActivationBackward(activation, g, v, dx, biasGrad, cols);
-            return;
-        }
-        else if (f.Function == GpuActivation.Code.Linear)
+        else if (GpuActivation.From(activation) is { Function: GpuActivation.Code.Linear })
         {
             Copy(g, dx);
         }
         else
         {
-            Kernels.Activations.Backward(f, View(g), View(v), View(dx), n);
+            Kernels.Activations.Backward(GpuActivation.From(activation), View(g), View(v), View(dx), n);
         }
 
         if (biasGrad is not null)
         {
             Kernels.Reductions.ColumnSums(View(dx), rows, cols, View(biasGrad));
         }
+    }
+
+    /// <inheritdoc/>
+    public override void ArgExtremum(Tensor x, int outer, int n, int inner, Tensor indices, bool max)
+    {
+        if (indices.Size == 0)
+        {
+            return;
+        }
+
+        Enter();
+        Kernels.Reductions.ArgExtremum(View(x), outer, n, inner, View(indices), max);
     }
 
     /// <inheritdoc/>
@@ -307,35 +309,5 @@ internal sealed partial class GpuBackend
         {
             Kernels.Rows.CrossEntropyBackward(View(logProbs), View(targets), View(g), View(dx), rows, cols);
         }
-    }
-
-    private static bool TryActivation(ActivationDescriptor activation, out GpuActivation f)
-    {
-        if (activation.Kernel == "relu_thresholded")
-        {
-            f = default;
-            return false;
-        }
-
-        f = GpuActivation.From(activation);
-        return true;
-    }
-
-    // Keras's relu with a threshold, cap or slope has no device kernel: computed on the host and copied back (listed in DESIGN.md).
-    private static void HostActivationForward(ActivationDescriptor activation, Tensor x, Tensor? bias, Tensor y, Tensor? pre, int cols)
-    {
-        float[] hx = x.ToArray(), hy = new float[y.Size], hpre = pre is null ? [] : new float[pre.Size];
-        float[] hb = bias is null ? [] : bias.ToArray();
-        activation.Forward(hx, hb, hy, hpre, cols);
-        y.Memory!.CopyFrom(hy, y.Offset);
-        pre?.Memory!.CopyFrom(hpre, pre.Offset);
-    }
-
-    private static void HostActivationBackward(ActivationDescriptor activation, Tensor g, Tensor v, Tensor dx, Tensor? biasGrad, int cols)
-    {
-        float[] hdx = new float[dx.Size], hbg = biasGrad is null ? [] : new float[biasGrad.Size];
-        activation.Backward(g.ToArray(), v.ToArray(), hdx, hbg, cols);
-        dx.Memory!.CopyFrom(hdx, dx.Offset);
-        biasGrad?.Memory!.CopyFrom(hbg, biasGrad.Offset);
     }
 }

@@ -2,7 +2,7 @@ using Nabla.Devices;
 
 namespace Nabla.Gpu.Devices;
 
-// The built-in optimizers' in-place updates on the kernel library's OptimizerKernels.
+// The built-in optimizers' in-place updates on the kernel library's OptimizerKernels, and gradient clipping by norm (ClipKernels).
 internal sealed partial class GpuBackend
 {
     /// <inheritdoc/>
@@ -36,5 +36,19 @@ internal sealed partial class GpuBackend
                 o.Adagrad(View(w), View(g), View(slot1!), n, arguments.LearningRate, arguments.Epsilon);
                 break;
         }
+    }
+
+    /// <inheritdoc/>
+    public override void SumOfSquares(Tensor x, Tensor sums)
+    {
+        Enter();
+        Kernels.Clip.SumOfSquares(View(x), x.Size, View(sums));
+    }
+
+    /// <inheritdoc/>
+    public override void ClipScale(Tensor sums, float limit, bool global, Tensor scale)
+    {
+        Enter();
+        Kernels.Clip.Scale(View(sums), sums.Size, limit, global, View(scale));
     }
 }

@@ -20,6 +20,7 @@ internal sealed partial class GpuBackend : DeviceBackend, IDisposable
     private static Accelerator? t_bound;
 
     private readonly ConcurrentQueue<MemoryBuffer> _dropped = new();
+    private long _copiesToHost;
 
     /// <summary>Runs <paramref name="device"/>'s ops on <paramref name="gpu"/>.</summary>
     public GpuBackend(Device device, GpuDevice gpu)
@@ -33,6 +34,12 @@ internal sealed partial class GpuBackend : DeviceBackend, IDisposable
 
     /// <summary>The accelerator and its kernels.</summary>
     public GpuDevice Gpu { get; }
+
+    /// <summary>
+    /// How many device-to-host copies this backend has made (every <see cref="DeviceMemory.CopyTo"/>): the tests pin that
+    /// an op runs on the device without a host round trip.
+    /// </summary>
+    public long CopiesToHost => Interlocked.Read(ref _copiesToHost);
 
     /// <summary>The kernel families.</summary>
     public DeviceKernels Kernels => Gpu.Kernels;
@@ -114,6 +121,9 @@ internal sealed partial class GpuBackend : DeviceBackend, IDisposable
         Enter();
         Gpu.Synchronize();
     }
+
+    /// <summary>Counts one device-to-host copy (see <see cref="CopiesToHost"/>).</summary>
+    public void CountCopyToHost() => Interlocked.Increment(ref _copiesToHost);
 
     /// <summary>Frees a buffer now (on the calling thread, which <see cref="Enter"/> binds).</summary>
     public void Free(MemoryBuffer buffer)

@@ -70,6 +70,7 @@ internal sealed class GpuMemory : DeviceMemory
         }
 
         _backend.Enter();
+        _backend.CountCopyToHost();
         ArrayView<float> source = View.SubView(offset, destination.Length);
         try
         {

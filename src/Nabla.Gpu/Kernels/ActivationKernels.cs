@@ -11,8 +11,8 @@ namespace Nabla.Gpu.Kernels;
 /// <remarks>Destinations may alias sources exactly. Softmax is a row operation: see <see cref="RowKernels"/>.</remarks>
 internal sealed class ActivationKernels(GpuDevice device)
 {
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, float>? _forward;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>? _backward;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, GpuActivation.Arguments>? _forward;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, GpuActivation.Arguments>? _backward;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BiasShape>? _biasForward;
 
     /// <summary>y[i] = f(x[i]) for i in [0, n).</summary>
@@ -24,8 +24,8 @@ internal sealed class ActivationKernels(GpuDevice device)
         Check.Length(name, y, n, nameof(y));
         try
         {
-            _forward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, float>(ForwardKernel);
-            _forward(device.ElementwiseConfig(n), x, y, n, (int)activation.Function, activation.Parameter);
+            _forward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, GpuActivation.Arguments>(ForwardKernel);
+            _forward(device.ElementwiseConfig(n), x, y, n, activation.Args);
         }
         catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
         {
@@ -43,8 +43,8 @@ internal sealed class ActivationKernels(GpuDevice device)
         Check.Length(name, dx, n, nameof(dx));
         try
         {
-            _backward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(BackwardKernel);
-            _backward(device.ElementwiseConfig(n), g, v, dx, n, (int)activation.Function, activation.Parameter);
+            _backward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, GpuActivation.Arguments>(BackwardKernel);
+            _backward(device.ElementwiseConfig(n), g, v, dx, n, activation.Args);
         }
         catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
         {
@@ -79,7 +79,7 @@ internal sealed class ActivationKernels(GpuDevice device)
         try
         {
             _biasForward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BiasShape>(BiasForwardKernel);
-            var shape = new BiasShape(n, cols, (int)activation.Function, activation.Parameter, store ? 1 : 0);
+            var shape = new BiasShape(n, cols, activation.Args, store ? 1 : 0);
             _biasForward(device.ElementwiseConfig(n), x, bias, y, store ? pre : y, shape);
         }
         catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
@@ -101,19 +101,19 @@ internal sealed class ActivationKernels(GpuDevice device)
         device.Kernels.Reductions.ColumnSums(dx, rows, cols, columnSums);
     }
 
-    private static void ForwardKernel(ArrayView<float> x, ArrayView<float> y, int n, int code, float parameter)
+    private static void ForwardKernel(ArrayView<float> x, ArrayView<float> y, int n, GpuActivation.Arguments f)
     {
         for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
         {
-            y[i] = GpuActivation.Apply(code, parameter, x[i]);
+            y[i] = GpuActivation.Apply(f, x[i]);
         }
     }
 
-    private static void BackwardKernel(ArrayView<float> g, ArrayView<float> v, ArrayView<float> dx, int n, int code, float parameter)
+    private static void BackwardKernel(ArrayView<float> g, ArrayView<float> v, ArrayView<float> dx, int n, GpuActivation.Arguments f)
     {
         for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
         {
-            dx[i] = GpuActivation.Derivative(code, parameter, g[i], v[i]);
+            dx[i] = GpuActivation.Derivative(f, g[i], v[i]);
         }
     }
 
@@ -127,10 +127,10 @@ internal sealed class ActivationKernels(GpuDevice device)
                 pre[i] = z;
             }
 
-            y[i] = GpuActivation.Apply(s.Code, s.Parameter, z);
+            y[i] = GpuActivation.Apply(s.Function, z);
         }
     }
 
     /// <summary>A bias-activation launch's sizes and function, as one kernel argument.</summary>
-    internal readonly record struct BiasShape(int N, int Cols, int Code, float Parameter, int StorePre);
+    internal readonly record struct BiasShape(int N, int Cols, GpuActivation.Arguments Function, int StorePre);
 }

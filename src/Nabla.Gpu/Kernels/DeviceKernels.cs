@@ -14,6 +14,8 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
     private PoolingKernels? _pooling;
     private BatchNormKernels? _batchNorm;
     private LayoutKernels? _layout;
+    private ImageTransformKernels? _images;
+    private ClipKernels? _clip;
 
     /// <summary>Unary, binary, scalar and broadcasting kernels.</summary>
     public ElementwiseKernels Elementwise => _elementwise ??= new ElementwiseKernels(device);
@@ -48,11 +50,18 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
     /// <summary>Strided copies and the transpose.</summary>
     public LayoutKernels Layout => _layout ??= new LayoutKernels(device);
 
+    /// <summary>Affine transforms and flips of image batches, and their adjoints.</summary>
+    public ImageTransformKernels Images => _images ??= new ImageTransformKernels(device);
+
+    /// <summary>Gradient clipping by norm: sums of squares and the clipping factors, kept on the device.</summary>
+    public ClipKernels Clip => _clip ??= new ClipKernels(device);
+
     /// <summary>Releases the buffers and library handles (cuBLAS) the families hold.</summary>
     public void Dispose()
     {
         _reductions?.Dispose();
         _gemm?.Dispose();
         _pooling?.Dispose();
+        _clip?.Dispose();
     }
 }

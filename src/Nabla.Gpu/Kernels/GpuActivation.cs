@@ -3,13 +3,16 @@ using Nabla.Kernels;
 
 namespace Nabla.Gpu.Kernels;
 
-/// <summary>An elementwise activation as the GPU kernels take it: a code and its one parameter (ELU's alpha, leaky ReLU's slope).</summary>
+/// <summary>
+/// An elementwise activation as the GPU kernels take it: a code, its parameter (ELU's alpha, leaky ReLU's slope) and, for
+/// Keras's relu with options, its cap and threshold.
+/// </summary>
 /// <remarks>
 /// The formulas are the CPU engine's (<c>ActivationOps</c>, <c>ActivationGradientOps</c>), in float with <see cref="GpuMath"/>.
 /// As on the CPU, the derivatives of ReLU, sigmoid and tanh read the activation's output y, the others its input x
 /// (<see cref="DerivativeFromOutput"/>). Softmax is not elementwise: use <see cref="RowKernels"/>.
 /// </remarks>
-internal readonly record struct GpuActivation(GpuActivation.Code Function, float Parameter)
+internal readonly record struct GpuActivation(GpuActivation.Code Function, float Parameter, float Cap = float.PositiveInfinity, float Threshold = 0f)
 {
     /// <summary>The functions.</summary>
     public enum Code
@@ -46,7 +49,16 @@ internal readonly record struct GpuActivation(GpuActivation.Code Function, float
 
         /// <summary>x·σ(x).</summary>
         Swish,
+
+        /// <summary>
+        /// Keras's relu with options: min(x, cap) for x &gt; threshold, slope·(x − threshold) otherwise (0 when the slope
+        /// is 0); NaN stays NaN (the CPU engine's <c>ThresholdedReluOp</c>).
+        /// </summary>
+        ThresholdedRelu,
     }
+
+    /// <summary>The launch argument the kernels take.</summary>
+    public Arguments Args => new((int)Function, Parameter, Cap, Threshold);
 
     /// <summary>Whether the derivative reads the output y (ReLU, sigmoid, tanh) rather than the input x.</summary>
     public bool DerivativeFromOutput => Function is Code.Relu or Code.Sigmoid or Code.Tanh;
@@ -67,14 +79,16 @@ internal readonly record struct GpuActivation(GpuActivation.Code Function, float
         "leaky_relu" => new(Code.LeakyRelu, activation.Parameter),
         "softplus" => new(Code.Softplus, 0f),
         "swish" => new(Code.Swish, 0f),
+        "relu_thresholded" => new(Code.ThresholdedRelu, activation.Parameter, activation.Cap, activation.Threshold),
         _ => throw new ArgumentException(
             $"GpuActivation: '{activation.Name}' is not elementwise; use RowKernels.Softmax (or its bias form) for softmax.", nameof(activation)),
     };
 
     /// <summary>f(x) (device code).</summary>
-    public static float Apply(int code, float p, float x)
+    public static float Apply(Arguments a, float x)
     {
-        switch ((Code)code)
+        float p = a.Parameter;
+        switch ((Code)a.Code)
         {
             case Code.Relu: return MathF.Max(x, 0f);
             case Code.Sigmoid: return GpuMath.Sigmoid(x);
@@ -86,14 +100,17 @@ internal readonly record struct GpuActivation(GpuActivation.Code Function, float
             case Code.LeakyRelu: return x > 0f ? x : p * x;
             case Code.Softplus: return GpuMath.Log1p(GpuMath.Exp(-MathF.Abs(x))) + MathF.Max(x, 0f);
             case Code.Swish: return x * GpuMath.Sigmoid(x);
+            case Code.ThresholdedRelu:
+                return float.IsNaN(x) ? x : x > a.Threshold ? MathF.Min(x, a.Cap) : p == 0f ? 0f : p * (x - a.Threshold);
             default: return x;
         }
     }
 
     /// <summary>g·f′(v), v the output for ReLU, sigmoid and tanh and the input otherwise (device code).</summary>
-    public static float Derivative(int code, float p, float g, float v)
+    public static float Derivative(Arguments a, float g, float v)
     {
-        switch ((Code)code)
+        float p = a.Parameter;
+        switch ((Code)a.Code)
         {
             case Code.Relu: return v > 0f ? g : 0f;
             case Code.Sigmoid: return g * v * (1f - v);
@@ -117,7 +134,13 @@ internal readonly record struct GpuActivation(GpuActivation.Code Function, float
                     return g * s * (1f + (v * (1f - s)));
                 }
 
+            // At the kinks the side ReLU's derivative takes: 0 at the threshold with slope 0, 0 at the cap.
+            case Code.ThresholdedRelu: return v > a.Threshold ? (v < a.Cap ? g : 0f) : g * p;
+
             default: return g;
         }
     }
+
+    /// <summary>An activation as one kernel argument: its code and parameters.</summary>
+    internal readonly record struct Arguments(int Code, float Parameter, float Cap, float Threshold);
 }

@@ -5,7 +5,7 @@ namespace Nabla.Gpu.Kernels;
 
 /// <summary>
 /// Reductions over one axis on the layout [outer, n, inner] (the CPU engine's <c>Reduction</c>): y[o, i] = ⊕_a x[o, a, i],
-/// and the adjoints of sum/mean and max/min.
+/// the adjoints of sum/mean and max/min, and the indices of the extrema (ArgMax/ArgMin).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,6 +23,7 @@ internal sealed class ReductionKernels(GpuDevice device) : IDisposable
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ReduceShape>? _combine;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, float>? _spread;
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>? _extremumBackward;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, int>? _arg;
     private const int SquaredDeviation = 3, DeviationProduct = 4;
 
     private MemoryBuffer1D<float, Stride1D.Dense>? _partials;
@@ -93,6 +94,40 @@ internal sealed class ReductionKernels(GpuDevice device) : IDisposable
         {
             _extremumBackward ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ExtremumBackwardKernel);
             _extremumBackward(device.ElementwiseConfig(outputs), x, y, g, dx, outputs, n, inner);
+        }
+        catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
+        {
+            throw device.Fail(name, e);
+        }
+    }
+
+    /// <summary>
+    /// indices[o, i] = the first a where x[o, a, i] is largest (or smallest without <paramref name="max"/>), as a float; the
+    /// first NaN wins. On the last axis (inner = 1) +0 counts as larger than −0, as the CPU engine's
+    /// <c>TensorPrimitives.IndexOfMax</c>/<c>IndexOfMin</c> take it; along other axes equal zeros tie, as its column loop
+    /// does. One thread per output scans its axis in order (n ≥ 1).
+    /// </summary>
+    public void ArgExtremum(ArrayView<float> x, int outer, int n, int inner, ArrayView<float> indices, bool max)
+    {
+        string name = max ? "ArgMax" : "ArgMin";
+        int total = CheckShape(name, outer, n, inner);
+        int outputs = Check.Product(name, (long)outer * inner, "indices");
+        if (n == 0 && outputs > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"GPU kernel '{name}' needs a non-empty axis, but received n = 0.");
+        }
+
+        Check.Length(name, x, total, nameof(x));
+        Check.Length(name, indices, outputs, nameof(indices));
+        if (outputs == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _arg ??= device.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, int>(ArgKernel);
+            _arg(device.ElementwiseConfig(outputs), x, indices, outputs, n, inner, (max ? 1 : 0) | (inner == 1 ? 2 : 0));
         }
         catch (Exception e) when (GpuDevice.IsDeviceFailure(e))
         {
@@ -259,6 +294,38 @@ internal sealed class ReductionKernels(GpuDevice device) : IDisposable
                 long at = start + ((long)a * inner);
                 dx[at] = float.IsNaN(best) ? float.NaN : x[at] == best ? share : 0f;
             }
+        }
+    }
+
+    // flags: bit 0 max (else min), bit 1 signed zeros ordered (+0 above −0).
+    private static void ArgKernel(ArrayView<float> x, ArrayView<float> indices, int outputs, int n, int inner, int flags)
+    {
+        bool max = (flags & 1) != 0, signedZeros = (flags & 2) != 0;
+        for (int c = Grid.GlobalIndex.X; c < outputs; c += Grid.DimX * Group.DimX)
+        {
+            int o = c / inner, i = c - (o * inner);
+            long start = ((long)o * n * inner) + i;
+            float best = x[start];
+            int at = 0;
+            for (int a = 1; a < n && !float.IsNaN(best); a++)
+            {
+                float v = x[start + ((long)a * inner)];
+                bool take = float.IsNaN(v) || (max ? v > best : v < best);
+                if (!take && signedZeros && v == 0f && best == 0f)
+                {
+                    // 1/±0 = ±∞ tells the signs apart.
+                    bool vNegative = 1f / v < 0f, bestNegative = 1f / best < 0f;
+                    take = max ? bestNegative && !vNegative : vNegative && !bestNegative;
+                }
+
+                if (take)
+                {
+                    best = v;
+                    at = a;
+                }
+            }
+
+            indices[c] = at;
         }
     }
 

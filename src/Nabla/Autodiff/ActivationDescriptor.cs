@@ -28,8 +28,14 @@ internal abstract class ActivationDescriptor
     /// </summary>
     public string Kernel { get; }
 
-    /// <summary>The kernel's parameter: ELU's alpha, leaky ReLU's negative slope; 0 for the others.</summary>
+    /// <summary>The kernel's parameter: ELU's alpha, leaky (and thresholded) ReLU's negative slope; 0 for the others.</summary>
     public float Parameter { get; }
+
+    /// <summary>The cap of <c>relu_thresholded</c> (Keras's <c>max_value</c>; +∞ without one); unused by the other kernels.</summary>
+    public float Cap { get; init; } = float.PositiveInfinity;
+
+    /// <summary>The threshold of <c>relu_thresholded</c> (Keras's <c>threshold</c>); unused by the other kernels.</summary>
+    public float Threshold { get; init; }
 
     /// <summary>
     /// True when the derivative is computed from the activation's output (ReLU, sigmoid, tanh, softmax) rather than

@@ -80,7 +80,11 @@ internal static class ActivationTable
 
         float cap = maxValue ?? float.PositiveInfinity;
         return new ElementwiseActivation<ThresholdedReluOp, ThresholdedReluGradientOp>("relu", new ThresholdedReluOp(negativeSlope, cap, threshold),
-            new ThresholdedReluGradientOp(negativeSlope, cap, threshold), derivativeFromOutput: false, kernel: "relu_thresholded", parameter: negativeSlope);
+            new ThresholdedReluGradientOp(negativeSlope, cap, threshold), derivativeFromOutput: false, kernel: "relu_thresholded", parameter: negativeSlope)
+        {
+            Cap = cap,
+            Threshold = threshold,
+        };
     }
 
     /// <summary>

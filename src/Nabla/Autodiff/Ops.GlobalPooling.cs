@@ -40,9 +40,12 @@ public static partial class Ops
         Tape? tape = OpSupport.TapeFor(x);
         if (x.Memory is not null)
         {
-            // The device takes the maximum over the pixels; its backward shares the gradient among tied maxima.
-            Compute.Extremum("GlobalMaxPooling2D", x, n, h * w, c, y, max: true);
-            tape?.Record<GlobalMaxPool2DNode>(y, x).Set(x, y);
+            // The device's max pooling over one window covering the image: the same first maximum as the CPU (its
+            // kernel always writes the argmax), so the gradient goes to the same element.
+            Tensor indices = OpSupport.Empty(y.Dims, x);
+            Pool2DGeometry g = Pool2DGeometry.Create(n, h, w, c, h, w, 1, 1, PaddingMode.Valid);
+            Compute.Backend("GlobalMaxPooling2D", x, y).Pool2D(in g, x, y, indices, max: true);
+            tape?.Record<GlobalMaxPool2DNode>(y, x).Set(x, indices);
             return y;
         }
 
@@ -92,7 +95,8 @@ public static partial class Ops
             Tensor dx = OpSupport.Empty(X.Dims, grad);
             if (grad.Memory is not null)
             {
-                Compute.Backend(Name, X, Output, grad, dx).ExtremumBackward(X, Output, grad, X.Dim(0), X.Dim(1) * X.Dim(2), X.Dim(3), dx);
+                Pool2DGeometry g = Pool2DGeometry.Create(X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), X.Dim(1), X.Dim(2), 1, 1, PaddingMode.Valid);
+                Compute.Backend(Name, grad, Argmax, dx).Pool2DBackward(in g, grad, Argmax, dx, max: true);
                 tape.Accumulate(X, dx, owned: true);
                 return;
             }

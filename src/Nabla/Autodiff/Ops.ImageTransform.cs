@@ -27,7 +27,7 @@ public static partial class Ops
         }
         else
         {
-            AffineOnHost(images, transforms.ToArray(), y, interpolation, fillMode, fillValue, backward: false);
+            AffineOnDevice(images, transforms, y, interpolation, fillMode, fillValue, adjoint: false);
         }
 
         if (OpSupport.TapeFor(images) is { } tape)
@@ -56,7 +56,7 @@ public static partial class Ops
         }
         else
         {
-            FlipOnHost(images, flips.ToArray(), y);
+            FlipOnDevice(images, flips, y);
         }
 
         if (OpSupport.TapeFor(images) is { } tape)
@@ -80,23 +80,48 @@ public static partial class Ops
         };
     }
 
-    // No device kernels yet for the image transforms: they run on the host (listed in DESIGN.md).
-    private static void AffineOnHost(Tensor x, float[] transforms, Tensor y, ImageInterpolation interpolation, ImageFillMode fillMode, float fillValue, bool backward) =>
-        Compute.OnHost("AffineTransformImages", [x], [y], (r, o) =>
+    // The device kernels take the transforms (and flip codes, as floats) in device memory: drawn on the host with the
+    // CPU engine's generator, as dropout's masks, so both engines transform alike, then uploaded (a small copy).
+    private static void AffineOnDevice(Tensor x, ReadOnlySpan<float> transforms, Tensor y, ImageInterpolation interpolation, ImageFillMode fillMode,
+        float fillValue, bool adjoint)
+    {
+        const string op = "AffineTransformImages";
+        (int n, int h, int w, int c) = ImageDims(op, x);
+        if (transforms.Length < n * ImageTransform.TransformLength)
         {
-            Tensor t = r[0];
-            if (backward)
-            {
-                ImageTransform.AffineBackward(t.Span, transforms, o[0].Span, t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3), interpolation, fillMode);
-            }
-            else
-            {
-                ImageTransform.Affine(t.Span, transforms, o[0].Span, t.Dim(0), t.Dim(1), t.Dim(2), t.Dim(3), interpolation, fillMode, fillValue);
-            }
-        });
+            throw new ArgumentException(
+                $"{op}: expects {ImageTransform.TransformLength} transform values per image ({n * ImageTransform.TransformLength} in all), but received {transforms.Length}.",
+                nameof(transforms));
+        }
 
-    private static void FlipOnHost(Tensor x, int[] flips, Tensor y) =>
-        Compute.OnHost("FlipImages", [x], [y], (r, o) => ImageTransform.Flip(r[0].Span, flips, o[0].Span, r[0].Dim(0), r[0].Dim(1), r[0].Dim(2), r[0].Dim(3)));
+        Tensor host = OpSupport.Empty([n, ImageTransform.TransformLength]);
+        transforms[..host.Size].CopyTo(host.Span);
+        Tensor onDevice = OpSupport.Upload(host, x);
+        Compute.Backend(op, x, y).AffineImages(x, onDevice, y, n, h, w, c, interpolation, fillMode, fillValue, adjoint);
+    }
+
+    private static void FlipOnDevice(Tensor x, ReadOnlySpan<int> flips, Tensor y)
+    {
+        const string op = "FlipImages";
+        (int n, int h, int w, int c) = ImageDims(op, x);
+        if (flips.Length < n)
+        {
+            throw new ArgumentException($"{op}: expects one flip code per image ({n}), but received {flips.Length}.", nameof(flips));
+        }
+
+        Tensor host = OpSupport.Empty([n]);
+        for (int i = 0; i < n; i++)
+        {
+            if ((uint)flips[i] > 3u)
+            {
+                throw new ArgumentOutOfRangeException(nameof(flips), flips[i], $"{op}: the code of image {i} must be in 0..3, but is {flips[i]}.");
+            }
+
+            host.Span[i] = flips[i];
+        }
+
+        Compute.Backend(op, x, y).FlipImages(x, OpSupport.Upload(host, x), y, n, h, w, c);
+    }
 
     private sealed class AffineImagesNode : UnaryNode
     {
@@ -125,7 +150,7 @@ public static partial class Ops
             }
             else
             {
-                AffineOnHost(grad, Transforms.ToArray(), dx, Interpolation, FillMode, 0f, backward: true);
+                AffineOnDevice(grad, Transforms.Span, dx, Interpolation, FillMode, 0f, adjoint: true);
             }
 
             tape.Accumulate(X, dx, owned: true);
@@ -167,7 +192,7 @@ public static partial class Ops
             }
             else
             {
-                FlipOnHost(grad, _flips[.._count], dx);
+                FlipOnDevice(grad, _flips.AsSpan(0, _count), dx);
             }
 
             tape.Accumulate(X, dx, owned: true);

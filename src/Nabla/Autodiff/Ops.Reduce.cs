@@ -126,7 +126,7 @@ public static partial class Ops
         if (indices.Size > 0 && x.Memory is not null)
         {
             CheckNonEmpty(op, x, ax, n);
-            ArgAxisOnHost(x, indices, outer, n, inner, max);
+            Compute.Backend(op, x, indices).ArgExtremum(x, outer, n, inner, indices, max);
         }
         else if (indices.Size > 0)
         {
@@ -144,21 +144,6 @@ public static partial class Ops
 
         return indices;
     }
-
-    // No device kernel yet: the indices are found on the host (listed in DESIGN.md).
-    private static void ArgAxisOnHost(Tensor x, Tensor indices, int outer, int n, int inner, bool max) =>
-        Compute.OnHost(max ? "ArgMax" : "ArgMin", [x], [indices], (r, w) =>
-        {
-            float[] best = new float[w[0].Size];
-            if (max)
-            {
-                Reduction.ArgMax(r[0].Span, outer, n, inner, best, w[0].Span);
-            }
-            else
-            {
-                Reduction.ArgMin(r[0].Span, outer, n, inner, best, w[0].Span);
-            }
-        });
 
     /// <summary>The normalized axis, or -1 for "every element".</summary>
     private static int ReducedAxis(string op, Tensor x, int? axis)

@@ -40,6 +40,12 @@ internal abstract partial class DeviceBackend
     /// <summary>dx[o, a, i] = g[o, i]/c[o, i] where x[o, a, i] = y[o, i] (c such elements), else 0.</summary>
     public abstract void ExtremumBackward(Tensor x, Tensor y, Tensor g, int outer, int n, int inner, Tensor dx);
 
+    /// <summary>
+    /// indices[o, i] = the first a where x[o, a, i] is largest (or smallest), as a float, with <c>Kernels.Reduction.ArgMax</c>'s
+    /// rules (the first NaN wins; on the last axis +0 ranks above −0, as <c>TensorPrimitives.IndexOfMax</c>); n ≥ 1.
+    /// </summary>
+    public abstract void ArgExtremum(Tensor x, int outer, int n, int inner, Tensor indices, bool max);
+
     /// <summary>dx[o, a, i] = scale·g[o, i].</summary>
     public abstract void Spread(Tensor g, int outer, int n, int inner, float scale, Tensor dx);
 
@@ -115,4 +121,29 @@ internal abstract partial class DeviceBackend
 
     /// <summary>y = xᵀ for a [rows, cols] matrix.</summary>
     public abstract void Transpose(Tensor x, int rows, int cols, Tensor y);
+
+    /// <summary>
+    /// y[n] = x[n] sampled through transform n (six floats per image in <paramref name="transforms"/>, on this device), or
+    /// with <paramref name="adjoint"/> dx = the adjoint of that sampling applied to the gradient x (y overwritten, fill
+    /// value unused): <c>Kernels.ImageTransform.Affine</c> and <c>AffineBackward</c> over [batch, height, width, channels].
+    /// </summary>
+    public abstract void AffineImages(Tensor x, Tensor transforms, Tensor y, int batch, int height, int width, int channels,
+        Kernels.ImageInterpolation interpolation, Kernels.ImageFillMode fillMode, float fillValue, bool adjoint);
+
+    /// <summary>
+    /// y[n] = x[n] flipped as code <paramref name="flips"/>[n] says (a whole float 0 to 3, on this device; bit 0 left-right,
+    /// bit 1 top-bottom): <c>Kernels.ImageTransform.Flip</c>, its own adjoint.
+    /// </summary>
+    public abstract void FlipImages(Tensor x, Tensor flips, Tensor y, int batch, int height, int width, int channels);
+
+    /// <summary>sums[0] = Σ x² over every element of <paramref name="x"/> (sums is a one-element tensor, possibly a view).</summary>
+    public abstract void SumOfSquares(Tensor x, Tensor sums);
+
+    /// <summary>
+    /// The factor that clips a gradient by norm, written to the one-element <paramref name="scale"/> from the sums of
+    /// squares in <paramref name="sums"/> (norm = √Σ sums): with <paramref name="global"/> Keras's clip_by_global_norm factor
+    /// limit·min(1/norm, 1/limit), NaN when the norm is not finite; otherwise clipnorm's 1 when norm ≤ limit, else
+    /// limit/norm (the formulas of <c>Optimizer.GlobalScale</c> and <c>Optimizer.Clip</c>, in double).
+    /// </summary>
+    public abstract void ClipScale(Tensor sums, float limit, bool global, Tensor scale);
 }

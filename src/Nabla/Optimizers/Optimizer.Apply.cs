@@ -7,7 +7,7 @@ using Nabla.Tensors;
 namespace Nabla.Optimizers;
 
 // One update: validate, clip, decay, update, count. The span overload is the trainer's allocation-free path; the
-// public overloads copy their arguments into pooled arrays and forward to it.
+// public overloads copy their arguments into pooled arrays and forward to it. Device variables: Optimizer.Device.cs.
 public abstract partial class Optimizer
 {
     // Below this many elements in one update, splitting it over threads costs more than it saves.
@@ -130,18 +130,19 @@ public abstract partial class Optimizer
         }
 
         float lr = LearningRate;
+        if (_variables.Length > 0 && _variables[0].Value.Memory is not null)
+        {
+            PrepareStep(lr);
+            ApplyOnDevice(grads, variables, lr, WeightDecay is float d ? d * lr : 0f);
+            Iterations++;
+            return;
+        }
+
         float globalScale = GlobalClipnorm is float limit ? GlobalScale(grads, limit) : 1f;
         PrepareStep(lr);
         // In parallel, each thread takes a fixed share of the elements of all variables, the same share every step,
         // so that its weights, gradients and slots stay in its core's cache from one step to the next.
         bool clips = Clipnorm.HasValue || Clipvalue.HasValue || GlobalClipnorm.HasValue;
-        if (_variables.Length > 0 && _variables[0].Value.Memory is not null)
-        {
-            ApplyOnDevice(grads, variables, lr, WeightDecay is float d ? d * lr : 0f, globalScale, clips);
-            Iterations++;
-            return;
-        }
-
         int parts = UpdatesElementwise && !clips && total >= ParallelMinElements ? ParallelRunner.MaxParallelism : 1;
         var update = new UpdateJob(this, grads, variables, lr, WeightDecay is float wd ? wd * lr : 0f, globalScale, total, parts);
         ParallelRunner.For(parts, ref update);
@@ -194,51 +195,6 @@ public abstract partial class Optimizer
         }
     }
 
-    // The update on the variables' device: decay and the update run there; clipping needs the gradient's norm or
-    // values on the host (a round trip per variable, only when clipping is on).
-    private void ApplyOnDevice(ReadOnlySpan<Tensor> grads, ReadOnlySpan<Variable> variables, float lr, float decay, float globalScale, bool clips)
-    {
-        string op = $"Optimizer '{Name}'";
-        for (int i = 0; i < grads.Length; i++)
-        {
-            if (grads[i] is not Tensor g)
-            {
-                continue;
-            }
-
-            int slot = SlotOf(variables[i], i);
-            Tensor w = _variables[slot].Value;
-            Compute.Backend(op, w, g);
-            if (decay != 0f)
-            {
-                // Decoupled weight decay, before the update: w = w·(1 − wd·lr).
-                Compute.ScalarRight<Kernels.MultiplyOp>(op, w, 1f - decay, w);
-            }
-
-            if (clips)
-            {
-                float[] host = g.ToArray();
-                g = Tensor.FromArray(Clip(host, globalScale).ToArray(), g.Dims.ToArray()).To(w.Device);
-            }
-
-            UpdateOnDevice(w, g, slot, lr);
-        }
-    }
-
-    /// <summary>
-    /// Updates a device variable's value in place; the built-in optimizers run their kernels on the device (their slots
-    /// live there), other optimizers run <see cref="UpdateStep"/> on host copies (their slots stay on the host).
-    /// </summary>
-    private protected virtual void UpdateOnDevice(Tensor weight, Tensor gradient, int slot, float learningRate)
-    {
-        float[] w = weight.ToArray();
-        UpdateStep(w, gradient.ToArray(), slot, 0, learningRate);
-        weight.Memory!.CopyFrom(w, weight.Offset);
-    }
-
-    /// <summary>Whether slots live on the variables' device (the optimizer overrides <see cref="UpdateOnDevice"/>).</summary>
-    private protected virtual bool SlotsOnDevice => false;
-
     private int SlotOf(Variable variable, int position)
     {
         ArgumentNullException.ThrowIfNull(variable);
@@ -276,8 +232,7 @@ public abstract partial class Optimizer
         {
             if (g is not null)
             {
-                // A device gradient's norm is taken on the host (one copy; listed in DESIGN.md).
-                sumOfSquares += TensorPrimitives.SumOfSquares<float>(g.Memory is null ? g.Span : g.ToArray());
+                sumOfSquares += TensorPrimitives.SumOfSquares<float>(g.Span);
             }
         }
 

@@ -22,6 +22,13 @@ namespace Nabla.Optimizers;
 /// scalars that depend only on the step. Strings convert implicitly, so a parameter typed <see cref="Optimizer"/>
 /// accepts <c>"adam"</c>.
 /// </para>
+/// <para>
+/// Variables on a device (a GPU): clipping, weight decay and the built-in rules (SGD, Adam, AdamW, RMSprop, Adagrad)
+/// run there, and their slots live there. A custom optimizer's <see cref="UpdateStep"/> is span code, so by design it
+/// runs on host copies: each step copies the weight and its (already clipped) gradient to the host, calls
+/// <see cref="UpdateStep"/> with the whole variable, and copies the weight back; slots made with <see cref="AddSlot"/>
+/// stay on the host. Results are the same as on the CPU; the price is two copies per variable and step.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -205,6 +212,8 @@ public abstract partial class Optimizer
     /// so it must not allocate.
     /// </summary>
     /// <remarks>
+    /// For variables on a device, this runs on host copies of the whole variable and its clipped gradient (see the class
+    /// remarks); the built-in optimizers use device kernels instead.
     /// When <see cref="UpdatesElementwise"/> is true, the base class may pass a segment of a variable, the elements
     /// [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="weight"/>.Length), and may update
     /// different segments on different threads at once; slot state is then sliced the same way with

@@ -1,3 +1,4 @@
+using Nabla.Autodiff;
 using Nabla.Gpu.Tests.Support;
 using Nabla.Layers;
 
@@ -24,6 +25,7 @@ public class ConvolutionFamilyParityTests
         ["AveragePooling2D same"] = (() => new AveragePooling2D(3, strides: 2, padding: "same"), [2, 7, 6, 3], true),
         ["GlobalAveragePooling2D"] = (() => new GlobalAveragePooling2D(), [3, 5, 4, 6], true),
         ["GlobalMaxPooling2D"] = (() => new GlobalMaxPooling2D(), [3, 5, 4, 6], true),
+        ["GlobalMaxPooling2D batch 1 odd"] = (() => new GlobalMaxPooling2D(), [1, 3, 7, 5], true),
         ["BatchNormalization training"] = (() => new BatchNormalization(momentum: 0.9), [6, 3, 3, 5], true),
         ["BatchNormalization inference"] = (() => new BatchNormalization(), [6, 3, 3, 5], false),
         ["Dropout"] = (() => new Dropout(0.4, seed: 5), [4, 33], true),
@@ -50,5 +52,25 @@ public class ConvolutionFamilyParityTests
     {
         (Func<Layer> make, int[] shape, bool training) = Cases[name];
         LayerParity.Check(DeviceCollection.Accelerator, make, Tensor.RandomUniform(shape, -2f, 2f, seed: 17), training);
+    }
+
+    [Fact]
+    public void Tied_maxima_give_the_gradient_to_the_first_one_on_the_device_as_on_the_cpu()
+    {
+        // Channel 0 is constant (every pixel ties), channel 1 has its maximum 2 at pixels 1 and 3, channel 2 a single maximum.
+        float[] values = [5, 0, -1, 5, 2, 3, 5, 1, 7, 5, 2, 1];   // [1, 2, 2, 3]: pixel-major, channels last
+        Tensor x = Tensor.FromArray(values, 1, 2, 2, 3);
+        Tensor g = Tensor.FromArray(new float[] { 0.5f, -2f, 3f }, 1, 3);
+        float[] expected = [0.5f, 0, 0, 0, -2f, 0, 0, 0, 3f, 0, 0, 0];
+        foreach (Device device in new[] { Device.Cpu, DeviceCollection.Accelerator })
+        {
+            Tensor input = x.To(device);
+            using var tape = new GradientTape();
+            tape.Watch(input);
+            Tensor y = new GlobalMaxPooling2D().Apply(input);
+            Tensor loss = Ops.Sum(Ops.Multiply(y, g.To(device)));
+            Assert.Equal([5f, 2f, 7f], y.ToArray());
+            Assert.Equal(expected, tape.Gradient(loss, [input])[0].ToArray());
+        }
     }
 }

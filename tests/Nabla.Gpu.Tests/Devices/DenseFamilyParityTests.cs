@@ -37,7 +37,11 @@ public class DenseFamilyParityTests
         ["LeakyRelu"] = (t => Ops.LeakyRelu(t[0], 0.3f), () => [R(27, 8, 9)], null),
         ["Softplus"] = (t => Ops.Softplus(t[0]), () => [R(28, 8, 9)], null),
         ["Swish"] = (t => Ops.Swish(t[0]), () => [R(29, 8, 9)], null),
-        ["Relu thresholded (host round trip)"] = (t => Ops.Relu(t[0], 0.1f, 0.6f, 0.2f), () => [R(30, 8, 9)], null),
+        ["Relu thresholded capped sloped"] = (t => Ops.Relu(t[0], 0.1f, 0.6f, 0.2f), () => [R(30, 8, 9)], null),
+        ["Relu6"] = (t => Ops.Relu(t[0], maxValue: 1.5f), () => [R(86, 1, 13)], null),
+        ["Relu threshold only"] = (t => Ops.Relu(t[0], threshold: -0.4f), () => [R(87, 7, 3, 5)], null),
+        ["Relu slope and negative threshold"] = (t => Ops.Relu(t[0], 0.3f, null, -0.5f), () => [R(88, 1)], null),
+        ["Dense with capped relu"] = (t => Ops.Dense(t[0], t[1], t[2], ActivationTable.ReluWith(0.05f, 1f, 0.1f)), () => [R(89, 5, 7), R(90, 7, 3), R(91, 3)], null),
         ["MatMul"] = (t => Ops.MatMul(t[0], t[1]), () => [R(31, 7, 17), R(32, 17, 5)], null),
         ["MatMul batched"] = (t => Ops.MatMul(t[0], t[1]), () => [R(33, 3, 4, 6), R(34, 3, 6, 5)], null),
         ["MatMul transposed"] = (t => Ops.MatMul(t[0], t[1], transposeA: true, transposeB: true), () => [R(35, 6, 4), R(36, 5, 6)], null),
@@ -69,6 +73,12 @@ public class DenseFamilyParityTests
         ["Softmax axis 2 of 4"] = (t => Ops.Softmax(t[0], 2), () => [R(85, 2, 3, 4, 3)], null),
         ["ArgMax (no gradient)"] = (t => Ops.ArgMax(t[0], 1), () => [R(76, 4, 6)], 0),
         ["ArgMin keepdims (no gradient)"] = (t => Ops.ArgMin(t[0], 0, keepDims: true), () => [R(77, 4, 6)], 0),
+        ["ArgMax middle axis odd shape (no gradient)"] = (t => Ops.ArgMax(t[0], 1), () => [R(92, 3, 7, 5)], 0),
+        ["ArgMin batch 1 (no gradient)"] = (t => Ops.ArgMin(t[0], -1), () => [R(93, 1, 11)], 0),
+        ["ArgMax with ties, NaN and signed zeros (no gradient)"] = (t => Ops.ArgMax(t[0], -1), () => [Ties()], 0),
+        ["ArgMin with ties, NaN and signed zeros (no gradient)"] = (t => Ops.ArgMin(t[0], -1), () => [Ties()], 0),
+        ["ArgMax axis 0 with ties, NaN and signed zeros (no gradient)"] = (t => Ops.ArgMax(t[0], 0), () => [Ties()], 0),
+        ["ArgMin axis 0 with ties, NaN and signed zeros (no gradient)"] = (t => Ops.ArgMin(t[0], 0), () => [Ties()], 0),
         ["Index"] = (t => Ops.Index(t[0], -2), () => [R(78, 4, 3, 2)], null),
         ["Reshape"] = (t => Ops.Reshape(t[0], [3, -1]), () => [R(79, 2, 3, 2)], null),
         ["Silu"] = (t => Ops.Silu(t[0]), () => [R(80, 9, 7)], null),
@@ -119,6 +129,16 @@ public class DenseFamilyParityTests
     }
 
     private static Tensor R(int seed, params int[] shape) => Parity.Random(seed, -2f, 2f, shape);
+
+    // Rows (and columns) where the first index must win: repeated extrema, a NaN after a number, −0 before +0 and the reverse.
+    private static Tensor Ties() => Tensor.FromArray(new float[]
+    {
+        1, 3, 3, -2, -2,
+        float.NaN, 5, float.NaN, -7, 0,
+        -0f, 0f, -0f, 0f, -1,
+        0f, -0f, 0f, -0f, 1,
+        4, 4, 4, 4, 4,
+    }, 5, 5);
 
     private static Tensor Positive(int seed, params int[] shape) => Parity.Random(seed, 0.5f, 2f, shape);
 }

@@ -27,6 +27,33 @@ public sealed class ActivationKernelsTests(CpuDeviceFixture fixture)
             "gelu" when approximate => ActivationTable.GeluApproximate,
             _ => ActivationTable.Parse(name),
         };
+        Compare(cpu, name, x => { });
+    }
+
+    public static TheoryData<float, float?, float> ReluOptions() => new()
+    {
+        { 0f, 6f, 0f }, { 0.1f, null, 0.5f }, { 0.2f, 0.6f, -0.3f }, { 0f, null, 1f }, { 0.3f, 2.5f, 0f },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReluOptions))]
+    public void Relu_with_cap_threshold_or_slope_matches_the_cpu_engine_on_the_device(float slope, float? cap, float threshold)
+    {
+        ActivationDescriptor cpu = ActivationTable.ReluWith(slope, cap, threshold);
+        Assert.Equal(GpuActivation.Code.ThresholdedRelu, GpuActivation.From(cpu).Function);
+        Compare(cpu, $"relu({slope}, {cap}, {threshold})", x =>
+        {
+            // The kinks and the special values, where the two engines must take the same side.
+            x[4] = threshold;
+            x[5] = cap ?? 1e30f;
+            x[6] = float.NaN;
+            x[7] = float.NegativeInfinity;
+            x[8] = float.PositiveInfinity;
+        });
+    }
+
+    private void Compare(ActivationDescriptor cpu, string name, Action<float[]> edit)
+    {
         GpuActivation gpu = GpuActivation.From(cpu);
         const int rows = 7, cols = 17, n = rows * cols;
         float[] x = TestData.Uniform(n, 21, -6f, 6f);
@@ -34,6 +61,7 @@ public sealed class ActivationKernelsTests(CpuDeviceFixture fixture)
         x[1] = -1e-4f;
         x[2] = -30f;
         x[3] = 25f;
+        edit(x);
         float[] bias = TestData.Uniform(cols, 22), g = TestData.Uniform(n, 23);
 
         // CPU engine: y = f(x + bias), pre = x + bias; then dx = g·f'(v) and the bias gradient.
