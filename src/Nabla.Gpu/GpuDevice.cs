@@ -138,7 +138,7 @@ public sealed class GpuDevice : IDisposable
         Context? context = null;
         try
         {
-            context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
+            context = Context.Create(b => b.Cuda().EnableAlgorithms().Profiling().Optimize(OptimizationLevel.O2));
             CudaAccelerator accelerator = context.CreateCudaAccelerator(ordinal);
             return new GpuDevice(device, GpuDeviceKind.Cuda, context, accelerator);
         }
@@ -153,7 +153,7 @@ public sealed class GpuDevice : IDisposable
     /// <returns>The device; dispose it when done.</returns>
     public static GpuDevice OpenCpu()
     {
-        Context context = Context.Create(b => b.CPU(CPUDevice.Default).EnableAlgorithms().Optimize(OptimizationLevel.O1));
+        Context context = Context.Create(b => b.CPU(CPUDevice.Default).EnableAlgorithms().Profiling().Optimize(OptimizationLevel.O1));
         try
         {
             CPUAccelerator accelerator = context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
