@@ -22,6 +22,9 @@ internal sealed class TransferCounters
     /// <summary>Batches the trainer handed to a step while that batch's upload fence had to be waited for.</summary>
     public long UploadWaits;
 
+    /// <summary>Synchronous copies (<c>DeviceMemory.CopyFrom</c>/<c>CopyTo</c>: each waits for the device).</summary>
+    public long SynchronousCopies;
+
     /// <summary>Fences recorded on either queue.</summary>
     public long Fences;
 
