@@ -18,7 +18,7 @@ using Nabla.Models;
 /// The models and data are bench/Nabla.Workloads' (the shipped MNIST subset and Fashion-MNIST, x/255, Adam, sparse
 /// categorical cross-entropy); run.sh points NABLA_DATA at the repository's data/ folder. Each run first trains a
 /// throwaway copy of the model on a few batches (kernel compilation, arenas), then times every epoch with a callback.
-/// --quick is a smoke test that the step works end to end, not a measurement: two batches of training, no warm-up
+/// --quick is a smoke test that the step works end to end, not a measurement: two batches of training (the CNN one), no warm-up
 /// model, 32 test images; on ILGPU's CPU accelerator (where a launch costs milliseconds and the tiled GEMM runs at a few
 /// dozen MFLOP/s, so one W3 step at batch 128 takes about 20 s) the batch is also cut to 4.
 /// </remarks>
@@ -61,7 +61,7 @@ internal static class DeviceWorkloads
             if (quick)
             {
                 run = spec with { BatchSize = gpu.Kind == DeviceKind.CpuAccelerator ? Math.Min(spec.BatchSize, QuickSimulatedBatch) : spec.BatchSize };
-                int rows = 2 * run.BatchSize;
+                int rows = (spec.Cnn ? 1 : 2) * run.BatchSize;   // the CNN's kernels are the slowest to compile and run there
                 (train, test) = ((train.X[..rows], train.Y[..rows]), (test.X[..QuickTestRows], test.Y[..QuickTestRows]));
             }
 
