@@ -1,6 +1,6 @@
-using Nabla;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Nabla;
 using Nabla.Devices;
 using Nabla.Gpu;
 using Nabla.Gpu.Devices;
