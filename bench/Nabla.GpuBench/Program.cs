@@ -126,14 +126,7 @@ Step("launch", () => GpuSteps.LaunchOverhead(dev, quick));
 Step("bandwidth", () => GpuSteps.Bandwidth(dev, quick));
 Step("sgemm", () => GpuSteps.Sgemm(dev, quick ? 256 : 4096, quick ? 2 : 10));
 Step("cpu_sgemm", () => GpuSteps.CpuSgemm(quick ? 256 : 4096));
-Step("workloads", () => new JsonObject
-{
-    // Still to write (issue 16): W3, W4 b32/b256 and W5 trained on the device against the CPU engine of the same machine,
-    // and W4 b32's step split into copies and launches. The core dispatches every op to the device now; a first
-    // version of this step did not finish its quick run on ilgpu-cpu within 8 minutes, so it is not here yet.
-    ["ok"] = true,
-    ["status"] = "not written yet: the device training workloads",
-});
+Step("workloads", () => DeviceWorkloads.Run(deviceName, quick));
 
 report["finished_utc"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture);
 report["failures"] = failures;

@@ -80,6 +80,11 @@ cublas_links() {
 cublas_links > "$OUT/cublas.log" 2>&1 || true
 cat "$OUT/cublas.log"
 
+# The workloads step reads the shipped datasets from the repository's data/ folder (carried with the tree): the bundle
+# runs from a temporary folder, where Nabla's search from its own location would not find them.
+repo_data=$(cd "$here/../.." && pwd)/data
+[ -d "$repo_data/fashion-mnist" ] && export NABLA_DATA=${NABLA_DATA:-$repo_data}
+
 if [ -x "$bundle/Nabla.GpuBench" ]; then
   # The program rewrites gpubench.json after each of its own steps, so a timeout keeps the finished ones.
   step gpubench timeout "$bench_timeout" "$bundle/Nabla.GpuBench" --out "$OUT/gpubench.json" "$@"

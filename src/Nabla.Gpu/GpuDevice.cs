@@ -138,7 +138,7 @@ public sealed class GpuDevice : IDisposable
         Context? context = null;
         try
         {
-            context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
+            context = Context.Create(b => b.Cuda().EnableAlgorithms().Profiling().Optimize(OptimizationLevel.O2));
             CudaAccelerator accelerator = context.CreateCudaAccelerator(ordinal);
             return new GpuDevice(device, GpuDeviceKind.Cuda, context, accelerator);
         }
@@ -153,7 +153,7 @@ public sealed class GpuDevice : IDisposable
     /// <returns>The device; dispose it when done.</returns>
     public static GpuDevice OpenCpu()
     {
-        Context context = Context.Create(b => b.CPU(CPUDevice.Default).EnableAlgorithms().Optimize(OptimizationLevel.O1));
+        Context context = Context.Create(b => b.CPU(CPUDevice.Default).EnableAlgorithms().Profiling().Optimize(OptimizationLevel.O1));
         try
         {
             CPUAccelerator accelerator = context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
@@ -239,9 +239,16 @@ public sealed class GpuDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// Kernel launches (and cuBLAS calls) issued so far: every launch takes its shape from <see cref="ElementwiseConfig"/>,
+    /// <see cref="RowConfig"/> or the GEMM kernels' own, each of which counts one (the GPU benchmark's step breakdown).
+    /// </summary>
+    internal long Launches;
+
     /// <summary>The grid-stride launch shape for <paramref name="n"/> independent elements.</summary>
     internal KernelConfig ElementwiseConfig(long n)
     {
+        Launches++;
         long groups = Math.Clamp((n + ElementwiseGroupSize - 1) / ElementwiseGroupSize, 1, MaxElementwiseGroups);
         return new KernelConfig((int)groups, ElementwiseGroupSize);
     }
@@ -283,6 +290,7 @@ public sealed class GpuDevice : IDisposable
     /// <summary>The launch shape of a row kernel: one group per row (grid-stride over rows), a power of two near the row length.</summary>
     internal KernelConfig RowConfig(int rows, int cols)
     {
+        Launches++;
         int group = Math.Clamp(CeilPow2(Math.Max(cols, 1)), Kind == GpuDeviceKind.Cuda ? 32 : 1, RowGroupSize);
         return new KernelConfig(Math.Clamp(rows, 1, MaxElementwiseGroups), group);
     }

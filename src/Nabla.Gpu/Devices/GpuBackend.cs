@@ -139,6 +139,7 @@ internal sealed partial class GpuBackend : DeviceBackend, IDisposable
     public void Dispose()
     {
         DrainDropped();
+        DisposeTransfers();
         Gpu.Dispose();
     }
 

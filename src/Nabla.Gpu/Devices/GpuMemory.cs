@@ -50,6 +50,7 @@ internal sealed class GpuMemory : DeviceMemory
         }
 
         _backend.Enter();
+        _backend.Transfers.SynchronousCopies++;
         ArrayView<float> target = View.SubView(offset, source.Length);
         try
         {
@@ -71,6 +72,7 @@ internal sealed class GpuMemory : DeviceMemory
 
         _backend.Enter();
         _backend.CountCopyToHost();
+        _backend.Transfers.SynchronousCopies++;
         ArrayView<float> source = View.SubView(offset, destination.Length);
         try
         {

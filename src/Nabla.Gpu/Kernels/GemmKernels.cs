@@ -150,8 +150,11 @@ internal sealed class GemmKernels(GpuDevice device) : IDisposable
 
     private static long Blocks(GemmArgs args, int tile) => (long)((args.M + tile - 1) / tile) * ((args.N + tile - 1) / tile);
 
-    private static KernelConfig Config(GemmArgs args, int batch, int tile) =>
-        new(new Index3D((args.N + tile - 1) / tile, (args.M + tile - 1) / tile, batch), new Index3D(tile / 8 * (tile / 8), 1, 1));
+    private KernelConfig Config(GemmArgs args, int batch, int tile)
+    {
+        device.Launches++;
+        return new(new Index3D((args.N + tile - 1) / tile, (args.M + tile - 1) / tile, batch), new Index3D(tile / 8 * (tile / 8), 1, 1));
+    }
 
     private void RunCuBlas(CuBlas cuBlas, bool transposeA, bool transposeB, int batch, int m, int n, int k,
         ArrayView<float> a, int lda, long strideA, ArrayView<float> b, int ldb, long strideB, ArrayView<float> c, int ldc, long strideC, bool accumulate)
@@ -170,6 +173,7 @@ internal sealed class GemmKernels(GpuDevice device) : IDisposable
             ArrayView<float> bi = b.SubView(i * strideB, Math.Max(lengthB, 1));
             ArrayView<float> ci = c.SubView(i * strideC, lengthC);
             cuBlas.Gemm(opB, opA, n, m, k, 1f, bi, ldb, ai, lda, beta, ci, ldc);
+            device.Launches++;
         }
     }
 

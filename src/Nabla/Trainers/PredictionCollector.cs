@@ -20,6 +20,62 @@ internal sealed class PredictionCollector
     /// <exception cref="ShapeMismatchException">The batch's shape beyond its rows differs from earlier batches'.</exception>
     public void Add(Tensor batch)
     {
+        CheckShape(batch);
+        if (_rows is not null)
+        {
+            batch.CopyTo(Rows(batch).Span.Slice(_filled * RowSize(batch)));
+            _filled += batch.Dim(0);
+        }
+        else
+        {
+            (_parts ??= []).Add(batch.Memory is null ? batch.Clone() : batch.To(Device.Cpu));
+        }
+    }
+
+    /// <summary>
+    /// Reserves the place of one batch's output, in order, for a copy that lands later (Predict's asynchronous
+    /// downloads): the host tensor and the element offset where its <c>batch.Size</c> elements go.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">The batch's shape beyond its rows differs from earlier batches'.</exception>
+    public (Tensor Host, int Offset) Reserve(Tensor batch)
+    {
+        CheckShape(batch);
+        if (_rows is not null)
+        {
+            Tensor result = Rows(batch);
+            int offset = _filled * RowSize(batch);
+            _filled += batch.Dim(0);
+            return (result, offset);
+        }
+
+        var part = Tensor.Zeros(batch.Shape);
+        (_parts ??= []).Add(part);
+        return (part, 0);
+    }
+
+    private static int RowSize(Tensor batch) => batch.Dim(0) == 0 ? 0 : batch.Size / batch.Dim(0);
+
+    /// <summary>The result tensor (made on the first batch), after checking that <paramref name="batch"/>'s rows fit.</summary>
+    private Tensor Rows(Tensor batch)
+    {
+        int rows = _rows!.Value;
+        if (_result is null)
+        {
+            int[] dims = batch.Shape;
+            dims[0] = rows;
+            _result = Tensor.Zeros(dims);
+        }
+
+        if (_filled + batch.Dim(0) > rows)
+        {
+            throw new InvalidOperationException($"Predict: the batches held more than the {rows} rows expected.");
+        }
+
+        return _result;
+    }
+
+    private void CheckShape(Tensor batch)
+    {
         if (batch.Rank == 0)
         {
             throw new ShapeMismatchException("Predict", "outputs with a batch axis", "[]",
@@ -31,29 +87,6 @@ internal sealed class PredictionCollector
         {
             throw new ShapeMismatchException("Predict", ShapeUtil.Format(first.Dims), ShapeUtil.Format(batch.Dims),
                 $"Predict: batch outputs differ in shape beyond the batch axis: {ShapeUtil.Format(first.Dims)} and {ShapeUtil.Format(batch.Dims)}.");
-        }
-
-        if (_rows is int rows)
-        {
-            if (_result is null)
-            {
-                int[] dims = batch.Shape;
-                dims[0] = rows;
-                _result = Tensor.Zeros(dims);
-            }
-
-            int rowSize = batch.Dim(0) == 0 ? 0 : batch.Size / batch.Dim(0);
-            if (_filled + batch.Dim(0) > rows)
-            {
-                throw new InvalidOperationException($"Predict: the batches held more than the {rows} rows expected.");
-            }
-
-            batch.CopyTo(_result.Span.Slice(_filled * rowSize));
-            _filled += batch.Dim(0);
-        }
-        else
-        {
-            (_parts ??= []).Add(batch.Memory is null ? batch.Clone() : batch.To(Device.Cpu));
         }
     }
 

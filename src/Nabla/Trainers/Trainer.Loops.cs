@@ -21,7 +21,7 @@ internal sealed partial class Trainer
         CompileState compiled = RequireCompiled("Fit");
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = compiled.Distribution;
-        var transfer = new BatchTransfer(ModelDevice());
+        using var transfer = new BatchTransfer(ModelDevice());
         CheckDistributedDevice(distribution, transfer);
         Device.AnnounceTraining(transfer.Device);
         if (distribution is not null)
@@ -67,11 +67,10 @@ internal sealed partial class Trainer
             list.EpochBegin(epoch, new Dictionary<string, double>());
             IReadOnlyDictionary<string, double>? stepLogs = null;
             using (RunScope run = RunScope.Enter(_model, metrics, train))
+            using (BatchFeed feed = transfer.Feed(iterator.NextEpoch(), "Fit", fresh: overrides.Train))
             {
-                foreach ((int step, StepBatch hostBatch) in iterator.NextEpoch())
+                while (feed.Next(out int step, out StepBatch batch))
                 {
-                    CheckBatch("Fit", hostBatch, step);
-                    StepBatch batch = transfer.ToDevice(hostBatch, fresh: overrides.Train);
                     noLogs.Clear();
                     list.TrainBatchBegin(step, noLogs);
                     run.SampleWeight = batch.SampleWeight;
@@ -148,7 +147,7 @@ internal sealed partial class Trainer
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
-        var transfer = new BatchTransfer(ModelDevice());
+        using var transfer = new BatchTransfer(ModelDevice());
         CheckDistributedDevice(distribution, transfer);
         if (distribution is not null && overrides.Test)
         {
@@ -165,11 +164,10 @@ internal sealed partial class Trainer
         metrics.Reset();
         IReadOnlyDictionary<string, double>? stepLogs = null;
         using (RunScope run = RunScope.Enter(_model, metrics, null))
+        using (BatchFeed feed = transfer.Feed(iterator.NextEpoch(), operation, fresh: overrides.Test))
         {
-            foreach ((int step, StepBatch hostBatch) in iterator.NextEpoch())
+            while (feed.Next(out int step, out StepBatch batch))
             {
-                CheckBatch(operation, hostBatch, step);
-                StepBatch batch = transfer.ToDevice(hostBatch, fresh: overrides.Test);
                 noLogs.Clear();
                 list.TestBatchBegin(step, noLogs);
                 run.SampleWeight = batch.SampleWeight;
@@ -223,18 +221,18 @@ internal sealed partial class Trainer
     {
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
-        var transfer = new BatchTransfer(ModelDevice());
+        using var transfer = new BatchTransfer(ModelDevice());
         CheckDistributedDevice(distribution, transfer);
         CallbackList list = Callbacks(callbacks, distribution is { IsChief: false } ? 0 : verbose, 1, iterator.NumBatches);
         var logs = new Dictionary<string, double>();
         list.PredictBegin(logs);
         int batches = 0;
+        OutputDownloads? downloads = transfer.Downloads;   // a device's outputs come back without a wait per batch
         using (RunScope run = RunScope.Enter(_model, null, null))
+        using (BatchFeed feed = transfer.Feed(iterator.NextEpoch(), "Predict", fresh: overrides.Predict))
         {
-            foreach ((int step, StepBatch hostBatch) in iterator.NextEpoch())
+            while (feed.Next(out int step, out StepBatch batch))
             {
-                CheckBatch("Predict", hostBatch, step);
-                StepBatch batch = transfer.ToDevice(hostBatch, fresh: overrides.Predict);
                 list.PredictBatchBegin(step, logs);
                 if (distribution is not null && !overrides.Predict)
                 {
@@ -246,13 +244,15 @@ internal sealed partial class Trainer
                 }
                 else
                 {
-                    PredictStep(run, batch, results);
+                    PredictStep(run, batch, results, downloads);
                 }
 
                 batches++;
                 list.PredictBatchEnd(step, logs);
             }
         }
+
+        downloads?.Flush();
 
         if (batches == 0)
         {

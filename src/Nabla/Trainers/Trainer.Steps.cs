@@ -44,12 +44,21 @@ internal sealed partial class Trainer
         return metrics.Results();
     }
 
-    /// <summary>One prediction step (Keras's <c>predict_step</c>): the forward pass in inference mode, copied out.</summary>
-    public void PredictStep(RunScope run, in StepBatch batch, PredictionCollector[] results)
+    /// <summary>
+    /// One prediction step (Keras's <c>predict_step</c>): the forward pass in inference mode, copied out at once, or
+    /// through <paramref name="downloads"/> (a device's asynchronous copies, which land when the next batch is queued).
+    /// </summary>
+    public void PredictStep(RunScope run, in StepBatch batch, PredictionCollector[] results, OutputDownloads? downloads = null)
     {
         using (StepContext.Current.BeginInferenceBatch())
         {
             _model.Forward(batch.X, run.Outputs, training: false);
+            if (downloads is not null)
+            {
+                downloads.Issue(run.Outputs, results);
+                return;
+            }
+
             for (int o = 0; o < results.Length; o++)
             {
                 results[o].Add(run.Outputs[o]);

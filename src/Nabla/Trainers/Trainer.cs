@@ -172,7 +172,7 @@ internal sealed partial class Trainer
     }
 
     /// <summary>Checks every array of a batch for NaN and infinity.</summary>
-    private static void CheckBatch(string operation, in StepBatch batch, int step)
+    internal static void CheckBatch(string operation, in StepBatch batch, int step)
     {
         for (int i = 0; i < batch.X.Length; i++)
         {
