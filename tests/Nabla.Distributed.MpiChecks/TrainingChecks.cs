@@ -13,16 +13,27 @@ internal static class TrainingChecks
 {
     private const int Samples = 600, Features = 12, Classes = 4;
 
-    /// <summary>Trains a seeded MLP for 3 epochs at global batch 64 with validation, then evaluates and predicts.</summary>
+    /// <summary>
+    /// Trains a seeded MLP for 3 epochs at global batch 64 (or the fourth argument) with validation, then evaluates and
+    /// predicts. The third argument chooses how gradients are summed: <c>overlap</c> (the default, during the backward
+    /// pass), <c>serial</c> (after it), or <c>overlap-small</c> / <c>serial-small</c> with every gradient in a bucket of
+    /// its own, so that the overlapped path hands buckets over while the pass runs.
+    /// </summary>
     public static void Fit(string[] args)
     {
         using Communicator world = Mpi.Initialize(Scenarios.Timeout(args));
+        string mode = args.Length > 2 ? args[2] : "overlap";
+        int batch = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 64;
         Random.SetSeed(2024);   // the same global random sequence on every rank and in the one-process run
         Sequential model = Model(hidden: 32);
+        bool small = mode.EndsWith("-small", StringComparison.Ordinal);
+        var strategy = new DataParallel(world, overlapCommunication: mode.StartsWith("overlap", StringComparison.Ordinal),
+            bucketBytes: small ? 4 : GradientBuckets.DefaultBucketBytes, inPlaceBytes: small ? 4 : GradientBuckets.DefaultInPlaceBytes);
         model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"],
-            distribution: new DataParallel(world));
+            distribution: strategy);
         (Tensor x, Tensor y) = Data();
-        History history = model.Fit(x, y, epochs: 3, batchSize: 64, validationSplit: 0.2, verbose: world.IsRoot ? 2 : 0);
+        History history = model.Fit(x, y, epochs: 3, batchSize: batch, validationSplit: 0.2, verbose: world.IsRoot ? 2 : 0);
+        Log.Line(world, $"strategy overlap {strategy.OverlapCommunication} steps {strategy.GradientAllReduceCount} overlapped buckets {strategy.OverlappedBucketCount}");
 
         float[] weights = model.GetWeights().SelectMany(w => w.ToArray()).ToArray();
         byte[] bytes = new byte[weights.Length * sizeof(float)];

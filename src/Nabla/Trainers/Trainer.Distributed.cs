@@ -71,6 +71,12 @@ internal sealed partial class Trainer
     /// batch's mean loss), the same optimizer step everywhere, then the non-trainable weights averaged so that batch
     /// statistics stay identical on every rank. A rank whose share is empty contributes zeros.
     /// </summary>
+    /// <remarks>
+    /// The share weights the backward pass's seed (dL/dloss = share instead of 1) rather than every gradient afterwards:
+    /// the pass is linear in its seed, so the gradients come out weighted without a pass over them (with two equal
+    /// shares, 0.5, bit for bit what the multiplication gave). The strategy may sum the gradients bucket by bucket while
+    /// the pass still runs (<see cref="DistributionStrategy.BeginGradientSum"/>); the optimizer waits for all of them.
+    /// </remarks>
     private void DistributedTrainStep(DistributionStrategy distribution, RunScope run, in StepBatch global)
     {
         CompileState compiled = _compiled!;
@@ -85,7 +91,23 @@ internal sealed partial class Trainer
                 _model.Forward(local.X, run.Outputs, training: true);
                 loss = TotalLoss(compiled, local, run);
                 train.EnsureCached(_model);
-                step.Tape.ComputeGradients(loss, null, train.Values, train.Grads);
+                Tensor? seed = null;
+                if (rows != local.GlobalRows)
+                {
+                    seed = OpSupport.Empty(loss.Dims, loss);
+                    Compute.Fill(seed, (float)rows / local.GlobalRows);
+                }
+
+                Action<int, Tensor>? ready = distribution.BeginGradientSum(train.Values);
+                try
+                {
+                    step.Tape.ComputeGradients(loss, seed, train.Values, train.Grads, ready);
+                }
+                catch (Exception e) when (ready is not null)
+                {
+                    distribution.AbandonGradientSum(e);
+                    throw;
+                }
             }
             else
             {
@@ -94,12 +116,6 @@ internal sealed partial class Trainer
                 {
                     train.Grads[i] = OpSupport.ZerosLike(train.Values[i].Dims);
                 }
-            }
-
-            float share = (float)rows / local.GlobalRows;
-            foreach (Tensor g in train.Grads)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span, share, g.Span);
             }
 
             distribution.AllReduceSum(train.Grads);
