@@ -18,8 +18,12 @@ namespace Nabla.Distributed;
 /// </para>
 /// <para>
 /// Gradients reach MPI from the tensors' host memory; small gradients are packed into buckets and large ones reduced in
-/// place (<see cref="GradientBuckets"/>). A rank that fails or falls silent makes the others fail within the
-/// communicator's timeout, naming it, instead of hanging.
+/// place (<see cref="GradientBuckets"/>), bucket by bucket while the backward pass still runs (see
+/// <see cref="OverlapCommunication"/>). A model on a device (a GPU) trains the same way: each gradient is downloaded
+/// into a host buffer as it becomes final, summed there, and uploaded before the optimizer step, which runs on the
+/// device; rank 0's weights and the averaged batch-norm statistics travel through host memory too (CUDA-aware MPI is
+/// not assumed). A rank that fails or falls silent makes the others fail within the communicator's timeout, naming it,
+/// instead of hanging.
 /// </para>
 /// </remarks>
 /// <example>
@@ -42,6 +46,8 @@ public sealed class DataParallel : DistributionStrategy
     private bool _overlapping;
     private int[] _bucketLengths = [];
     private Memory<float>[] _views = [];
+    private float[]?[] _host = [];
+    private Func<int, Tensor, Memory<float>>? _hostView;
     private long _allReduceTicks;
     private long _allReduceCalls;
     private long _busyTicks;
@@ -128,7 +134,7 @@ public sealed class DataParallel : DistributionStrategy
         }
 
         Plan(values);
-        _overlap ??= new OverlappedGradientSum(Communicator, _buckets!, HostView);
+        _overlap ??= new OverlappedGradientSum(Communicator, _buckets!, _hostView ??= HostView);
         _overlap.Begin();
         _overlapping = true;
         return _overlap.Ready;
@@ -159,11 +165,20 @@ public sealed class DataParallel : DistributionStrategy
             int n = tensors.Length;
             for (int i = 0; i < n; i++)
             {
-                _views[n - 1 - i] = HostView(tensors[i]);
+                _views[n - 1 - i] = HostView(i, tensors[i]);
             }
 
             _buckets!.AllReduceSum(_views);
             Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - start);
+        }
+
+        // Device gradients were summed in host copies: upload the sums.
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            if (tensors[i].Memory is not null)
+            {
+                tensors[i].CopyFromHost(_host[i]!);
+            }
         }
 
         Interlocked.Add(ref _allReduceTicks, Stopwatch.GetTimestamp() - start);
@@ -173,7 +188,21 @@ public sealed class DataParallel : DistributionStrategy
     /// <inheritdoc/>
     internal override int AllGather(ReadOnlySpan<float> local, Span<float> all, Span<int> counts) => Communicator.AllGatherV(local, all, counts);
 
-    private static Memory<float> HostView(Tensor t) => new(t.Storage, t.Offset, t.Size);
+    /// <summary>
+    /// The host floats of gradient <paramref name="index"/>: the tensor's own array on the CPU; for a device tensor, a
+    /// host copy downloaded now (MPI reads host memory: CUDA-aware MPI is not assumed), uploaded back after the sum.
+    /// </summary>
+    private Memory<float> HostView(int index, Tensor t)
+    {
+        if (t.Memory is null)
+        {
+            return new Memory<float>(t.Storage, t.Offset, t.Size);
+        }
+
+        float[] host = _host[index] ??= GC.AllocateUninitializedArray<float>(t.Size, pinned: true);
+        t.CopyTo(host);
+        return host;
+    }
 
     /// <summary>
     /// (Re)plans the buckets when the gradients' lengths change: over the gradients in reverse order, the order in which
@@ -206,6 +235,7 @@ public sealed class DataParallel : DistributionStrategy
 
         _buckets = new GradientBuckets(Communicator, reversed, _bucketBytes, _inPlaceBytes, keepOrder: true);
         _views = new Memory<float>[n];
+        _host = new float[n][];
     }
 
     private bool SameLengths(ReadOnlySpan<Tensor> tensors)

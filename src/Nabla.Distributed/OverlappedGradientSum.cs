@@ -42,7 +42,7 @@ internal sealed class OverlappedGradientSum
     private readonly SemaphoreSlim _stepStarted = new(0);
     private readonly SemaphoreSlim _bucketReady = new(0);
     private readonly SemaphoreSlim _stepFinished = new(0);
-    private readonly Func<Tensor, Memory<float>> _hostView;
+    private readonly Func<int, Tensor, Memory<float>> _hostView;
     private volatile bool _abandoned;
     private volatile bool _completing;
     private volatile bool _retired;
@@ -54,8 +54,11 @@ internal sealed class OverlappedGradientSum
     /// <summary>Plans the buckets and starts the communication thread (a background thread, idle between steps).</summary>
     /// <param name="communicator">The ranks.</param>
     /// <param name="buckets">The plan over the gradients in reverse order (index r is gradient count − 1 − r).</param>
-    /// <param name="hostView">The host floats of a gradient tensor, which the bucket reads and overwrites with the sum.</param>
-    public OverlappedGradientSum(Communicator communicator, GradientBuckets buckets, Func<Tensor, Memory<float>> hostView)
+    /// <param name="hostView">
+    /// The host floats of gradient <c>index</c> (in the weights' order), which its bucket reads and overwrites with the
+    /// sum: the tensor's own array, or a host copy of a device tensor (made on the training thread, as it is reported).
+    /// </param>
+    public OverlappedGradientSum(Communicator communicator, GradientBuckets buckets, Func<int, Tensor, Memory<float>> hostView)
     {
         _communicator = communicator;
         _buckets = buckets;
@@ -164,7 +167,7 @@ internal sealed class OverlappedGradientSum
 
         _reported[index] = gradient;
         int r = _count - 1 - index;
-        _views[r] = _hostView(gradient);
+        _views[r] = _hostView(index, gradient);
         if (Interlocked.Decrement(ref _remaining[_bucketOf[r]]) == 0)
         {
             if (!_completing && ++_completedBuckets < _sizes.Length)

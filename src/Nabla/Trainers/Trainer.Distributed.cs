@@ -28,7 +28,10 @@ internal sealed partial class Trainer
         BroadcastWeights(distribution);
     }
 
-    /// <summary>Copies rank 0's weights (trainable or not) to every rank, in one collective.</summary>
+    /// <summary>
+    /// Copies rank 0's weights (trainable or not) to every rank, in one collective over host memory (device weights are
+    /// downloaded and uploaded: CUDA-aware MPI is not assumed).
+    /// </summary>
     private void BroadcastWeights(DistributionStrategy distribution)
     {
         IReadOnlyList<Variable> weights = _model.Weights;
@@ -36,7 +39,7 @@ internal sealed partial class Trainer
         int offset = 0;
         foreach (Variable v in weights)
         {
-            v.Value.Span.CopyTo(all.AsSpan(offset));
+            v.Value.CopyTo(all.AsSpan(offset));
             offset += v.Value.Size;
         }
 
@@ -44,7 +47,7 @@ internal sealed partial class Trainer
         offset = 0;
         foreach (Variable v in weights)
         {
-            all.AsSpan(offset, v.Value.Size).CopyTo(v.Value.Span);
+            v.Value.CopyFromHost(all.AsSpan(offset, v.Value.Size));
             offset += v.Value.Size;
         }
     }
@@ -139,29 +142,32 @@ internal sealed partial class Trainer
         }
 
         double[] sums = new double[frozen.Sum(v => v.Value.Size)];
+        float[] values = new float[frozen.Max(v => v.Value.Size)];
         int offset = 0;
         foreach (Variable v in frozen)
         {
-            ReadOnlySpan<float> values = v.Value.Span;
-            for (int i = 0; i < values.Length; i++)
+            int n = v.Value.Size;
+            v.Value.CopyTo(values);   // a download for device weights
+            for (int i = 0; i < n; i++)
             {
                 sums[offset + i] = values[i];
             }
 
-            offset += values.Length;
+            offset += n;
         }
 
         distribution.AllReduceSum(sums);
         offset = 0;
         foreach (Variable v in frozen)
         {
-            Span<float> values = v.Value.Span;
-            for (int i = 0; i < values.Length; i++)
+            int n = v.Value.Size;
+            for (int i = 0; i < n; i++)
             {
                 values[i] = (float)(sums[offset + i] / distribution.Size);
             }
 
-            offset += values.Length;
+            v.Value.CopyFromHost(values.AsSpan(0, n));
+            offset += n;
         }
     }
 
@@ -186,7 +192,8 @@ internal sealed partial class Trainer
                 int[] rowShape = rows > 0 ? run.Outputs[o].Shape.AsSpan()[1..].ToArray() : DeclaredRowShape(o);
                 int rowSize = rowShape.Aggregate(1, (a, b) => a * b);
                 float[] all = new float[local.GlobalRows * rowSize];
-                distribution.AllGather(rows > 0 ? run.Outputs[o].Span : default, all, counts);
+                Tensor? output = rows > 0 ? run.Outputs[o] : null;
+                distribution.AllGather(output is null ? default : output.Memory is null ? output.Span : output.ToArray(), all, counts);
                 results[o].Add(Tensor.FromArray(all, [local.GlobalRows, .. rowShape]));
             }
         }
