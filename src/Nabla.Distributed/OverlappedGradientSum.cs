@@ -240,5 +240,10 @@ internal sealed class OverlappedGradientSum
             _buckets.ReduceBucket(b, _views, average: false);
             Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - start);
         }
+
+        if (!begun)
+        {
+            _buckets.BeginCall(null);   // no trainable weights: the ranks still meet, as the sum after the pass does
+        }
     }
 }
