@@ -41,6 +41,23 @@ public class OverlapJobTests
     }
 
     [Fact]
+    public void Mpich_takes_the_overlapped_path_too_and_gives_the_bits_of_open_mpi()
+    {
+        JobResult mpich = MpiJob.Mpich(2, "fit", "60", "overlap-small");
+        mpich.AssertSucceeded();
+        JobResult openMpi = MpiJob.OpenMpi(2, "fit", "60", "overlap-small");
+        openMpi.AssertSucceeded();
+        for (int r = 0; r < 2; r++)
+        {
+            Assert.Equal("strategy overlap True steps 24 overlapped buckets 72", Strategy(mpich, r));
+        }
+
+        // Two ranks' sums are a + b in either library, so the weights are the same bits.
+        Assert.Equal(mpich.Line(0, "weights digest"), mpich.Line(1, "weights digest"));
+        Assert.Equal(openMpi.Line(0, "weights digest"), mpich.Line(0, "weights digest"));
+    }
+
+    [Fact]
     public void Unequal_shares_weight_the_loss_gradient_and_still_match_one_process()
     {
         // Batch 63: the ranks take 32 and 31 rows (the last batch of 39: 20 and 19), so the seeds are 32/63 and 31/63.
