@@ -87,6 +87,12 @@ public abstract unsafe class Communicator : IDisposable
     /// <summary>The lock that serializes this communicator's MPI calls.</summary>
     internal object Gate { get; } = new();
 
+    /// <summary>
+    /// Whether collectives may run on another thread than the one that created the communicator (one thread at a time,
+    /// under <see cref="Gate"/>): MPI's <c>MPI_THREAD_SERIALIZED</c> level or above.
+    /// </summary>
+    internal virtual bool CollectivesFromAnyThread => true;
+
     /// <summary>Replaces each element of <paramref name="buffer"/> by its combination over all ranks (<c>MPI_Allreduce</c> in place).</summary>
     /// <param name="buffer">The values, the same length on every rank; on return, the combined values, identical on every rank.</param>
     /// <param name="op">How values combine (default <see cref="ReduceOp.Sum"/>).</param>

@@ -74,6 +74,12 @@ public sealed unsafe class GradientBuckets
     /// <exception cref="ArgumentNullException"><paramref name="communicator"/> or <paramref name="lengths"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A length is negative, or <paramref name="bucketBytes"/> or <paramref name="inPlaceBytes"/> is less than 4.</exception>
     public GradientBuckets(Communicator communicator, IReadOnlyList<int> lengths, int bucketBytes = DefaultBucketBytes, int inPlaceBytes = DefaultInPlaceBytes)
+        : this(communicator, lengths, bucketBytes, inPlaceBytes, keepOrder: false)
+    {
+    }
+
+    /// <summary>Plans the buckets; with <paramref name="keepOrder"/>, buckets follow the gradients' order (see <see cref="Plan"/>).</summary>
+    internal GradientBuckets(Communicator communicator, IReadOnlyList<int> lengths, int bucketBytes, int inPlaceBytes, bool keepOrder)
     {
         ArgumentNullException.ThrowIfNull(communicator);
         ArgumentNullException.ThrowIfNull(lengths);
@@ -102,7 +108,7 @@ public sealed unsafe class GradientBuckets
         _lengths = [.. lengths];
         BucketBytes = bucketBytes;
         InPlaceBytes = inPlaceBytes;
-        _buckets = Plan(_lengths, bucketBytes / sizeof(float), inPlaceBytes / sizeof(float));
+        _buckets = Plan(_lengths, bucketBytes / sizeof(float), inPlaceBytes / sizeof(float), keepOrder);
         long staging = 0;
         foreach (GradientBucket bucket in _buckets)
         {
@@ -159,8 +165,13 @@ public sealed unsafe class GradientBuckets
     /// <param name="lengths">The gradient lengths.</param>
     /// <param name="capacity">The most floats a bucket of several gradients may hold.</param>
     /// <param name="inPlaceLength">The length from which a gradient is reduced alone.</param>
+    /// <param name="keepOrder">
+    /// Whether the buckets follow the gradients' order: a gradient that goes alone first closes the open bucket, so that
+    /// bucket k holds only gradients before those of bucket k + 1. Overlapping the sums with a backward pass needs it
+    /// (the buckets become ready in that order); otherwise the small gradients share buckets across the large ones.
+    /// </param>
     /// <returns>The buckets; every gradient is in exactly one.</returns>
-    internal static GradientBucket[] Plan(IReadOnlyList<int> lengths, int capacity, int inPlaceLength)
+    internal static GradientBucket[] Plan(IReadOnlyList<int> lengths, int capacity, int inPlaceLength, bool keepOrder = false)
     {
         var buckets = new List<GradientBucket>();
         var open = new List<int>();
@@ -169,6 +180,13 @@ public sealed unsafe class GradientBuckets
         {
             if (lengths[i] >= inPlaceLength || lengths[i] > capacity)
             {
+                if (keepOrder && open.Count > 0)
+                {
+                    buckets.Add(new GradientBucket([.. open], filled));
+                    open.Clear();
+                    filled = 0;
+                }
+
                 buckets.Add(new GradientBucket([i], lengths[i]));
                 continue;
             }
@@ -192,66 +210,87 @@ public sealed unsafe class GradientBuckets
         return [.. buckets];
     }
 
+    /// <summary>
+    /// Starts one call's collective on every rank: the ranks agree on the plan (total length and bucket count) before
+    /// any data moves; <paramref name="error"/> is this rank's argument error, which makes every rank throw.
+    /// The caller holds the communicator's gate until its last <see cref="ReduceBucket"/>.
+    /// </summary>
+    internal void BeginCall(Exception? error)
+    {
+        int count = (int)Math.Min(_totalLength, int.MaxValue);
+        _communicator.Begin(CollectiveKind.GradientAllReduce, ElementType.Float, count, _buckets.Length, 0, error);
+    }
+
+    /// <summary>
+    /// All-reduces bucket <paramref name="index"/> of <paramref name="gradients"/>: in place for a bucket of one
+    /// gradient, through the staging buffer otherwise (one bucket at a time). After <see cref="BeginCall"/>, under the
+    /// communicator's gate; buckets go in order on every rank.
+    /// </summary>
+    internal void ReduceBucket(int index, IReadOnlyList<Memory<float>> gradients, bool average)
+    {
+        GradientBucket bucket = _buckets[index];
+        float size = _communicator.Size;
+        if (bucket.InPlace)
+        {
+            Span<float> only = gradients[bucket.Gradients[0]].Span;
+            fixed (float* data = only)
+            {
+                _communicator.AllReduceRaw(data, only.Length, ElementType.Float, ReduceOp.Sum);
+            }
+
+            if (average)
+            {
+                TensorPrimitives.Divide(only, size, only);
+            }
+
+            return;
+        }
+
+        Span<float> staging = _staging.AsSpan(0, (int)bucket.Length);
+        int offset = 0;
+        foreach (int i in bucket.Gradients)
+        {
+            gradients[i].Span.CopyTo(staging[offset..]);
+            offset += _lengths[i];
+        }
+
+        fixed (float* data = staging)
+        {
+            _communicator.AllReduceRaw(data, staging.Length, ElementType.Float, ReduceOp.Sum);
+        }
+
+        offset = 0;
+        foreach (int i in bucket.Gradients)
+        {
+            ReadOnlySpan<float> reduced = staging.Slice(offset, _lengths[i]);
+            if (average)
+            {
+                TensorPrimitives.Divide(reduced, size, gradients[i].Span);
+            }
+            else
+            {
+                reduced.CopyTo(gradients[i].Span);
+            }
+
+            offset += _lengths[i];
+        }
+    }
+
     private void Run(IReadOnlyList<Memory<float>> gradients, bool average)
     {
         ArgumentNullException.ThrowIfNull(gradients);
         Exception? error = Validate(gradients);
         lock (_communicator.Gate)
         {
-            int count = (int)Math.Min(_totalLength, int.MaxValue);
-            _communicator.Begin(CollectiveKind.GradientAllReduce, ElementType.Float, count, _buckets.Length, 0, error);
+            BeginCall(error);
             if (_communicator.Size == 1)
             {
                 return;   // the sum and the mean over one rank are the gradients themselves
             }
 
-            float size = _communicator.Size;
-            foreach (GradientBucket bucket in _buckets)
+            for (int b = 0; b < _buckets.Length; b++)
             {
-                if (bucket.InPlace)
-                {
-                    Span<float> only = gradients[bucket.Gradients[0]].Span;
-                    fixed (float* data = only)
-                    {
-                        _communicator.AllReduceRaw(data, only.Length, ElementType.Float, ReduceOp.Sum);
-                    }
-
-                    if (average)
-                    {
-                        TensorPrimitives.Divide(only, size, only);
-                    }
-
-                    continue;
-                }
-
-                Span<float> staging = _staging.AsSpan(0, (int)bucket.Length);
-                int offset = 0;
-                foreach (int i in bucket.Gradients)
-                {
-                    gradients[i].Span.CopyTo(staging[offset..]);
-                    offset += _lengths[i];
-                }
-
-                fixed (float* data = staging)
-                {
-                    _communicator.AllReduceRaw(data, staging.Length, ElementType.Float, ReduceOp.Sum);
-                }
-
-                offset = 0;
-                foreach (int i in bucket.Gradients)
-                {
-                    ReadOnlySpan<float> reduced = staging.Slice(offset, _lengths[i]);
-                    if (average)
-                    {
-                        TensorPrimitives.Divide(reduced, size, gradients[i].Span);
-                    }
-                    else
-                    {
-                        reduced.CopyTo(gradients[i].Span);
-                    }
-
-                    offset += _lengths[i];
-                }
+                ReduceBucket(b, gradients, average);
             }
         }
     }

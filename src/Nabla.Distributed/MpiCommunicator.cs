@@ -82,6 +82,8 @@ internal sealed unsafe class MpiCommunicator : Communicator
 
     public override string Implementation { get; }
 
+    internal override bool CollectivesFromAnyThread => _anyThread;
+
     /// <summary>Initializes MPI through <paramref name="mpi"/> and returns the world communicator.</summary>
     /// <param name="mpi">The loaded library.</param>
     /// <param name="timeout">The collectives' timeout.</param>

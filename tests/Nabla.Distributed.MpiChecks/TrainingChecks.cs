@@ -13,16 +13,30 @@ internal static class TrainingChecks
 {
     private const int Samples = 600, Features = 12, Classes = 4;
 
-    /// <summary>Trains a seeded MLP for 3 epochs at global batch 64 with validation, then evaluates and predicts.</summary>
+    /// <summary>
+    /// Trains a seeded MLP for 3 epochs at global batch 64 (or the fourth argument) with validation, then evaluates and
+    /// predicts. The third argument chooses how gradients are summed: <c>overlap</c> (the default, during the backward
+    /// pass), <c>serial</c> (after it), with <c>-small</c> every gradient in a bucket of its own (so that the overlapped
+    /// path hands buckets over while the pass runs), with <c>-bn</c> a batch normalization after the hidden layer. A fifth argument names the device
+    /// to build and train the model on (such as <c>ilgpu-cpu</c>).
+    /// </summary>
     public static void Fit(string[] args)
     {
         using Communicator world = Mpi.Initialize(Scenarios.Timeout(args));
+        string mode = args.Length > 2 ? args[2] : "overlap";
+        int batch = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 64;
+        using IDisposable? onDevice = args.Length > 4 ? Device.Use(args[4]) : null;
         Random.SetSeed(2024);   // the same global random sequence on every rank and in the one-process run
-        Sequential model = Model(hidden: 32);
+        Sequential model = Model(hidden: 32, batchNormalization: mode.Contains("-bn", StringComparison.Ordinal));
+        bool small = mode.Contains("-small", StringComparison.Ordinal);
+        var strategy = new DataParallel(world, overlapCommunication: mode.StartsWith("overlap", StringComparison.Ordinal),
+            bucketBytes: small ? 4 : GradientBuckets.DefaultBucketBytes, inPlaceBytes: small ? 4 : GradientBuckets.DefaultInPlaceBytes);
         model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"],
-            distribution: new DataParallel(world));
+            distribution: strategy);
         (Tensor x, Tensor y) = Data();
-        History history = model.Fit(x, y, epochs: 3, batchSize: 64, validationSplit: 0.2, verbose: world.IsRoot ? 2 : 0);
+        History history = model.Fit(x, y, epochs: 3, batchSize: batch, validationSplit: 0.2, verbose: world.IsRoot ? 2 : 0);
+        Log.Line(world, $"device {model.Weights[0].Value.Device.Name}");
+        Log.Line(world, $"strategy overlap {strategy.OverlapCommunication} steps {strategy.GradientAllReduceCount} overlapped buckets {strategy.OverlappedBucketCount}");
 
         float[] weights = model.GetWeights().SelectMany(w => w.ToArray()).ToArray();
         byte[] bytes = new byte[weights.Length * sizeof(float)];
@@ -82,10 +96,16 @@ internal static class TrainingChecks
 
     private static int s_epoch;
 
-    private static Sequential Model(int hidden) => new([
-        new Dense(hidden, activation: "relu", inputShape: [Features], kernelInitializer: new GlorotUniform(seed: 11)),
-        new Dense(Classes, activation: "softmax", kernelInitializer: new GlorotUniform(seed: 12)),
-    ]);
+    private static Sequential Model(int hidden, bool batchNormalization = false) => batchNormalization
+        ? new([
+            new Dense(hidden, activation: "relu", inputShape: [Features], kernelInitializer: new GlorotUniform(seed: 11)),
+            new BatchNormalization(),
+            new Dense(Classes, activation: "softmax", kernelInitializer: new GlorotUniform(seed: 12)),
+        ])
+        : new([
+            new Dense(hidden, activation: "relu", inputShape: [Features], kernelInitializer: new GlorotUniform(seed: 11)),
+            new Dense(Classes, activation: "softmax", kernelInitializer: new GlorotUniform(seed: 12)),
+        ]);
 
     // Seeded inputs labelled by a seeded linear teacher (the same on every rank).
     private static (Tensor X, Tensor Y) Data()

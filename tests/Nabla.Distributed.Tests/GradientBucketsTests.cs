@@ -17,6 +17,10 @@ public class GradientBucketsTests
         Assert.Equal([Bucket(0, 0, 1, 2)], GradientBuckets.Plan([0, 0, 0], capacity: 1, inPlaceLength: int.MaxValue));
         Assert.Equal([Bucket(100, 0), Bucket(100, 1)], GradientBuckets.Plan([100, 100], capacity: 1, inPlaceLength: int.MaxValue));
         Assert.Equal([Bucket(5, 1), Bucket(4, 0, 2)], GradientBuckets.Plan([2, 5, 2], capacity: 100, inPlaceLength: 5));
+        Assert.Equal(
+            [Bucket(9, 0, 1, 2), Bucket(10, 3), Bucket(6, 4, 5, 6), Bucket(5, 7), Bucket(7, 8)],
+            GradientBuckets.Plan([3, 4, 2, 10, 1, 0, 5, 5, 7], capacity: 9, inPlaceLength: 8, keepOrder: true));
+        Assert.Equal([Bucket(2, 0), Bucket(5, 1), Bucket(2, 2)], GradientBuckets.Plan([2, 5, 2], capacity: 100, inPlaceLength: 5, keepOrder: true));
         Assert.True(Bucket(5, 1).InPlace);
         Assert.False(Bucket(4, 0, 2).InPlace);
     }
@@ -33,6 +37,11 @@ public class GradientBucketsTests
         int[] lengths = Enumerable.Range(0, 40).Select(_ => random.Next(0, 100)).ToArray();
         GradientBucket[] plan = GradientBuckets.Plan(lengths, capacity, inPlaceLength);
         Assert.Equal(Enumerable.Range(0, lengths.Length), plan.SelectMany(b => b.Gradients).Order());
+
+        // In order, the buckets hold the gradients in sequence, with the same rules.
+        GradientBucket[] ordered = GradientBuckets.Plan(lengths, capacity, inPlaceLength, keepOrder: true);
+        Assert.Equal(Enumerable.Range(0, lengths.Length), ordered.SelectMany(b => b.Gradients));
+        Assert.All(ordered.Where(b => !b.InPlace), b => Assert.True(b.Length <= capacity && b.Gradients.All(i => lengths[i] < inPlaceLength)));
         foreach (GradientBucket bucket in plan)
         {
             Assert.Equal(bucket.Gradients.Sum(i => (long)lengths[i]), bucket.Length);

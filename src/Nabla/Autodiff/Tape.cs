@@ -22,6 +22,8 @@ internal sealed class Tape
 
     private TapeNode?[] _nodes = new TapeNode?[256];
     private int _count;
+    private int[] _sourceOf = [];
+    private bool[] _reported = [];
 
     /// <summary>The current recording's generation (unique across threads).</summary>
     public int Generation { get; private set; }
@@ -165,7 +167,15 @@ internal sealed class Tape
     /// depend on). Result tensors come from <see cref="OpSupport.Empty(ReadOnlySpan{int})"/>: the step's arena inside a library-owned
     /// step, new memory otherwise.
     /// </summary>
-    public void ComputeGradients(Tensor target, Tensor? seed, ReadOnlySpan<Tensor> sources, Span<Tensor> results)
+    /// <remarks>
+    /// When <paramref name="gradientReady"/> is given, it is called once for each source, with the source's index and
+    /// its gradient, as soon as that gradient is final: the sweep reaches a source's leaf node only after every node
+    /// recorded after it, which are all the nodes that can add to its gradient. Gradients therefore arrive in the reverse
+    /// order of the sources' first use, while the rest of the pass goes on (data-parallel training starts summing them
+    /// across processes then); the sources the target does not depend on come last. The callback must not change the
+    /// gradient's values before the pass returns unless nothing else reads them: the tape no longer does.
+    /// </remarks>
+    public void ComputeGradients(Tensor target, Tensor? seed, ReadOnlySpan<Tensor> sources, Span<Tensor> results, Action<int, Tensor>? gradientReady = null)
     {
         bool wasRecording = SetRecording(false);
         try
@@ -173,6 +183,16 @@ internal sealed class Tape
             for (int i = 0; i < _count; i++)
             {
                 _nodes[i]!.Grad = null;
+            }
+
+            if (gradientReady is not null)
+            {
+                if (_reported.Length < sources.Length)
+                {
+                    _reported = new bool[sources.Length];
+                }
+
+                _reported.AsSpan().Clear();
             }
 
             if (NeedsGradient(target))
@@ -189,6 +209,7 @@ internal sealed class Tape
                 }
 
                 _nodes[target.NodeIndex]!.Grad = start;
+                int[]? sourceOf = gradientReady is null ? null : MapSources(sources, target.NodeIndex);
                 for (int i = target.NodeIndex; i >= 0; i--)
                 {
                     TapeNode node = _nodes[i]!;
@@ -196,19 +217,58 @@ internal sealed class Tape
                     {
                         node.Backward(g, this);
                     }
+
+                    if (sourceOf is not null && sourceOf[i] >= 0)
+                    {
+                        int j = sourceOf[i];
+                        results[j] = node.Grad ?? OpSupport.ZerosLike(sources[j].Dims, sources[j]);
+                        _reported[j] = true;
+                        gradientReady!(j, results[j]);
+                    }
                 }
             }
 
             for (int j = 0; j < sources.Length; j++)
             {
+                if (gradientReady is not null && _reported[j])
+                {
+                    continue;
+                }
+
                 Tensor s = sources[j];
                 results[j] = NeedsGradient(s) && _nodes[s.NodeIndex]!.Grad is { } g ? g : OpSupport.ZerosLike(s.Dims, s);
+                gradientReady?.Invoke(j, results[j]);
             }
         }
         finally
         {
             SetRecording(wasRecording);
         }
+    }
+
+    /// <summary>
+    /// For <see cref="ComputeGradients"/> with a callback: the source index of each node up to <paramref name="last"/>
+    /// that is a source's leaf (-1 elsewhere), in a buffer reused across calls. A source given twice is reported at its
+    /// leaf under its first index, and after the sweep under the others.
+    /// </summary>
+    private int[] MapSources(ReadOnlySpan<Tensor> sources, int last)
+    {
+        if (_sourceOf.Length <= last)
+        {
+            _sourceOf = new int[Math.Max(last + 1, _nodes.Length)];
+        }
+
+        _sourceOf.AsSpan(0, last + 1).Fill(-1);
+        for (int j = 0; j < sources.Length; j++)
+        {
+            Tensor s = sources[j];
+            if (NeedsGradient(s) && s.NodeIndex <= last && _sourceOf[s.NodeIndex] < 0)
+            {
+                _sourceOf[s.NodeIndex] = j;
+            }
+        }
+
+        return _sourceOf;
     }
 
     private void EnsureLeaf(Tensor? t)

@@ -38,8 +38,25 @@ public abstract class DistributionStrategy
     /// <summary>Sums <paramref name="values"/> over the ranks, in place, on every rank.</summary>
     internal abstract void AllReduceSum(Span<double> values);
 
-    /// <summary>Sums each tensor over the ranks, in place, on every rank (the gradients of a step, fused into few calls).</summary>
+    /// <summary>
+    /// Sums each tensor over the ranks, in place, on every rank (the gradients of a step, fused into few calls). After
+    /// <see cref="BeginGradientSum"/> it completes the sum begun during the backward pass and waits for it.
+    /// </summary>
     internal abstract void AllReduceSum(ReadOnlySpan<Tensor> tensors);
+
+    /// <summary>
+    /// Called before the backward pass of a training step over <paramref name="values"/> (the trainable weights): returns
+    /// the callback the backward pass calls as each weight's gradient becomes final (its index, the gradient), so the
+    /// sum over the ranks can start while the pass goes on, or null when <see cref="AllReduceSum(ReadOnlySpan{Tensor})"/>
+    /// does it all afterwards. After a non-null answer the step must end with that call, or with
+    /// <see cref="AbandonGradientSum"/> when the pass failed.
+    /// </summary>
+    internal virtual Action<int, Tensor>? BeginGradientSum(ReadOnlySpan<Tensor> values) => null;
+
+    /// <summary>Ends a sum begun by <see cref="BeginGradientSum"/> whose backward pass threw <paramref name="error"/>.</summary>
+    internal virtual void AbandonGradientSum(Exception error)
+    {
+    }
 
     /// <summary>
     /// Concatenates every rank's <paramref name="local"/> in rank order into <paramref name="all"/> on every rank, writing

@@ -77,6 +77,19 @@ public sealed partial class Tensor
         return copy;
     }
 
+    /// <summary>Overwrites the elements with the first <see cref="Size"/> of <paramref name="source"/>: an upload for a device tensor.</summary>
+    internal void CopyFromHost(ReadOnlySpan<float> source)
+    {
+        if (_memory is null)
+        {
+            source[.._size].CopyTo(Span);
+        }
+        else
+        {
+            _memory.CopyFrom(source[.._size], _offset);
+        }
+    }
+
     /// <summary>A tensor of zeros on <paramref name="device"/> (new memory).</summary>
     internal static Tensor ZerosOn(Device device, ReadOnlySpan<int> dims)
     {

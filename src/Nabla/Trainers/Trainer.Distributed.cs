@@ -28,7 +28,10 @@ internal sealed partial class Trainer
         BroadcastWeights(distribution);
     }
 
-    /// <summary>Copies rank 0's weights (trainable or not) to every rank, in one collective.</summary>
+    /// <summary>
+    /// Copies rank 0's weights (trainable or not) to every rank, in one collective over host memory (device weights are
+    /// downloaded and uploaded: CUDA-aware MPI is not assumed).
+    /// </summary>
     private void BroadcastWeights(DistributionStrategy distribution)
     {
         IReadOnlyList<Variable> weights = _model.Weights;
@@ -36,7 +39,7 @@ internal sealed partial class Trainer
         int offset = 0;
         foreach (Variable v in weights)
         {
-            v.Value.Span.CopyTo(all.AsSpan(offset));
+            v.Value.CopyTo(all.AsSpan(offset));
             offset += v.Value.Size;
         }
 
@@ -44,7 +47,7 @@ internal sealed partial class Trainer
         offset = 0;
         foreach (Variable v in weights)
         {
-            all.AsSpan(offset, v.Value.Size).CopyTo(v.Value.Span);
+            v.Value.CopyFromHost(all.AsSpan(offset, v.Value.Size));
             offset += v.Value.Size;
         }
     }
@@ -71,6 +74,12 @@ internal sealed partial class Trainer
     /// batch's mean loss), the same optimizer step everywhere, then the non-trainable weights averaged so that batch
     /// statistics stay identical on every rank. A rank whose share is empty contributes zeros.
     /// </summary>
+    /// <remarks>
+    /// The share weights the backward pass's seed (dL/dloss = share instead of 1) rather than every gradient afterwards:
+    /// the pass is linear in its seed, so the gradients come out weighted without a pass over them (with two equal
+    /// shares, 0.5, bit for bit what the multiplication gave). The strategy may sum the gradients bucket by bucket while
+    /// the pass still runs (<see cref="DistributionStrategy.BeginGradientSum"/>); the optimizer waits for all of them.
+    /// </remarks>
     private void DistributedTrainStep(DistributionStrategy distribution, RunScope run, in StepBatch global)
     {
         CompileState compiled = _compiled!;
@@ -85,7 +94,23 @@ internal sealed partial class Trainer
                 _model.Forward(local.X, run.Outputs, training: true);
                 loss = TotalLoss(compiled, local, run);
                 train.EnsureCached(_model);
-                step.Tape.ComputeGradients(loss, null, train.Values, train.Grads);
+                Tensor? seed = null;
+                if (rows != local.GlobalRows)
+                {
+                    seed = OpSupport.Empty(loss.Dims, loss);
+                    Compute.Fill(seed, (float)rows / local.GlobalRows);
+                }
+
+                Action<int, Tensor>? ready = distribution.BeginGradientSum(train.Values);
+                try
+                {
+                    step.Tape.ComputeGradients(loss, seed, train.Values, train.Grads, ready);
+                }
+                catch (Exception e) when (ready is not null)
+                {
+                    distribution.AbandonGradientSum(e);
+                    throw;
+                }
             }
             else
             {
@@ -94,12 +119,6 @@ internal sealed partial class Trainer
                 {
                     train.Grads[i] = OpSupport.ZerosLike(train.Values[i].Dims);
                 }
-            }
-
-            float share = (float)rows / local.GlobalRows;
-            foreach (Tensor g in train.Grads)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(g.Span, share, g.Span);
             }
 
             distribution.AllReduceSum(train.Grads);
@@ -123,29 +142,32 @@ internal sealed partial class Trainer
         }
 
         double[] sums = new double[frozen.Sum(v => v.Value.Size)];
+        float[] values = new float[frozen.Max(v => v.Value.Size)];
         int offset = 0;
         foreach (Variable v in frozen)
         {
-            ReadOnlySpan<float> values = v.Value.Span;
-            for (int i = 0; i < values.Length; i++)
+            int n = v.Value.Size;
+            v.Value.CopyTo(values);   // a download for device weights
+            for (int i = 0; i < n; i++)
             {
                 sums[offset + i] = values[i];
             }
 
-            offset += values.Length;
+            offset += n;
         }
 
         distribution.AllReduceSum(sums);
         offset = 0;
         foreach (Variable v in frozen)
         {
-            Span<float> values = v.Value.Span;
-            for (int i = 0; i < values.Length; i++)
+            int n = v.Value.Size;
+            for (int i = 0; i < n; i++)
             {
                 values[i] = (float)(sums[offset + i] / distribution.Size);
             }
 
-            offset += values.Length;
+            v.Value.CopyFromHost(values.AsSpan(0, n));
+            offset += n;
         }
     }
 
@@ -170,7 +192,8 @@ internal sealed partial class Trainer
                 int[] rowShape = rows > 0 ? run.Outputs[o].Shape.AsSpan()[1..].ToArray() : DeclaredRowShape(o);
                 int rowSize = rowShape.Aggregate(1, (a, b) => a * b);
                 float[] all = new float[local.GlobalRows * rowSize];
-                distribution.AllGather(rows > 0 ? run.Outputs[o].Span : default, all, counts);
+                Tensor? output = rows > 0 ? run.Outputs[o] : null;
+                distribution.AllGather(output is null ? default : output.Memory is null ? output.Span : output.ToArray(), all, counts);
                 results[o].Add(Tensor.FromArray(all, [local.GlobalRows, .. rowShape]));
             }
         }

@@ -22,7 +22,6 @@ internal sealed partial class Trainer
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = compiled.Distribution;
         using var transfer = new BatchTransfer(ModelDevice());
-        CheckDistributedDevice(distribution, transfer);
         Device.AnnounceTraining(transfer.Device);
         if (distribution is not null)
         {
@@ -148,7 +147,6 @@ internal sealed partial class Trainer
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
         using var transfer = new BatchTransfer(ModelDevice());
-        CheckDistributedDevice(distribution, transfer);
         if (distribution is not null && overrides.Test)
         {
             throw new InvalidOperationException(
@@ -222,7 +220,6 @@ internal sealed partial class Trainer
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = _compiled?.Distribution;
         using var transfer = new BatchTransfer(ModelDevice());
-        CheckDistributedDevice(distribution, transfer);
         CallbackList list = Callbacks(callbacks, distribution is { IsChief: false } ? 0 : verbose, 1, iterator.NumBatches);
         var logs = new Dictionary<string, double>();
         list.PredictBegin(logs);

@@ -160,17 +160,6 @@ internal sealed partial class Trainer
         return _device = weights[0].Value.Device;
     }
 
-    /// <summary>Data-parallel training exchanges host arrays: it runs on CPU models only, for now.</summary>
-    private static void CheckDistributedDevice(Distributed.DistributionStrategy? distribution, BatchTransfer transfer)
-    {
-        if (distribution is not null && !transfer.OnHost)
-        {
-            throw new NotSupportedException(
-                $"Data-parallel training runs on the CPU engine only, but this model's weights live on '{transfer.Device.Name}'. " +
-                "Build the model under Device.Use(\"cpu\") (or set NABLA_DEVICE=cpu) to train it data-parallel.");
-        }
-    }
-
     /// <summary>Checks every array of a batch for NaN and infinity.</summary>
     internal static void CheckBatch(string operation, in StepBatch batch, int step)
     {
