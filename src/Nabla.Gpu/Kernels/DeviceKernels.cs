@@ -16,6 +16,7 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
     private LayoutKernels? _layout;
     private ImageTransformKernels? _images;
     private ClipKernels? _clip;
+    private MetricKernels? _metrics;
 
     /// <summary>Unary, binary, scalar and broadcasting kernels.</summary>
     public ElementwiseKernels Elementwise => _elementwise ??= new ElementwiseKernels(device);
@@ -55,6 +56,9 @@ internal sealed class DeviceKernels(GpuDevice device) : IDisposable
 
     /// <summary>Gradient clipping by norm: sums of squares and the clipping factors, kept on the device.</summary>
     public ClipKernels Clip => _clip ??= new ClipKernels(device);
+
+    /// <summary>The built-in metrics' per-sample values and weighted sums.</summary>
+    public MetricKernels Metrics => _metrics ??= new MetricKernels(device);
 
     /// <summary>Releases the buffers and library handles (cuBLAS) the families hold.</summary>
     public void Dispose()

@@ -1,3 +1,5 @@
+using Nabla.Devices;
+
 namespace Nabla.Metrics;
 
 /// <summary>How often predictions exactly equal labels (Keras's <c>keras.metrics.Accuracy</c>).</summary>
@@ -48,4 +50,11 @@ public sealed class Accuracy : MeanMetricWrapper
             values[r] = (float)equal / width;
         }
     }
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        DeviceMetrics.RowValues(MetricValueKind.Accuracy, yTrue, yPred, valueDims);
 }

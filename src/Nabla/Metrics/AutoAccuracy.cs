@@ -47,6 +47,14 @@ public sealed class AutoAccuracy : Metric
     }
 
     /// <inheritdoc/>
+    internal override bool QueueDeviceUpdate(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor sums) =>
+        (_resolved ?? Resolve(yTrue.Dims, yPred.Dims)).QueueDeviceUpdate(yTrue, yPred, sampleWeight, sums);
+
+    /// <inheritdoc/>
+    internal override void FoldDeviceUpdate(ReadOnlySpan<float> sums) =>
+        (_resolved ?? throw new InvalidOperationException($"Nabla bug: metric {Describe} folds a device update it did not queue.")).FoldDeviceUpdate(sums);
+
+    /// <inheritdoc/>
     public override double Result() => _resolved?.Result() ?? (_imported.Count == 0 ? 0 : _imported.Total / _imported.Count);
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using Nabla.Devices;
+
 namespace Nabla.Metrics;
 
 /// <summary>How often thresholded predictions match binary labels (Keras's <c>keras.metrics.BinaryAccuracy</c>).</summary>
@@ -61,4 +63,11 @@ public sealed class BinaryAccuracy : MeanMetricWrapper
             values[r] = (float)matches / width;
         }
     }
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        DeviceMetrics.RowValues(MetricValueKind.Binary, yTrue, yPred, valueDims, threshold: Threshold);
 }

@@ -1,3 +1,5 @@
+using Nabla.Devices;
+
 namespace Nabla.Metrics;
 
 /// <summary>How often the predicted class matches a one-hot label (Keras's <c>keras.metrics.CategoricalAccuracy</c>).</summary>
@@ -36,4 +38,11 @@ public sealed class CategoricalAccuracy : MeanMetricWrapper
             values[r] = MetricShapes.ArgMax(t.Slice(r * classes, classes)) == predicted ? 1f : 0f;
         }
     }
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        DeviceMetrics.RowValues(MetricValueKind.Categorical, yTrue, yPred, valueDims);
 }

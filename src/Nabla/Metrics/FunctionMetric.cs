@@ -10,6 +10,9 @@ namespace Nabla.Metrics;
 /// C# converts a lambda to a metric only through a delegate, so pass a <c>Func&lt;Tensor, Tensor, Tensor&gt;</c>
 /// variable or method in <c>metrics</c>, a list of lambdas to <c>Compile</c>'s function overloads, or wrap it here.
 /// The function runs in inference mode inside the trainer's memory scope: it must not keep the tensors it receives.
+/// On a device model the trainer gives it host copies of the batch's labels and predictions (by rule: a user's function
+/// may read its tensors' spans, which only host tensors have); called directly with device tensors, it runs on them and
+/// the weighted mean of the values it returns is reduced on the device.
 /// </remarks>
 /// <example>
 /// <code>
@@ -40,7 +43,9 @@ public sealed class FunctionMetric : Metric
         using (StepContext.Current.BeginInferenceBatch())
         {
             Tensor values = _fn(yTrue, yPred) ?? throw new InvalidOperationException($"Metric {Describe}: the function returned null; it must return the per-sample values.");
-            (double total, double count) = SampleWeighting.Mean(values.Span, values.Dims, sampleWeight, this);
+            (double total, double count) = DeviceMetrics.DeviceTensor(values, values, sampleWeight) is { } onDevice
+                ? DeviceMetrics.Reduce(values, sampleWeight, this, mean: true, onDevice)
+                : SampleWeighting.Mean(values.Span, values.Dims, sampleWeight, this);
             _total += total;
             _count += count;
         }

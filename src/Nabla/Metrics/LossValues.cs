@@ -25,4 +25,20 @@ internal static class LossValues
             loss.PerSample(Ops.Reshape(yTrue, rows), Ops.Reshape(yPred, rows)).Span.CopyTo(values);
         }
     }
+
+    /// <summary>
+    /// <paramref name="loss"/>'s per-sample values on the device of <paramref name="yPred"/> (the loss's device ops, from
+    /// the thread's arena), shaped <paramref name="valueDims"/>; the inputs are viewed as rows as in <see cref="Compute"/>.
+    /// </summary>
+    public static Tensor OnDevice(Loss loss, Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims)
+    {
+        int count = Tensors.ShapeUtil.Product(valueDims);
+        if (count == 0)
+        {
+            return OpSupport.Empty(valueDims, yPred);
+        }
+
+        ReadOnlySpan<int> rows = [count, yPred.Size / count];
+        return Ops.Reshape(loss.PerSample(Ops.Reshape(yTrue, rows), Ops.Reshape(yPred, rows)), valueDims);
+    }
 }

@@ -35,11 +35,14 @@ public sealed class Mean : Metric
     /// <summary>Folds in <paramref name="values"/>, each sample weighted by <paramref name="sampleWeight"/>.</summary>
     /// <param name="values">The values; the first axis is the sample axis (a scalar is one sample).</param>
     /// <param name="sampleWeight">One weight per sample, or a shape broadcastable to the values' leading axes; null weighs every sample 1.</param>
+    /// <remarks>On a device the weighted sums are computed there and four floats are read back.</remarks>
     /// <exception cref="ShapeMismatchException">The weights cannot be matched to the values.</exception>
     public void UpdateState(Tensor values, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        (double total, double count) = SampleWeighting.Mean(values.Span, values.Dims, sampleWeight, this);
+        (double total, double count) = DeviceMetrics.DeviceTensor(values, values, sampleWeight) is { } onDevice
+            ? DeviceMetrics.Reduce(values, sampleWeight, this, mean: true, onDevice)
+            : SampleWeighting.Mean(values.Span, values.Dims, sampleWeight, this);
         _total += total;
         _count += count;
     }

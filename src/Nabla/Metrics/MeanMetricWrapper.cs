@@ -1,3 +1,4 @@
+using Nabla.Autodiff;
 using Nabla.Tensors;
 
 namespace Nabla.Metrics;
@@ -13,11 +14,18 @@ namespace Nabla.Metrics;
 /// exactly as <see cref="Mean"/> does. <see cref="UpdateState"/> allocates nothing once it has seen the largest
 /// batch.
 /// </para>
+/// <para>
+/// On a device (any input on one), the built-in metrics compute their values and weighted sums there and read back four
+/// floats. A subclass outside the library computes its values with span code, which the library cannot run on a
+/// device: its inputs are copied to the host first (by rule, as a custom optimizer's <c>UpdateStep</c>), so it is right
+/// but pays one copy of the batch's labels and predictions per update.
+/// </para>
 /// </remarks>
 public abstract class MeanMetricWrapper : Metric
 {
     private double _total, _count;
     private float[] _values = [];
+    private DeviceMetrics.Pending _pending;
 
     /// <summary>Sets the metric's name.</summary>
     /// <param name="name">The name, the key under which the metric is logged.</param>
@@ -31,6 +39,12 @@ public abstract class MeanMetricWrapper : Metric
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
+        if (DeviceMetrics.DeviceTensor(yPred, yTrue, sampleWeight) is { } onDevice)
+        {
+            UpdateOnDevice(yTrue, yPred, sampleWeight, onDevice);   // its own method: the host path stays as it was
+            return;
+        }
+
         Span<int> dims = stackalloc int[Math.Max(yTrue.Rank, yPred.Rank) + 1];
         dims = dims[..GetValuesShape(yTrue.Dims, yPred.Dims, dims)];
         int n = ShapeUtil.Product(dims);
@@ -45,6 +59,40 @@ public abstract class MeanMetricWrapper : Metric
         _total += total;
         _count += count;
     }
+
+    /// <inheritdoc/>
+    internal sealed override bool QueueDeviceUpdate(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor sums)
+    {
+        Span<int> dims = stackalloc int[Math.Max(yTrue.Rank, yPred.Rank) + 1];
+        dims = dims[..GetValuesShape(yTrue.Dims, yPred.Dims, dims)];
+        if (!HasDeviceValues)
+        {
+            return false;
+        }
+
+        Tensor values = DeviceValues(DeviceMetrics.OnDeviceOf(yTrue, yPred), yPred, dims);
+        _pending = DeviceMetrics.Queue(values, sampleWeight, this, mean: true, sums);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    internal sealed override void FoldDeviceUpdate(ReadOnlySpan<float> sums)
+    {
+        (double total, double count) = DeviceMetrics.Fold(_pending, sums);
+        _total += total;
+        _count += count;
+    }
+
+    /// <summary>Whether <see cref="DeviceValues"/> computes the values on a device (the library's metrics).</summary>
+    private protected virtual bool HasDeviceValues => false;
+
+    /// <summary>
+    /// The per-sample values, shaped <paramref name="valueDims"/>, computed on the device of <paramref name="yPred"/>
+    /// (<paramref name="yTrue"/> is on it too) from the calling thread's arena, as <see cref="ComputeValues"/> computes
+    /// them on the host.
+    /// </summary>
+    private protected virtual Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        throw new InvalidOperationException($"Nabla bug: metric {Describe} has no device values.");
 
     /// <inheritdoc/>
     public override double Result() => _count == 0 ? 0 : _total / _count;
@@ -67,6 +115,26 @@ public abstract class MeanMetricWrapper : Metric
         var copy = (MeanMetricWrapper)base.CloneEmpty();
         copy._values = [];   // its own scratch
         return copy;
+    }
+
+    private void UpdateOnDevice(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor onDevice)
+    {
+        if (!HasDeviceValues)
+        {
+            // A user's span code: on host copies, by rule.
+            Device cpu = Device.Cpu;
+            UpdateState(yTrue.To(cpu), yPred.To(cpu), sampleWeight?.To(cpu));
+            return;
+        }
+
+        using (StepContext.Current.BeginInferenceBatch())
+        {
+            Tensor sums = OpSupport.Empty([DeviceMetrics.SumLength], onDevice);
+            QueueDeviceUpdate(DeviceMetrics.OnDeviceOf(yTrue, onDevice), DeviceMetrics.OnDeviceOf(yPred, onDevice), sampleWeight, sums);
+            Span<float> host = stackalloc float[DeviceMetrics.SumLength];
+            sums.Memory!.CopyTo(sums.Offset, host);
+            FoldDeviceUpdate(host);
+        }
     }
 
     /// <summary>

@@ -30,4 +30,11 @@ public sealed class MeanSquaredError : MeanMetricWrapper
     /// <inheritdoc/>
     protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values) =>
         LossValues.Compute(s_loss, yTrue, yPred, values);
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        LossValues.OnDevice(s_loss, yTrue, yPred, valueDims);
 }

@@ -67,6 +67,20 @@ public abstract class Metric
         throw new InvalidOperationException($"Metric {Describe} does not expose its state, so it cannot be combined across ranks.");
 
     /// <summary>
+    /// Launches this batch's update on the device of <paramref name="yPred"/> (a device tensor), writing
+    /// <see cref="DeviceMetrics.SumLength"/> floats into the device view <paramref name="sums"/>, and returns true; the
+    /// caller copies the sums back (one copy for every metric of a step) and calls <see cref="FoldDeviceUpdate"/>.
+    /// Returns false when the metric has no device path (a user's metric: span code or a user function), so the caller
+    /// runs <see cref="UpdateState"/> on host copies.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">The shapes do not fit the metric (as <see cref="UpdateState"/>).</exception>
+    internal virtual bool QueueDeviceUpdate(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor sums) => false;
+
+    /// <summary>Folds the sums of the last <see cref="QueueDeviceUpdate"/>, read back to the host, into the state.</summary>
+    internal virtual void FoldDeviceUpdate(ReadOnlySpan<float> sums) =>
+        throw new InvalidOperationException($"Nabla bug: metric {Describe} has no device update to fold.");
+
+    /// <summary>
     /// A new metric of the same configuration and name, with empty state. <c>Fit</c> and <c>Evaluate</c> give each
     /// call its own copies of the compiled metrics, so that concurrent or nested calls never share state.
     /// </summary>

@@ -1,3 +1,5 @@
+using Nabla.Autodiff;
+
 namespace Nabla.Metrics;
 
 /// <summary>The square root of the mean squared error (Keras's <c>keras.metrics.RootMeanSquaredError</c>).</summary>
@@ -38,5 +40,15 @@ public sealed class RootMeanSquaredError : MeanMetricWrapper
             float d = p[i] - t[i];
             values[i] = d * d;
         }
+    }
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims)
+    {
+        Tensor d = Ops.Subtract(Ops.Reshape(yPred, valueDims), Ops.Reshape(yTrue, valueDims));
+        return Ops.Multiply(d, d);   // d·d, as the span code
     }
 }

@@ -111,7 +111,7 @@ internal static class SampleWeighting
     }
 
     /// <summary>Keras's squeeze-or-expand of (values, weights), then the broadcast check. Returns both ranks.</summary>
-    private static (int ValueRank, int WeightRank) Align(ReadOnlySpan<int> values, ReadOnlySpan<int> weights, Span<int> vd, Span<int> wd, Metric metric)
+    internal static (int ValueRank, int WeightRank) Align(ReadOnlySpan<int> values, ReadOnlySpan<int> weights, Span<int> vd, Span<int> wd, Metric metric)
     {
         int vr = values.Length, wr = weights.Length;
         values.CopyTo(vd);

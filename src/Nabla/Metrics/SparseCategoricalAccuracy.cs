@@ -1,3 +1,5 @@
+using Nabla.Devices;
+
 namespace Nabla.Metrics;
 
 /// <summary>How often the predicted class matches an integer label (Keras's <c>keras.metrics.SparseCategoricalAccuracy</c>).</summary>
@@ -35,4 +37,11 @@ public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
             values[r] = t[r] == MetricShapes.ArgMax(p.Slice(r * classes, classes)) ? 1f : 0f;
         }
     }
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        DeviceMetrics.RowValues(MetricValueKind.SparseCategorical, yTrue, yPred, valueDims);
 }

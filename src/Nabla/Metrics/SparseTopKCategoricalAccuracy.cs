@@ -1,3 +1,5 @@
+using Nabla.Devices;
+
 namespace Nabla.Metrics;
 
 /// <summary>How often the integer label is among the k highest predictions (Keras's <c>keras.metrics.SparseTopKCategoricalAccuracy</c>).</summary>
@@ -42,4 +44,11 @@ public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
     /// <inheritdoc/>
     protected override void ComputeValues(Tensor yTrue, Tensor yPred, Span<float> values) =>
         TopKAccuracy.Compute(yTrue, yPred, K, sparse: true, values);
+
+    /// <inheritdoc/>
+    private protected override bool HasDeviceValues => true;
+
+    /// <inheritdoc/>
+    private protected override Tensor DeviceValues(Tensor yTrue, Tensor yPred, ReadOnlySpan<int> valueDims) =>
+        DeviceMetrics.RowValues(MetricValueKind.SparseTopK, yTrue, yPred, valueDims, k: K);
 }

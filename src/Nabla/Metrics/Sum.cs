@@ -27,11 +27,14 @@ public sealed class Sum : Metric
     /// <summary>Adds the (weighted) sum of <paramref name="values"/>.</summary>
     /// <param name="values">The values; the first axis is the sample axis.</param>
     /// <param name="sampleWeight">One weight per sample, or a shape broadcastable to the values' leading axes; null for 1.</param>
+    /// <remarks>On a device the weighted sum is computed there and four floats are read back.</remarks>
     /// <exception cref="ShapeMismatchException">The weights cannot be matched to the values.</exception>
     public void UpdateState(Tensor values, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        _total += SampleWeighting.Sum(values.Span, values.Dims, sampleWeight, this);
+        _total += DeviceMetrics.DeviceTensor(values, values, sampleWeight) is { } onDevice
+            ? DeviceMetrics.Reduce(values, sampleWeight, this, mean: false, onDevice).Total
+            : SampleWeighting.Sum(values.Span, values.Dims, sampleWeight, this);
     }
 
     /// <summary>Not supported: a Sum takes values, not labels and predictions.</summary>

@@ -7,7 +7,7 @@ namespace Nabla.Trainers;
 /// models with several, and a fresh copy of every compiled metric. Owned by that call alone, so concurrent or nested
 /// calls on one model (Evaluate during Fit, Evaluate from a batch callback, serving threads) never mix their numbers.
 /// </summary>
-internal sealed class MetricSet
+internal sealed partial class MetricSet
 {
     private readonly CompileState _compiled;
     private readonly Mean[] _outputLosses;
@@ -81,11 +81,17 @@ internal sealed class MetricSet
 
     /// <summary>
     /// Folds in one batch: the total loss (weighted by the batch size), each output's loss when there are several,
-    /// and every metric on its output's targets and predictions.
+    /// and every metric on its output's targets and predictions. On a device see <see cref="UpdateOnDevice"/>.
     /// </summary>
     public void Update(ReadOnlySpan<Tensor> y, ReadOnlySpan<Tensor> yPred, Tensor loss, ReadOnlySpan<Tensor?> outputLosses)
     {
         int rows = yPred[0].Rank > 0 ? yPred[0].Dim(0) : 1;
+        if (loss.Memory is not null)
+        {
+            UpdateOnDevice(y, yPred, loss, outputLosses, rows);   // its own method: the host path stays as it was
+            return;
+        }
+
         Loss.Update(loss.Item(), rows);
         for (int o = 0; o < _outputLosses.Length; o++)
         {
@@ -102,12 +108,9 @@ internal sealed class MetricSet
                 continue;
             }
 
-            // Metrics run on the host: a device model's targets and predictions are copied back (small, once per batch).
-            Tensor target = y[o].Memory is null ? y[o] : y[o].To(Device.Cpu);
-            Tensor prediction = yPred[o].Memory is null ? yPred[o] : yPred[o].To(Device.Cpu);
             foreach (Metric m in _metrics[o])
             {
-                m.UpdateState(target, prediction);
+                m.UpdateState(y[o], yPred[o]);
             }
         }
     }
