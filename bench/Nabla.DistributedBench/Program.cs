@@ -10,13 +10,14 @@ using Nabla.Layers;
 // batch 256 (Fashion-MNIST MLP 784-128-10, 60,000 images): run once alone with one thread (NABLA_NUM_THREADS=1) and once
 // under `mpirun -np 2` (each rank then takes one core), and compare the images per second rank 0 prints. The best epoch
 // after the first (which includes the JIT) is reported, with the time the steps waited for the gradient all-reduce in it
-// and the time the all-reduces took (overlapped with the backward pass unless the third argument is "serial").
+// and the time the all-reduces took (the third argument: "overlap" sums during the backward pass, "serial" after it;
+// without it, DataParallel's default: overlap when a rank has more than one core).
 //   NABLA_NUM_THREADS=1 dotnet bench/Nabla.DistributedBench/bin/Release/net10.0/Nabla.DistributedBench.dll w3 4
 //   mpirun -np 2 dotnet bench/Nabla.DistributedBench/bin/Release/net10.0/Nabla.DistributedBench.dll w3 4
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string workload = args.Length > 0 ? args[0] : "w3";
 int epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
-bool overlap = args.Length <= 2 || args[2] != "serial";
+bool? overlap = args.Length <= 2 ? null : args[2] != "serial";
 using Communicator world = Mpi.Initialize();
 Nabla.Random.SetSeed(7);
 

@@ -29,13 +29,15 @@ internal static class TrainingChecks
         Random.SetSeed(2024);   // the same global random sequence on every rank and in the one-process run
         Sequential model = Model(hidden: 32, batchNormalization: mode.Contains("-bn", StringComparison.Ordinal));
         bool small = mode.Contains("-small", StringComparison.Ordinal);
-        var strategy = new DataParallel(world, overlapCommunication: mode.StartsWith("overlap", StringComparison.Ordinal),
+        bool? overlap = mode.StartsWith("auto", StringComparison.Ordinal) ? null : mode.StartsWith("overlap", StringComparison.Ordinal);
+        var strategy = new DataParallel(world, overlapCommunication: overlap,
             bucketBytes: small ? 4 : GradientBuckets.DefaultBucketBytes, inPlaceBytes: small ? 4 : GradientBuckets.DefaultInPlaceBytes);
         model.Compile(optimizer: new Optimizers.Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"],
             distribution: strategy);
         (Tensor x, Tensor y) = Data();
         History history = model.Fit(x, y, epochs: 3, batchSize: batch, validationSplit: 0.2, verbose: world.IsRoot ? 2 : 0);
         Log.Line(world, $"device {model.Weights[0].Value.Device.Name}");
+        Log.Line(world, $"cores {Environment.ProcessorCount}");
         Log.Line(world, $"strategy overlap {strategy.OverlapCommunication} steps {strategy.GradientAllReduceCount} overlapped buckets {strategy.OverlappedBucketCount}");
 
         float[] weights = model.GetWeights().SelectMany(w => w.ToArray()).ToArray();

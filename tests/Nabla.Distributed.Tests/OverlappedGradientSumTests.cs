@@ -15,7 +15,7 @@ public class OverlappedGradientSumTests
     public void Buckets_are_reduced_while_the_pass_goes_on_and_give_what_the_sum_after_it_gives()
     {
         var world = new FakeCommunicator(2);
-        var strategy = new DataParallel(world, bucketBytes: 4, inPlaceBytes: 4);   // one bucket per gradient
+        var strategy = new DataParallel(world, overlapCommunication: true, bucketBytes: 4, inPlaceBytes: 4);   // one bucket per gradient
         Assert.True(strategy.OverlapCommunication);
         Tensor[] values = [.. Lengths.Select(n => Tensor.Zeros(n))];
         Tensor[] grads = Gradients();
@@ -46,7 +46,7 @@ public class OverlappedGradientSumTests
     public void Gradients_the_pass_did_not_report_are_reduced_at_the_end_and_serial_strategies_use_the_same_plan()
     {
         var overlapWorld = new FakeCommunicator(2);
-        var overlapped = new DataParallel(overlapWorld, bucketBytes: 100 * sizeof(float), inPlaceBytes: 200 * sizeof(float));
+        var overlapped = new DataParallel(overlapWorld, overlapCommunication: true, bucketBytes: 100 * sizeof(float), inPlaceBytes: 200 * sizeof(float));
         var serialWorld = new FakeCommunicator(2);
         var serial = new DataParallel(serialWorld, overlapCommunication: false, bucketBytes: 100 * sizeof(float), inPlaceBytes: 200 * sizeof(float));
         Assert.False(serial.OverlapCommunication);
@@ -72,7 +72,7 @@ public class OverlappedGradientSumTests
     public void A_pass_that_fails_after_a_bucket_was_reduced_faults_the_communicator_and_the_next_step_still_runs_without_one()
     {
         var world = new FakeCommunicator(2);
-        var strategy = new DataParallel(world, bucketBytes: 4, inPlaceBytes: 4);
+        var strategy = new DataParallel(world, overlapCommunication: true, bucketBytes: 4, inPlaceBytes: 4);
         Tensor[] grads = Gradients();
         Action<int, Tensor> ready = strategy.BeginGradientSum(grads)!;
         ready(3, grads[3]);
@@ -81,7 +81,7 @@ public class OverlappedGradientSumTests
         Assert.True(world.IsFaulted);
 
         var fresh = new FakeCommunicator(2);
-        var untouched = new DataParallel(fresh, bucketBytes: 4, inPlaceBytes: 4);
+        var untouched = new DataParallel(fresh, overlapCommunication: true, bucketBytes: 4, inPlaceBytes: 4);
         Action<int, Tensor> early = untouched.BeginGradientSum(grads)!;
         untouched.AbandonGradientSum(new InvalidOperationException("failed before any gradient"));
         Assert.False(fresh.IsFaulted);
