@@ -132,6 +132,7 @@ internal sealed class OverlappedGradientSum
         }
 
         _stepFinished.Wait();
+        ReleaseStep();
         if (_error is not null)
         {
             ExceptionDispatchInfo.Capture(_error).Throw();
@@ -149,6 +150,18 @@ internal sealed class OverlappedGradientSum
         _abandoned = true;
         _bucketReady.Release();
         _stepFinished.Wait();
+        ReleaseStep();
+    }
+
+    /// <summary>
+    /// Drops the step's gradients and their host views once the communication thread is done with them, so that a
+    /// strategy left idle (its Fit over) does not keep the last step's gradient buffers (device memory, for a model on
+    /// a GPU) alive through its thread.
+    /// </summary>
+    private void ReleaseStep()
+    {
+        Array.Clear(_reported);
+        Array.Clear(_views);
     }
 
     /// <summary>Ends the communication thread (between steps): the strategy planned anew for other gradients.</summary>

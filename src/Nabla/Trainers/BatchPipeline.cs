@@ -127,7 +127,22 @@ internal sealed class BatchPipeline
     /// <summary>Fetches the next host batch into <paramref name="slot"/> and starts its upload; false when there is none.</summary>
     private bool Stage(IEnumerator<(int Step, StepBatch Batch)> source, Slot slot, string operation, bool fresh)
     {
-        if (_ended || !source.MoveNext())
+        bool more;
+        try
+        {
+            more = !_ended && source.MoveNext();
+        }
+        catch (Exception e)
+        {
+            // The data source threw while producing this batch: raised at the batch's turn, as the synchronous path
+            // would, so the steps before it still run.
+            slot.Full = true;
+            slot.Error = ExceptionDispatchInfo.Capture(e);
+            _ended = true;
+            return false;
+        }
+
+        if (!more)
         {
             _ended = true;
             return false;

@@ -41,6 +41,11 @@ internal sealed partial class MetricSet
             int offset = 1 + _outputLosses.Length, index = 0;
             for (int o = 0; o < _metrics.Length; o++)
             {
+                if (_metrics[o].Length == 0)
+                {
+                    continue;   // an output without metrics: nothing to upload or read
+                }
+
                 Tensor target = DeviceMetrics.OnDeviceOf(y[o], loss), prediction = DeviceMetrics.OnDeviceOf(yPred[o], loss);
                 Tensor? hostTarget = null, hostPrediction = null;
                 foreach (Metric m in _metrics[o])

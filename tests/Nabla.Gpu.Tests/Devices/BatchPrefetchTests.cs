@@ -115,6 +115,21 @@ public class BatchPrefetchTests
     }
 
     [Fact]
+    public void A_data_source_that_throws_while_a_batch_is_prefetched_fails_after_the_steps_before_it()
+    {
+        (Tensor x, Tensor y) = Blobs(32, 4, 2, seed: 10);
+        int produced = 0;
+        Dataset data = Dataset.FromTensorSlices(x, y).Batch(8).Map((bx, by) =>
+            ++produced == 3 ? throw new InvalidOperationException("the source failed at its third batch") : (bx, by));
+        Sequential model = Mlp(4, 2, seed: 26);
+        var seen = new List<int>();
+        var callback = new Nabla.Callbacks.LambdaCallback(onTrainBatchEnd: (batch, _) => seen.Add(batch));
+        var e = Assert.Throws<InvalidOperationException>(() => model.Fit(data, epochs: 1, verbose: 0, callbacks: [callback]));
+        Assert.Contains("third batch", e.Message, StringComparison.Ordinal);
+        Assert.Equal([0, 1], seen);   // the batches before the failing one trained, as without prefetching
+    }
+
+    [Fact]
     public void A_warm_fit_reuses_its_staging_and_device_buffers()
     {
         (Tensor x, Tensor y) = Blobs(64, 6, 2, seed: 9);
