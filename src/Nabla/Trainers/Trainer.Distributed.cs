@@ -11,6 +11,9 @@ namespace Nabla.Trainers;
 // non-trainable weights (batch-norm statistics) after each step.
 internal sealed partial class Trainer
 {
+    private double[]? _frozenSums;     // AverageNonTrainable's buffers, reused between steps
+    private float[]? _frozenValues;
+
     /// <summary>
     /// Checks at the start of Fit that every rank built the same model and batches the same way, then copies rank 0's
     /// weights to every rank, so that training starts from one model.
@@ -141,13 +144,21 @@ internal sealed partial class Trainer
             return;
         }
 
-        double[] sums = new double[frozen.Sum(v => v.Value.Size)];
-        float[] values = new float[frozen.Max(v => v.Value.Size)];
+        int total = 0, largest = 0;
+        foreach (Variable v in frozen)
+        {
+            total += v.Value.Size;
+            largest = Math.Max(largest, v.Value.Size);
+        }
+
+        // Kept between steps (one Fit at a time runs on a trainer), so a warm step allocates nothing here.
+        Span<double> sums = (_frozenSums is { } s && s.Length == total ? s : _frozenSums = new double[total]).AsSpan();
+        float[] values = _frozenValues is { } f && f.Length >= largest ? f : _frozenValues = new float[largest];
         int offset = 0;
         foreach (Variable v in frozen)
         {
             int n = v.Value.Size;
-            v.Value.CopyTo(values);   // a download for device weights
+            v.Value.CopyTo(values.AsSpan(0, n));   // a download for device weights
             for (int i = 0; i < n; i++)
             {
                 sums[offset + i] = values[i];
