@@ -76,18 +76,7 @@ internal static class DeviceMetrics
         Span<int> vd = stackalloc int[valueDims.Length + 1];
         Span<int> wd = stackalloc int[weights.Rank + 1];
         (int vr, int wr) = SampleWeighting.Align(valueDims, weights.Dims, vd, wd, metric);
-        long outer = 1, inner = 1;
-        for (int a = 0; a < vr; a++)
-        {
-            if (a < wr)
-            {
-                outer *= vd[a];
-            }
-            else
-            {
-                inner *= vd[a];
-            }
-        }
+        (long outer, long inner) = SampleWeighting.Groups(vd, vr, wr);
 
         if (outer == 0 || inner == 0)
         {

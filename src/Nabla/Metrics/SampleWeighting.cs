@@ -50,18 +50,7 @@ internal static class SampleWeighting
         Span<int> vd = stackalloc int[valueDims.Length + 1];
         Span<int> wd = stackalloc int[weights.Rank + 1];
         (int vr, int wr) = Align(valueDims, weights.Dims, vd, wd, metric);
-        long outer = 1, inner = 1;
-        for (int a = 0; a < vr; a++)
-        {
-            if (a < wr)
-            {
-                outer *= vd[a];
-            }
-            else
-            {
-                inner *= vd[a];
-            }
-        }
+        (long outer, long inner) = Groups(vd, vr, wr);
 
         if (outer == 0 || inner == 0)
         {
@@ -108,6 +97,28 @@ internal static class SampleWeighting
         // Keras averages the weighted values and the weights over each sample's positions (axes 1..wr-1).
         double positions = outer / (double)vd[0];
         return (sumWV / positions, sumW / positions);
+    }
+
+    /// <summary>
+    /// The aligned values' elements as groups: <c>outer</c>, the product of the leading <paramref name="weightRank"/>
+    /// axes (one weight each), and <c>inner</c>, the product of the rest (the values a weight covers).
+    /// </summary>
+    internal static (long Outer, long Inner) Groups(ReadOnlySpan<int> vd, int valueRank, int weightRank)
+    {
+        long outer = 1, inner = 1;
+        for (int a = 0; a < valueRank; a++)
+        {
+            if (a < weightRank)
+            {
+                outer *= vd[a];
+            }
+            else
+            {
+                inner *= vd[a];
+            }
+        }
+
+        return (outer, inner);
     }
 
     /// <summary>Keras's squeeze-or-expand of (values, weights), then the broadcast check. Returns both ranks.</summary>
