@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -49,7 +48,7 @@ namespace Nabla.Distributed;
 /// if (world.IsRoot) Console.WriteLine($"{world.Size} ranks on {world.Implementation}");
 /// </code>
 /// </example>
-public abstract unsafe class Communicator : IDisposable
+public abstract unsafe partial class Communicator : IDisposable
 {
     private int _sequence;
     private Exception? _fault;
@@ -398,159 +397,4 @@ public abstract unsafe class Communicator : IDisposable
 
     /// <summary>Marks the communicator faulted by <paramref name="error"/> (the first fault wins).</summary>
     internal void Fault(Exception error) => _fault ??= error;
-
-    /// <summary>Reports an unhandled exception to the other ranks, unless the communicator is busy for longer than <paramref name="wait"/>.</summary>
-    internal void TryReportUnhandled(Exception exception, TimeSpan wait)
-    {
-        if (!Monitor.TryEnter(Gate, wait))
-        {
-            return;
-        }
-
-        try
-        {
-            ReportFailureLocked(exception);
-        }
-        finally
-        {
-            Monitor.Exit(Gate);
-        }
-    }
-
-    /// <summary>The message of a fingerprint mismatch: the texts of rank 0 and the first differing rank, around where they first differ.</summary>
-    internal static string DescribeDifference(string what, string reference, List<int> differ, string other)
-    {
-        int at = 0;
-        while (at < reference.Length && at < other.Length && reference[at] == other[at])
-        {
-            at++;
-        }
-
-        string others = differ.Count == 1 ? "" : $" (and rank{(differ.Count == 2 ? "" : "s")} {string.Join(", ", differ.Skip(1).Take(8))}{(differ.Count > 9 ? ", ..." : "")})";
-        return $"The ranks disagree on {what}: rank {differ[0]}{others} has {Excerpt(other, at)} but rank 0 has {Excerpt(reference, at)} " +
-               $"(they first differ at character {at.ToString(CultureInfo.InvariantCulture)}). Every rank must run the same program " +
-               "with the same settings; compare the ranks' command lines, environment variables and input files.";
-    }
-
-    private static string Excerpt(string text, int at)
-    {
-        const int Context = 40;
-        int start = Math.Max(0, at - Context), end = Math.Min(text.Length, at + Context);
-        return $"\"{(start > 0 ? "..." : "")}{text[start..end]}{(end < text.Length ? "..." : "")}\"";
-    }
-
-    private void ReportFailureLocked(Exception exception)
-    {
-        if (_disposed || _reported)
-        {
-            return;
-        }
-
-        // Once per rank: a later report (an unhandled exception after ReportFailure, say) would only repeat the news.
-        // A failure or timeout that came from another rank is news the others get from that rank.
-        _reported = true;
-        Fault(exception);
-        if (Size > 1 && exception is not (RankFailedException or CollectiveTimeoutException))
-        {
-            ReportFailureCore($"{exception.GetType().Name}: {exception.Message}");
-        }
-    }
-
-    private void AllReduceCore<T>(Span<T> buffer, ElementType type, ReduceOp op)
-        where T : unmanaged
-    {
-        Exception? error = op is < ReduceOp.Sum or > ReduceOp.Min
-            ? new ArgumentOutOfRangeException(nameof(op), op, $"AllReduce: op must be ReduceOp.Sum, Max or Min, but received {(int)op}.")
-            : null;
-        lock (Gate)
-        {
-            Begin(CollectiveKind.AllReduce, type, buffer.Length, (int)op, 0, error);
-            if (buffer.Length > 0)
-            {
-                fixed (T* data = buffer)
-                {
-                    AllReduceRaw(data, buffer.Length, type, op);
-                }
-            }
-        }
-    }
-
-    private void BroadcastCore<T>(Span<T> buffer, ElementType type, int root)
-        where T : unmanaged
-    {
-        Exception? error = root < 0 || root >= Size
-            ? new ArgumentOutOfRangeException(nameof(root), root, $"Broadcast: root must be a rank in [0, {Size}), but received {root}.")
-            : null;
-        lock (Gate)
-        {
-            Begin(CollectiveKind.Broadcast, type, buffer.Length, root, 0, error);
-            if (buffer.Length > 0)
-            {
-                fixed (T* data = buffer)
-                {
-                    BroadcastRaw(data, buffer.Length, type, root);
-                }
-            }
-        }
-    }
-
-    private void AllGatherCore<T>(ReadOnlySpan<T> send, Span<T> receive, ElementType type, CollectiveKind kind)
-        where T : unmanaged
-    {
-        long needed = (long)send.Length * Size;
-        Exception? error =
-            receive.Length < needed ? new ArgumentException(
-                $"AllGather: receive must hold Size × send.Length = {Size} × {send.Length} = {needed} elements, but holds {receive.Length}.", nameof(receive))
-            : Overlap(send, receive, "AllGather");
-        lock (Gate)
-        {
-            Begin(kind, type, send.Length, 0, receive.Length, error);
-            if (send.Length > 0)
-            {
-                fixed (T* s = send)
-                fixed (T* r = receive)
-                {
-                    AllGatherRaw(s, send.Length, type, r);
-                }
-            }
-        }
-    }
-
-    private int AllGatherVCore<T>(ReadOnlySpan<T> send, Span<T> receive, Span<int> counts, ElementType type)
-        where T : unmanaged
-    {
-        Exception? error =
-            counts.Length != Size ? new ArgumentException(
-                $"AllGatherV: counts must have one element per rank ({Size}), but has {counts.Length}.", nameof(counts))
-            : Overlap(send, receive, "AllGatherV");
-        lock (Gate)
-        {
-            ReadOnlySpan<CollectiveDescriptor> table = Begin(CollectiveKind.AllGatherV, type, send.Length, 0, receive.Length, error);
-            int total = CollectiveAgreement.GatherCounts(table, Rank, counts);
-            if (total > 0)
-            {
-                Span<int> displacements = Size <= 256 ? stackalloc int[Size] : new int[Size];
-                displacements[0] = 0;
-                for (int r = 1; r < Size; r++)
-                {
-                    displacements[r] = displacements[r - 1] + counts[r - 1];
-                }
-
-                fixed (T* s = send)
-                fixed (T* r = receive)
-                fixed (int* c = counts)
-                fixed (int* d = displacements)
-                {
-                    AllGatherVRaw(s, send.Length, type, r, c, d);
-                }
-            }
-
-            return total;
-        }
-    }
-
-    private static ArgumentException? Overlap<T>(ReadOnlySpan<T> send, Span<T> receive, string operation) =>
-        send.Overlaps(receive)
-            ? new ArgumentException($"{operation}: send and receive overlap; MPI needs distinct buffers (copy send first).", nameof(receive))
-            : null;
 }
