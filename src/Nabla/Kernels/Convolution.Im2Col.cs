@@ -5,7 +5,7 @@ internal static unsafe partial class Convolution
     // Forward: blocks of output pixels, any thread any block. A block writes only its own rows of y.
     private static void Im2ColForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
     {
-        int blockPixels = BlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
+        int blockPixels = ForwardBlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
         var work = new Im2ColForwardWork { G = g, X = x, W = w, Bias = bias, Y = y, BlockPixels = blockPixels };
         SpatialThreads.Run(blocks, SpatialThreads.PartsForFlops(g.Flops, blocks), ref work);
     }

@@ -22,6 +22,7 @@ public sealed class ConvolutionTests : IDisposable
         new(1, 5, 29, 1, 32, 3, 3, true, 1, 1, 1),
         new(2, 28, 28, 1, 32, 3, 3, true, 1, 1, 1),
         new(2, 14, 14, 32, 64, 3, 3, true, 1, 1, 1),
+        new(1, 14, 14, 32, 64, 3, 3, true, 1, 1, 1),
         new(2, 11, 13, 8, 16, 3, 3, false, 2, 1, 8),
         new(1, 12, 12, 64, 64, 2, 2, true, 2, 1, 4),
     ];
@@ -248,6 +249,19 @@ public sealed class ConvolutionTests : IDisposable
             Assert.True(serial.Dx.AsSpan().SequenceEqual(parallel.Dx), $"{c}: input gradient differs");
             Assert.True(serial.Dw.AsSpan().SequenceEqual(parallel.Dw), $"{c}: weight gradient differs");
         }
+    }
+
+    // One image still cuts its forward pass into pixel blocks for the threads to share (a batch-1 Predict of the W5
+    // CNN's second layer: 196 pixels in blocks of 24), while a batch keeps the blocks sized for L2.
+    [Fact]
+    public void One_image_cuts_its_forward_pass_into_blocks_for_the_threads()
+    {
+        Conv2DGeometry one = Conv2DGeometry.Create(1, 14, 14, 32, 64, 3, 3, PaddingMode.Same);
+        Conv2DGeometry batch = Conv2DGeometry.Create(32, 14, 14, 32, 64, 3, 3, PaddingMode.Same);
+        Conv2DGeometry tiny = Conv2DGeometry.Create(1, 3, 3, 32, 8, 3, 3, PaddingMode.Same);
+        Assert.Equal(24, Convolution.ForwardBlockPixels(one));
+        Assert.Equal(216, Convolution.ForwardBlockPixels(batch));
+        Assert.Equal(9, Convolution.ForwardBlockPixels(tiny));
     }
 
     // The W5 layers at batch 32 with the default settings: direct first layer, im2col second, every pass threaded.
