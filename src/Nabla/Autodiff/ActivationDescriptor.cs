@@ -1,3 +1,5 @@
+using Nabla.Kernels;
+
 namespace Nabla.Autodiff;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Nabla.Autodiff;
 /// public <c>ActivationFunction</c> all dispatch through it, so adding an activation touches that table only (plus its
 /// kernel in <c>Kernels/ActivationOps.cs</c>).
 /// </summary>
-internal abstract class ActivationDescriptor
+internal abstract class ActivationDescriptor : IRowEpilogue
 {
     /// <summary>Sets the descriptor's name, kernel and derivative source.</summary>
     protected ActivationDescriptor(string name, bool derivativeFromOutput, bool keepsLogits = false, string? kernel = null, float parameter = 0f)
@@ -71,6 +73,9 @@ internal abstract class ActivationDescriptor
     /// ([cols]) with the column sums of dx when it is not empty.
     /// </summary>
     public abstract void Backward(ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx, Span<float> biasGrad, int cols);
+
+    /// <summary>y = f(y) in place over whole rows, the form a kernel fuses into the pass that wrote them (a convolution's blocks).</summary>
+    void IRowEpilogue.Apply(Span<float> rows, int cols) => Forward(rows, default, rows, default, cols);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -29,8 +29,12 @@ public static partial class Ops
         Tensor? pre;
         if (x.Memory is null)
         {
-            Convolution.Forward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span);
-            pre = ActivateInPlace(y, activation, g.OutputChannels, keepInput: tape is not null);
+            // The activation runs on each block of output as the convolution finishes it, unless the backward pass
+            // needs the pre-activation, which is then copied out of the whole output first.
+            bool keepInput = tape is not null && activation.NeedsInput;
+            IRowEpilogue? fused = keepInput || activation.IsLinear ? null : activation;
+            Convolution.Forward(in g, x.Span, kernel.Span, bias is null ? default : bias.Span, y.Span, fused);
+            pre = keepInput ? ActivateInPlace(y, activation, g.OutputChannels, keepInput: true) : null;
         }
         else
         {

@@ -11,12 +11,12 @@ internal static unsafe partial class Convolution
     // y[p, c·M + m] = Σ_taps x[tap(p), c] · w[tap, c·M + m]. A GEMM per group would be 1 deep; instead each tap is a
     // vector multiply-add across the channels (M = 1: x, w and y rows all contiguous in c) or, with a depth multiplier,
     // across the M outputs of each channel.
-    private static void DepthwiseForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
+    private static void DepthwiseForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue)
     {
         int outputRows = g.Batch * g.OutputHeight;
         int rowsPerItem = Math.Max(1, DirectItemPixels / g.OutputWidth);
         int items = Blocks(outputRows, rowsPerItem);
-        var work = new DepthwiseForwardWork { G = g, X = x, W = w, Bias = bias, Y = y, RowsPerItem = rowsPerItem, Width = VectorWidth.Current };
+        var work = new DepthwiseForwardWork { G = g, X = x, W = w, Bias = bias, Y = y, RowsPerItem = rowsPerItem, Width = VectorWidth.Current, Epilogue = epilogue };
         SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops, items), ref work);
     }
 
@@ -64,6 +64,7 @@ internal static unsafe partial class Convolution
         public float* X, W, Bias, Y;
         public int RowsPerItem;
         public VectorWidth Width;
+        public IRowEpilogue? Epilogue;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int item)
@@ -99,6 +100,8 @@ internal static unsafe partial class Convolution
                         }
                     }
                 }
+
+                Epilogue?.Apply(new Span<float>(Y + ((nint)outputRow * G.OutputWidth * oc), G.OutputWidth * oc), oc);
             }
         }
     }

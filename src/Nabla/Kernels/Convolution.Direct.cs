@@ -15,23 +15,23 @@ internal static unsafe partial class Convolution
     // step, a row of ones in the A panel against the bias in the B panel, so y is written once and never read.
     // The gather costs about one load and store per window element, as much as the multiply-adds when the input has
     // many channels, but for a first layer (depth 9-36) it is cheaper than a GEMM on a 9-deep im2col matrix.
-    private static void DirectForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
+    private static void DirectForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue)
     {
         switch (Gemm.ActivePath)
         {
             case GemmPath.Avx512:
-                DirectForward<GemmMicroKernelAvx512>(in g, x, w, bias, y);
+                DirectForward<GemmMicroKernelAvx512>(in g, x, w, bias, y, epilogue);
                 break;
             case GemmPath.Avx2:
-                DirectForward<GemmMicroKernelAvx2>(in g, x, w, bias, y);
+                DirectForward<GemmMicroKernelAvx2>(in g, x, w, bias, y, epilogue);
                 break;
             default:
-                DirectForward<GemmMicroKernelScalar>(in g, x, w, bias, y);
+                DirectForward<GemmMicroKernelScalar>(in g, x, w, bias, y, epilogue);
                 break;
         }
     }
 
-    private static void DirectForward<TK>(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
+    private static void DirectForward<TK>(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue)
         where TK : struct, IGemmMicroKernel
     {
         int depth = g.GroupDepth + (bias != null ? 1 : 0), panels = ((g.GroupOutputChannels - 1) / TK.Nr) + 1;
@@ -40,7 +40,7 @@ internal static unsafe partial class Convolution
         int outputRows = g.Batch * g.OutputHeight;
         int rowsPerItem = Math.Max(1, DirectItemPixels / g.OutputWidth);
         int items = Blocks(outputRows, rowsPerItem);
-        var work = new DirectForwardWork<TK> { G = g, X = x, Packed = packed, Depth = depth, Y = y, RowsPerItem = rowsPerItem, Panels = panels };
+        var work = new DirectForwardWork<TK> { G = g, X = x, Packed = packed, Depth = depth, Y = y, RowsPerItem = rowsPerItem, Panels = panels, Epilogue = epilogue };
         SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops, items), ref work);
     }
 
@@ -73,6 +73,7 @@ internal static unsafe partial class Convolution
         public Conv2DGeometry G;
         public float* X, Packed, Y;
         public int Depth, RowsPerItem, Panels;
+        public IRowEpilogue? Epilogue;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int item)
@@ -109,6 +110,8 @@ internal static unsafe partial class Convolution
                         }
                     }
                 }
+
+                Epilogue?.Apply(new Span<float>(Y + ((nint)outputRow * ow * oc), ow * oc), oc);
             }
         }
 

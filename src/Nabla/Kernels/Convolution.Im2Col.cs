@@ -3,10 +3,10 @@ namespace Nabla.Kernels;
 internal static unsafe partial class Convolution
 {
     // Forward: blocks of output pixels, any thread any block. A block writes only its own rows of y.
-    private static void Im2ColForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y)
+    private static void Im2ColForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue)
     {
         int blockPixels = ForwardBlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
-        var work = new Im2ColForwardWork { G = g, X = x, W = w, Bias = bias, Y = y, BlockPixels = blockPixels };
+        var work = new Im2ColForwardWork { G = g, X = x, W = w, Bias = bias, Y = y, BlockPixels = blockPixels, Epilogue = epilogue };
         SpatialThreads.Run(blocks, SpatialThreads.PartsForFlops(g.Flops, blocks), ref work);
     }
 
@@ -64,6 +64,7 @@ internal static unsafe partial class Convolution
         public Conv2DGeometry G;
         public float* X, W, Bias, Y;
         public int BlockPixels;
+        public IRowEpilogue? Epilogue;
 
         public readonly void Run(int item)
         {
@@ -90,6 +91,8 @@ internal static unsafe partial class Convolution
                     new ReadOnlySpan<float>(W + (group * ocg), G.KernelLength - (group * ocg)), oc,
                     new Span<float>(y + (group * ocg), ((rows - 1) * oc) + ocg), oc, accumulate: Bias != null);
             }
+
+            Epilogue?.Apply(new Span<float>(y, rows * oc), oc);
         }
     }
 

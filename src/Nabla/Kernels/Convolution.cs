@@ -72,8 +72,13 @@ internal static unsafe partial class Convolution
     /// <param name="w">Kernel [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels].</param>
     /// <param name="bias">Bias [OutputChannels], or empty for none.</param>
     /// <param name="y">Output [Batch, OutputHeight, OutputWidth, OutputChannels], overwritten.</param>
+    /// <param name="epilogue">
+    /// A function applied in place to each finished block of output pixels (rows of OutputChannels) while it is still in
+    /// cache, such as the layer's activation; null for none. The result is the same bits as applying it afterwards.
+    /// </param>
     /// <exception cref="ArgumentException">The geometry is default, a span is too short, bias is neither empty nor long enough, or y overlaps an input.</exception>
-    public static void Forward(in Conv2DGeometry geometry, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y)
+    public static void Forward(in Conv2DGeometry geometry, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        IRowEpilogue? epilogue = null)
     {
         geometry.ThrowIfDefault();
         CheckSource(x, geometry.InputLength, nameof(x));
@@ -93,13 +98,13 @@ internal static unsafe partial class Convolution
             switch (Choose(in geometry, Pass.Forward))
             {
                 case ConvolutionAlgorithm.Depthwise:
-                    DepthwiseForward(in geometry, px, pw, b, py);
+                    DepthwiseForward(in geometry, px, pw, b, py, epilogue);
                     break;
                 case ConvolutionAlgorithm.Direct:
-                    DirectForward(in geometry, px, pw, b, py);
+                    DirectForward(in geometry, px, pw, b, py, epilogue);
                     break;
                 default:
-                    Im2ColForward(in geometry, px, pw, b, py);
+                    Im2ColForward(in geometry, px, pw, b, py, epilogue);
                     break;
             }
         }
