@@ -70,7 +70,10 @@ internal static unsafe partial class Pooling
                     nint o = (((nint)outputRow * G.OutputWidth) + ow) * c;
                     (int h0, int h1, int w0, int w1) = Window(in G, oh, ow);
                     nint rowPitch = (nint)G.InputWidth * c, first = ((((nint)n * G.InputHeight) + h0) * G.InputWidth * c) + ((nint)w0 * c);
-                    MaxWindow(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Argmax == null ? null : Argmax + o, Width);
+                    if (Argmax == null)
+                        MaxWindowValues(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Width);
+                    else
+                        MaxWindow(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Argmax + o, Width);
                 }
             }
         }

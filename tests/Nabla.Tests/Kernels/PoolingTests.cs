@@ -150,7 +150,8 @@ public sealed class PoolingTests : IDisposable
         Assert.Equal([3f, -1.5f, 1.5f, 6.5f, -5, 2], y);   // the last window has one real step: count 1
     }
 
-    // Ties keep the first position in window order; a NaN wins over numbers and the first NaN is taken.
+    // Ties keep the first position in window order (+0 before −0 stays +0); a NaN wins over numbers and the first NaN
+    // is taken (its payload with it). With and without the argmax (training and inference) the values are the same bits.
     [Theory]
     [InlineData("Avx512")]
     [InlineData("Avx2")]
@@ -161,24 +162,29 @@ public sealed class PoolingTests : IDisposable
             return;
         KernelPaths.Use(path, 1);
         const int c = 19;
+        float nan1 = BitConverter.Int32BitsToSingle(0x7FC00001), nan2 = BitConverter.Int32BitsToSingle(0x7FC00002);
         Pool2DGeometry g = Pool2DGeometry.Create(1, 2, 2, c, 2, 2, 2, 2, PaddingMode.Valid);
         var x = new float[4 * c];
         for (int ch = 0; ch < c; ch++)
         {
-            x[ch] = 1;
-            x[c + ch] = ch % 2 == 0 ? float.NaN : 1;
-            x[(2 * c) + ch] = ch % 3 == 0 ? float.NaN : 0;
-            x[(3 * c) + ch] = 1;
+            bool zeros = ch % 5 == 0;
+            x[ch] = zeros ? 0f : 1;
+            x[c + ch] = ch % 2 == 0 ? nan1 : zeros ? -0f : 1;
+            x[(2 * c) + ch] = ch % 3 == 0 ? nan2 : zeros ? -0f : 0;
+            x[(3 * c) + ch] = zeros ? -0f : 1;
         }
 
         var y = new float[c];
+        var values = new float[c];
         var argmax = new int[c];
         Pooling.MaxForward(g, x, y, argmax);
+        Pooling.MaxForward(g, x, values, default);
         for (int ch = 0; ch < c; ch++)
         {
             int expected = ch % 2 == 0 ? c + ch : ch % 3 == 0 ? (2 * c) + ch : ch;
             Assert.Equal(expected, argmax[ch]);
-            Assert.Equal(ch % 2 == 0 || ch % 3 == 0, float.IsNaN(y[ch]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(x[expected]), BitConverter.SingleToInt32Bits(y[ch]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(x[expected]), BitConverter.SingleToInt32Bits(values[ch]));
         }
     }
 
