@@ -15,8 +15,8 @@ public static partial class Ops
     /// OutputChannels] for the shapes of <paramref name="geometry"/>; the kernel holds the geometry's
     /// [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels] floats in that order whatever its own shape
     /// (a Conv1D kernel [k, in, out] and a depthwise kernel [kh, kw, in, multiplier] are laid out the same), and
-    /// gradients take the kernel's shape. The convolution kernel adds the bias; the activation runs in place over the
-    /// output. Backward: dZ = g ⊙ f′ (the output or a kept pre-activation), dBias = Σ_pixels dZ, dKernel and dx by
+    /// gradients take the kernel's shape. The convolution kernel adds the bias and applies the activation to each block
+    /// of output as it finishes it (after the whole output when the pre-activation must be kept). Backward: dZ = g ⊙ f′ (the output or a kept pre-activation), dBias = Σ_pixels dZ, dKernel and dx by
     /// the convolution's weight and input gradients. The caller (a layer) has checked the shapes.
     /// </remarks>
     internal static Tensor Conv2D(Tensor x, Tensor kernel, Tensor? bias, in Conv2DGeometry geometry, ActivationDescriptor activation)
