@@ -13,7 +13,8 @@ public sealed class ConvolutionTests : IDisposable
         [(1, 5, 1), (3, 33, 1), (17, 7, 1), (2, 4, 2), (6, 10, 2), (3, 3, 3), (17, 34, 17)];
 
     // Larger cases: several im2col blocks and weight-gradient slots, rows wider than a micro-kernel tile, a deep
-    // window (small blocks), and the W5 first layer's shape at a small batch.
+    // window (small blocks), the W5 layers' shapes at small batches, and one-channel inputs with rows several tiles
+    // wide (channel counts that leave partial panels, stride, dilation, padding).
     private static readonly ConvCase[] Larger =
     [
         new(3, 20, 19, 5, 40, 3, 3, true, 1, 1, 1),
@@ -23,6 +24,9 @@ public sealed class ConvolutionTests : IDisposable
         new(2, 28, 28, 1, 32, 3, 3, true, 1, 1, 1),
         new(2, 14, 14, 32, 64, 3, 3, true, 1, 1, 1),
         new(1, 14, 14, 32, 64, 3, 3, true, 1, 1, 1),
+        new(1, 9, 30, 1, 21, 3, 3, true, 1, 1, 1),
+        new(2, 9, 37, 1, 20, 3, 3, false, 2, 2, 1),
+        new(1, 6, 40, 1, 9, 2, 4, true, 2, 1, 1),
         new(2, 11, 13, 8, 16, 3, 3, false, 2, 1, 8),
         new(1, 12, 12, 64, 64, 2, 2, true, 2, 1, 4),
     ];
