@@ -61,7 +61,8 @@ internal static unsafe partial class Convolution
     /// <summary>The algorithm every call uses; <see cref="ConvolutionAlgorithm.Auto"/> (the default) picks by geometry.</summary>
     /// <remarks>
     /// A forced algorithm that cannot compute a pass falls back to <see cref="ConvolutionAlgorithm.Im2Col"/>: Depthwise on
-    /// a non-depthwise geometry, Direct on the input gradient, or on a weight gradient with more than
+    /// a non-depthwise geometry, SingleChannel on anything but the forward pass of one input channel and one group,
+    /// Direct on the input gradient, or on a weight gradient with more than
     /// <see cref="DirectMaxInputChannels"/> channels, several groups or a column dilation.
     /// </remarks>
     internal static ConvolutionAlgorithm ForcedAlgorithm { get; set; }
@@ -102,6 +103,9 @@ internal static unsafe partial class Convolution
                     break;
                 case ConvolutionAlgorithm.Direct:
                     DirectForward(in geometry, px, pw, b, py, epilogue);
+                    break;
+                case ConvolutionAlgorithm.SingleChannel:
+                    SingleChannelForward(in geometry, px, pw, b, py, epilogue);
                     break;
                 default:
                     Im2ColForward(in geometry, px, pw, b, py, epilogue);
@@ -211,15 +215,19 @@ internal static unsafe partial class Convolution
             Pass.WeightGradient => DirectWeightGradientApplies(in g),
             _ => false,
         };
+        bool singleChannel = pass == Pass.Forward && SingleChannelApplies(in g);
         ConvolutionAlgorithm forced = ForcedAlgorithm;
         if (forced == ConvolutionAlgorithm.Auto)
         {
             if (g.IsDepthwise)
                 return ConvolutionAlgorithm.Depthwise;
+            if (singleChannel)
+                return ConvolutionAlgorithm.SingleChannel;
             return direct && g.Groups == 1 && g.InputChannels <= DirectMaxInputChannels ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
         }
 
-        if ((forced == ConvolutionAlgorithm.Depthwise && !g.IsDepthwise) || (forced == ConvolutionAlgorithm.Direct && !direct))
+        if ((forced == ConvolutionAlgorithm.Depthwise && !g.IsDepthwise) || (forced == ConvolutionAlgorithm.Direct && !direct)
+            || (forced == ConvolutionAlgorithm.SingleChannel && !singleChannel))
             return ConvolutionAlgorithm.Im2Col;
         return forced;
     }

@@ -3,7 +3,7 @@ namespace Nabla.Kernels;
 /// <summary>How <see cref="Convolution"/> computes a pass; tests and benchmarks force each one.</summary>
 internal enum ConvolutionAlgorithm
 {
-    /// <summary>The measured best for the geometry: <see cref="Depthwise"/> for depthwise convolutions, <see cref="Direct"/> for the forward pass and the weight gradient of a convolution with at most <see cref="Convolution.DirectMaxInputChannels"/> input channels and one group (a first layer), else <see cref="Im2Col"/>.</summary>
+    /// <summary>The measured best for the geometry: <see cref="Depthwise"/> for depthwise convolutions, <see cref="SingleChannel"/> for the forward pass of a one-channel, one-group input (a grayscale first layer), <see cref="Direct"/> for the other forward passes and the weight gradient of a convolution with at most <see cref="Convolution.DirectMaxInputChannels"/> input channels and one group (a first layer), else <see cref="Im2Col"/>.</summary>
     Auto,
 
     /// <summary>im2col blocks of output pixels into a per-thread buffer, then a GEMM per block and group (every pass, every geometry).</summary>
@@ -19,4 +19,11 @@ internal enum ConvolutionAlgorithm
 
     /// <summary>Per-channel loops vectorised over channels (every pass; depthwise geometries only: one input channel per group).</summary>
     Depthwise,
+
+    /// <summary>
+    /// Register blocks of six output pixels by two vectors of channels, each tap's input value broadcast from a
+    /// zero-padded copy of the window's input rows (the forward pass only, of a one-group convolution with one input
+    /// channel).
+    /// </summary>
+    SingleChannel,
 }

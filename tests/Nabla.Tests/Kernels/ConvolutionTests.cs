@@ -225,6 +225,7 @@ public sealed class ConvolutionTests : IDisposable
     [InlineData("Im2Col")]
     [InlineData("Direct")]
     [InlineData("Depthwise")]
+    [InlineData("SingleChannel")]
     public void Results_do_not_depend_on_the_thread_count(string algorithm)
     {
         if (ParallelRunner.WorkerCount == 0)
