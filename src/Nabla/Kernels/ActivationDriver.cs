@@ -14,7 +14,7 @@ namespace Nabla.Kernels;
 /// still mostly vectorised), then a scalar tail; <see cref="Simd"/> can force Vector256 or scalar code only.
 /// Destinations may alias a source exactly (in place).
 /// </remarks>
-internal static class ActivationDriver
+internal static partial class ActivationDriver
 {
     /// <summary>y[i] = f(x[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -168,73 +168,6 @@ internal static class ActivationDriver
         for (; i < n; i++)
         {
             Unsafe.Add(ref pd, i) = op.Invoke(Unsafe.Add(ref pg, i), Unsafe.Add(ref pv, i));
-        }
-    }
-
-    /// <summary>
-    /// <see cref="MapGradient{TOp}"/> over a [rows, cols] buffer (cols = <paramref name="columnSums"/>.Length) that
-    /// also overwrites <paramref name="columnSums"/> with the sums of dx over the rows (a dense layer's bias
-    /// gradient), in the same pass.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MapGradientColumnSums<TOp>(in TOp op, ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx, Span<float> columnSums)
-        where TOp : struct, IActivationGradientOp
-    {
-        int cols = columnSums.Length;
-        if (g.Length != v.Length)
-        {
-            ThrowHelper.LengthMismatch(nameof(g), g.Length, nameof(v), v.Length);
-        }
-
-        columnSums.Clear();
-        if (g.Length == 0)
-        {
-            return;
-        }
-
-        if (cols == 0 || g.Length % cols != 0)
-        {
-            ThrowHelper.LengthMismatch(nameof(g), g.Length, nameof(columnSums), cols);
-        }
-
-        if (dx.Length < g.Length)
-        {
-            ThrowHelper.DestinationTooShort(nameof(dx), g.Length, dx.Length);
-        }
-
-        ref float ps = ref MemoryMarshal.GetReference(columnSums);
-        for (int start = 0; start < g.Length; start += cols)
-        {
-            ref float pg = ref Unsafe.Add(ref MemoryMarshal.GetReference(g), start);
-            ref float pv = ref Unsafe.Add(ref MemoryMarshal.GetReference(v), start);
-            ref float pd = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), start);
-            int i = 0;
-            if (Simd.Use512)
-            {
-                for (; i <= cols - Vector512<float>.Count; i += Vector512<float>.Count)
-                {
-                    Vector512<float> d = op.Invoke(Vector512.LoadUnsafe(ref pg, (nuint)i), Vector512.LoadUnsafe(ref pv, (nuint)i));
-                    d.StoreUnsafe(ref pd, (nuint)i);
-                    (Vector512.LoadUnsafe(ref ps, (nuint)i) + d).StoreUnsafe(ref ps, (nuint)i);
-                }
-            }
-
-            if (Simd.Use256)
-            {
-                for (; i <= cols - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    Vector256<float> d = op.Invoke(Vector256.LoadUnsafe(ref pg, (nuint)i), Vector256.LoadUnsafe(ref pv, (nuint)i));
-                    d.StoreUnsafe(ref pd, (nuint)i);
-                    (Vector256.LoadUnsafe(ref ps, (nuint)i) + d).StoreUnsafe(ref ps, (nuint)i);
-                }
-            }
-
-            for (; i < cols; i++)
-            {
-                float d = op.Invoke(Unsafe.Add(ref pg, i), Unsafe.Add(ref pv, i));
-                Unsafe.Add(ref pd, i) = d;
-                Unsafe.Add(ref ps, i) += d;
-            }
         }
     }
 }

@@ -64,6 +64,37 @@ public class ActivationDriverTests
         }
     }
 
+    // Each column is summed in row order from zero, each element computed on the path its column position in a row
+    // gives it, whether the sums stay in registers (rows of at most 8 whole vectors: 24, 32 and 64 columns) or are
+    // added in memory (7, 41, 130 columns): the same bits as a row-by-row loop.
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void MapGradientColumnSums_sums_each_column_in_row_order(string path)
+    {
+        using var forced = new ForcedSimd(path);
+        foreach (int cols in new[] { 32, 64, 24, 7, 41, 130 })
+        {
+            int rows = 4099 / cols + 3;
+            float[] g = TestData.UniformArray(rows * cols, seed: cols);
+            float[] x = TestData.UniformArray(rows * cols, -3f, 3f, seed: cols + 7);
+            float[] rowDx = new float[g.Length];
+            float[] rowSums = new float[cols];
+            for (int r = 0; r < rows; r++)
+            {
+                // One row through the flat map: its columns take the same vector widths as in the fused driver.
+                ActivationDriver.MapGradient(new SwishGradientOp(), g.AsSpan(r * cols, cols), x.AsSpan(r * cols, cols), rowDx.AsSpan(r * cols, cols));
+                for (int c = 0; c < cols; c++)
+                    rowSums[c] += rowDx[(r * cols) + c];
+            }
+
+            var dx = new float[g.Length];
+            var sums = new float[cols];
+            ActivationDriver.MapGradientColumnSums(new SwishGradientOp(), g, x, dx, sums);
+            Assert.True(rowDx.AsSpan().SequenceEqual(dx), $"dx, {cols} columns");
+            Assert.True(rowSums.AsSpan().SequenceEqual(sums), $"sums, {cols} columns");
+        }
+    }
+
     [Fact]
     public void Map_works_in_place()
     {

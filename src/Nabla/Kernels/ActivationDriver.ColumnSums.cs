@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Nabla.Kernels;
+
+internal static unsafe partial class ActivationDriver
+{
+    // Most vectors a row may hold for the column sums to stay in registers (8 of the 16 AVX2 registers).
+    private const int RegisterSumVectors = 8;
+
+    /// <summary>
+    /// <see cref="MapGradient{TOp}"/> over a [rows, cols] buffer (cols = <paramref name="columnSums"/>.Length) that
+    /// also overwrites <paramref name="columnSums"/> with the sums of dx over the rows (a dense or convolutional layer's
+    /// bias gradient), in the same pass.
+    /// </summary>
+    /// <remarks>
+    /// Row by row; each column is summed in row order from zero, and each element takes the vector width its column
+    /// position in the row gives it. When a row is at most <see cref="RegisterSumVectors"/> whole vectors (a
+    /// convolution's 32 or 64 channels), the sums stay in registers; otherwise they are added in memory, a
+    /// store-to-load round trip per row (307 µs against 174 µs for the map alone, for a W5 first layer's gradient at
+    /// batch 32, 25,088 × 32, on a Zen 3). Both give the same bits.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MapGradientColumnSums<TOp>(in TOp op, ReadOnlySpan<float> g, ReadOnlySpan<float> v, Span<float> dx, Span<float> columnSums)
+        where TOp : struct, IActivationGradientOp
+    {
+        int cols = columnSums.Length;
+        if (g.Length != v.Length)
+        {
+            ThrowHelper.LengthMismatch(nameof(g), g.Length, nameof(v), v.Length);
+        }
+
+        columnSums.Clear();
+        if (g.Length == 0)
+        {
+            return;
+        }
+
+        if (cols == 0 || g.Length % cols != 0)
+        {
+            ThrowHelper.LengthMismatch(nameof(g), g.Length, nameof(columnSums), cols);
+        }
+
+        if (dx.Length < g.Length)
+        {
+            ThrowHelper.DestinationTooShort(nameof(dx), g.Length, dx.Length);
+        }
+
+        int rows = g.Length / cols;
+        fixed (float* pg = g, pv = v, pd = dx, ps = columnSums)
+        {
+            if (Simd.Use512 && cols % Vector512<float>.Count == 0 && cols <= RegisterSumVectors * Vector512<float>.Count)
+                SumsInRegisters512(in op, pg, pv, pd, ps, rows, cols);
+            else if (!Simd.Use512 && Simd.Use256 && cols % Vector256<float>.Count == 0 && cols <= RegisterSumVectors * Vector256<float>.Count)
+                SumsInRegisters256(in op, pg, pv, pd, ps, rows, cols);
+            else
+                SumsInMemory(in op, pg, pv, pd, ps, rows, cols);
+        }
+    }
+
+    // Rows of whole Vector512s, at most eight, with their sums in eight registers (those past the row unused).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumsInRegisters512<TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int rows, int cols)
+        where TOp : struct, IActivationGradientOp
+    {
+        const int w = 16;
+        int n = cols / w;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        for (int r = 0; r < rows; r++, g += cols, v += cols, dx += cols)
+        {
+            s0 += Step(in op, g, v, dx, 0);
+            if (n > 1)
+                s1 += Step(in op, g, v, dx, w);
+            if (n > 2)
+                s2 += Step(in op, g, v, dx, 2 * w);
+            if (n > 3)
+                s3 += Step(in op, g, v, dx, 3 * w);
+            if (n > 4)
+                s4 += Step(in op, g, v, dx, 4 * w);
+            if (n > 5)
+                s5 += Step(in op, g, v, dx, 5 * w);
+            if (n > 6)
+                s6 += Step(in op, g, v, dx, 6 * w);
+            if (n > 7)
+                s7 += Step(in op, g, v, dx, 7 * w);
+        }
+
+        ReadOnlySpan<Vector512<float>> all = [s0, s1, s2, s3, s4, s5, s6, s7];
+        for (int i = 0; i < n; i++)
+            all[i].Store(sums + (i * w));
+
+        static Vector512<float> Step(in TOp op, float* g, float* v, float* dx, int at)
+        {
+            Vector512<float> d = op.Invoke(Vector512.Load(g + at), Vector512.Load(v + at));
+            d.Store(dx + at);
+            return d;
+        }
+    }
+
+    // As SumsInRegisters512, for rows of whole Vector256s.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumsInRegisters256<TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int rows, int cols)
+        where TOp : struct, IActivationGradientOp
+    {
+        const int w = 8;
+        int n = cols / w;
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        for (int r = 0; r < rows; r++, g += cols, v += cols, dx += cols)
+        {
+            s0 += Step(in op, g, v, dx, 0);
+            if (n > 1)
+                s1 += Step(in op, g, v, dx, w);
+            if (n > 2)
+                s2 += Step(in op, g, v, dx, 2 * w);
+            if (n > 3)
+                s3 += Step(in op, g, v, dx, 3 * w);
+            if (n > 4)
+                s4 += Step(in op, g, v, dx, 4 * w);
+            if (n > 5)
+                s5 += Step(in op, g, v, dx, 5 * w);
+            if (n > 6)
+                s6 += Step(in op, g, v, dx, 6 * w);
+            if (n > 7)
+                s7 += Step(in op, g, v, dx, 7 * w);
+        }
+
+        ReadOnlySpan<Vector256<float>> all = [s0, s1, s2, s3, s4, s5, s6, s7];
+        for (int i = 0; i < n; i++)
+            all[i].Store(sums + (i * w));
+
+        static Vector256<float> Step(in TOp op, float* g, float* v, float* dx, int at)
+        {
+            Vector256<float> d = op.Invoke(Vector256.Load(g + at), Vector256.Load(v + at));
+            d.Store(dx + at);
+            return d;
+        }
+    }
+
+    // Any row: Vector512 over the first multiple of 16 columns, Vector256 over the next 8, scalar for the rest, the
+    // sums added in memory row after row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SumsInMemory<TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int rows, int cols)
+        where TOp : struct, IActivationGradientOp
+    {
+        for (int r = 0; r < rows; r++, g += cols, v += cols, dx += cols)
+        {
+            int i = 0;
+            if (Simd.Use512)
+            {
+                for (; i <= cols - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    Vector512<float> d = op.Invoke(Vector512.Load(g + i), Vector512.Load(v + i));
+                    d.Store(dx + i);
+                    (Vector512.Load(sums + i) + d).Store(sums + i);
+                }
+            }
+
+            if (Simd.Use256)
+            {
+                for (; i <= cols - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    Vector256<float> d = op.Invoke(Vector256.Load(g + i), Vector256.Load(v + i));
+                    d.Store(dx + i);
+                    (Vector256.Load(sums + i) + d).Store(sums + i);
+                }
+            }
+
+            for (; i < cols; i++)
+            {
+                float d = op.Invoke(g[i], v[i]);
+                dx[i] = d;
+                sums[i] += d;
+            }
+        }
+    }
+}
