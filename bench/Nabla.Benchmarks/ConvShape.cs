@@ -15,10 +15,11 @@ public sealed record ConvShape(string Name, int Batch, int Size, int Channels, i
     /// <summary>
     /// The convolutions of the W5 CNN (Conv2D(32, 3, same) on 28×28×1, Conv2D(64, 3, same) on 14×14×32): every pass at
     /// the training batch of 32, the forward passes at the inference batch of 256 and at W8's batch of 1, and the first layer's forward pass and
-    /// weight gradient by im2col and by the direct kernels (the first layer's input gradient is never needed).
+    /// weight gradient by im2col and by the direct kernels (and the forward pass by the single-channel kernel, Auto's choice) (the first layer's input gradient is never needed).
     /// </summary>
     public static readonly ConvShape[] W5 =
     [
+        new("L1 b32 fwd single", 32, 28, 1, 32, "forward", "SingleChannel"),
         new("L1 b32 fwd direct", 32, 28, 1, 32, "forward", "Direct"),
         new("L1 b32 fwd im2col", 32, 28, 1, 32, "forward", "Im2Col"),
         new("L1 b32 dW direct", 32, 28, 1, 32, "weight gradient", "Direct"),
@@ -26,6 +27,7 @@ public sealed record ConvShape(string Name, int Batch, int Size, int Channels, i
         new("L2 b32 fwd", 32, 14, 32, 64, "forward"),
         new("L2 b32 dX", 32, 14, 32, 64, "input gradient"),
         new("L2 b32 dW", 32, 14, 32, 64, "weight gradient"),
+        new("L1 b256 fwd single", 256, 28, 1, 32, "forward", "SingleChannel"),
         new("L1 b256 fwd direct", 256, 28, 1, 32, "forward", "Direct"),
         new("L1 b256 fwd im2col", 256, 28, 1, 32, "forward", "Im2Col"),
         new("L2 b256 fwd", 256, 14, 32, 64, "forward"),
