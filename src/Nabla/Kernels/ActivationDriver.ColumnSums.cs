@@ -50,90 +50,55 @@ internal static unsafe partial class ActivationDriver
         fixed (float* pg = g, pv = v, pd = dx, ps = columnSums)
         {
             if (Simd.Use512 && cols % Vector512<float>.Count == 0 && cols <= RegisterSumVectors * Vector512<float>.Count)
-                SumsInRegisters512(in op, pg, pv, pd, ps, rows, cols);
+                SumsInRegisters<Lanes512, TOp>(in op, pg, pv, pd, ps, rows, cols);
             else if (!Simd.Use512 && Simd.Use256 && cols % Vector256<float>.Count == 0 && cols <= RegisterSumVectors * Vector256<float>.Count)
-                SumsInRegisters256(in op, pg, pv, pd, ps, rows, cols);
+                SumsInRegisters<Lanes256, TOp>(in op, pg, pv, pd, ps, rows, cols);
             else
                 SumsInMemory(in op, pg, pv, pd, ps, rows, cols);
         }
     }
 
-    // Rows of whole Vector512s, at most eight, with their sums in eight registers (those past the row unused).
+    // Rows of whole vectors of T, at most eight, with their sums in eight registers (those past the row unused).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumsInRegisters512<TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int rows, int cols)
+    private static void SumsInRegisters<T, TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int rows, int cols)
+        where T : struct, ILanes<T>
         where TOp : struct, IActivationGradientOp
     {
-        const int w = 16;
-        int n = cols / w;
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int w = T.Count, n = cols / w;
+        T s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
         for (int r = 0; r < rows; r++, g += cols, v += cols, dx += cols)
         {
-            s0 += Step(in op, g, v, dx, 0);
+            s0 += Step<T, TOp>(in op, g, v, dx, 0);
             if (n > 1)
-                s1 += Step(in op, g, v, dx, w);
+                s1 += Step<T, TOp>(in op, g, v, dx, w);
             if (n > 2)
-                s2 += Step(in op, g, v, dx, 2 * w);
+                s2 += Step<T, TOp>(in op, g, v, dx, 2 * w);
             if (n > 3)
-                s3 += Step(in op, g, v, dx, 3 * w);
+                s3 += Step<T, TOp>(in op, g, v, dx, 3 * w);
             if (n > 4)
-                s4 += Step(in op, g, v, dx, 4 * w);
+                s4 += Step<T, TOp>(in op, g, v, dx, 4 * w);
             if (n > 5)
-                s5 += Step(in op, g, v, dx, 5 * w);
+                s5 += Step<T, TOp>(in op, g, v, dx, 5 * w);
             if (n > 6)
-                s6 += Step(in op, g, v, dx, 6 * w);
+                s6 += Step<T, TOp>(in op, g, v, dx, 6 * w);
             if (n > 7)
-                s7 += Step(in op, g, v, dx, 7 * w);
+                s7 += Step<T, TOp>(in op, g, v, dx, 7 * w);
         }
 
-        ReadOnlySpan<Vector512<float>> all = [s0, s1, s2, s3, s4, s5, s6, s7];
+        ReadOnlySpan<T> all = [s0, s1, s2, s3, s4, s5, s6, s7];
         for (int i = 0; i < n; i++)
-            all[i].Store(sums + (i * w));
-
-        static Vector512<float> Step(in TOp op, float* g, float* v, float* dx, int at)
-        {
-            Vector512<float> d = op.Invoke(Vector512.Load(g + at), Vector512.Load(v + at));
-            d.Store(dx + at);
-            return d;
-        }
+            T.Store(all[i], ref sums[i * w], 0);
     }
 
-    // As SumsInRegisters512, for rows of whole Vector256s.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumsInRegisters256<TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int rows, int cols)
+    // dx[at …] = g·f'(v) over one vector of T, returned to be summed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Step<T, TOp>(in TOp op, float* g, float* v, float* dx, int at)
+        where T : struct, ILanes<T>
         where TOp : struct, IActivationGradientOp
     {
-        const int w = 8;
-        int n = cols / w;
-        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-        for (int r = 0; r < rows; r++, g += cols, v += cols, dx += cols)
-        {
-            s0 += Step(in op, g, v, dx, 0);
-            if (n > 1)
-                s1 += Step(in op, g, v, dx, w);
-            if (n > 2)
-                s2 += Step(in op, g, v, dx, 2 * w);
-            if (n > 3)
-                s3 += Step(in op, g, v, dx, 3 * w);
-            if (n > 4)
-                s4 += Step(in op, g, v, dx, 4 * w);
-            if (n > 5)
-                s5 += Step(in op, g, v, dx, 5 * w);
-            if (n > 6)
-                s6 += Step(in op, g, v, dx, 6 * w);
-            if (n > 7)
-                s7 += Step(in op, g, v, dx, 7 * w);
-        }
-
-        ReadOnlySpan<Vector256<float>> all = [s0, s1, s2, s3, s4, s5, s6, s7];
-        for (int i = 0; i < n; i++)
-            all[i].Store(sums + (i * w));
-
-        static Vector256<float> Step(in TOp op, float* g, float* v, float* dx, int at)
-        {
-            Vector256<float> d = op.Invoke(Vector256.Load(g + at), Vector256.Load(v + at));
-            d.Store(dx + at);
-            return d;
-        }
+        T d = T.Gradient(in op, T.Load(ref g[at], 0), T.Load(ref v[at], 0));
+        T.Store(d, ref dx[at], 0);
+        return d;
     }
 
     // Any row: Vector512 over the first multiple of 16 columns, Vector256 over the next 8, scalar for the rest, the

@@ -42,6 +42,10 @@ internal interface ILanes<TSelf>
     /// <summary>x · y + z, fused into one instruction where the hardware has FMA (one rounding), else multiplied then added.</summary>
     static abstract TSelf MultiplyAdd(TSelf x, TSelf y, TSelf z);
 
+    /// <summary>An activation's derivative step g·f'(v) (<see cref="IActivationGradientOp"/>) at this width.</summary>
+    static abstract TSelf Gradient<TOp>(in TOp op, TSelf g, TSelf v)
+        where TOp : struct, IActivationGradientOp;
+
     static abstract TSelf operator +(TSelf x, TSelf y);
 
     static abstract TSelf operator -(TSelf x, TSelf y);
@@ -92,6 +96,10 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     public static Lanes512 MultiplyAdd(Lanes512 x, Lanes512 y, Lanes512 z) => new(Vector512.MultiplyAddEstimate(x._v, y._v, z._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Gradient<TOp>(in TOp op, Lanes512 g, Lanes512 v)
+        where TOp : struct, IActivationGradientOp => new(op.Invoke(g._v, v._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator +(Lanes512 x, Lanes512 y) => new(x._v + y._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -138,6 +146,10 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public static Lanes256 MultiplyAdd(Lanes256 x, Lanes256 y, Lanes256 z) => new(Vector256.MultiplyAddEstimate(x._v, y._v, z._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Gradient<TOp>(in TOp op, Lanes256 g, Lanes256 v)
+        where TOp : struct, IActivationGradientOp => new(op.Invoke(g._v, v._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator +(Lanes256 x, Lanes256 y) => new(x._v + y._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -181,6 +193,10 @@ internal readonly struct Lane1 : ILanes<Lane1>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 MultiplyAdd(Lane1 x, Lane1 y, Lane1 z) => new(float.MultiplyAddEstimate(x._v, y._v, z._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Gradient<TOp>(in TOp op, Lane1 g, Lane1 v)
+        where TOp : struct, IActivationGradientOp => new(op.Invoke(g._v, v._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator +(Lane1 x, Lane1 y) => new(x._v + y._v);
