@@ -179,7 +179,8 @@ internal static unsafe partial class Convolution
             }
         }
 
-        // As Block2, one vector of channels [c, c + T.Count).
+        // As Block2, one vector of channels [c, c + T.Count). Kept apart: one method for both widths, with the second
+        // vector's work under a type-constant flag, ran W5's first layer at batch 32 in 265-312 µs against 164-176.
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private readonly void Block1<T>(float* strip, float* row, int o, int c, int count)
             where T : struct, ILanes<T>
