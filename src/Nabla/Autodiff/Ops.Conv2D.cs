@@ -16,8 +16,9 @@ public static partial class Ops
     /// [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels] floats in that order whatever its own shape
     /// (a Conv1D kernel [k, in, out] and a depthwise kernel [kh, kw, in, multiplier] are laid out the same), and
     /// gradients take the kernel's shape. The convolution kernel adds the bias and applies the activation to each block
-    /// of output as it finishes it (after the whole output when the pre-activation must be kept). Backward: dZ = g ⊙ f′ (the output or a kept pre-activation), dBias = Σ_pixels dZ, dKernel and dx by
-    /// the convolution's weight and input gradients. The caller (a layer) has checked the shapes.
+    /// of output as it finishes it (after the whole output when the pre-activation must be kept). Backward: dZ = g ⊙ f′
+    /// (the output or a kept pre-activation), dBias = Σ_pixels dZ, dKernel and dx by the convolution's weight and input
+    /// gradients. The caller (a layer) has checked the shapes.
     /// </remarks>
     internal static Tensor Conv2D(Tensor x, Tensor kernel, Tensor? bias, in Conv2DGeometry geometry, ActivationDescriptor activation)
     {
