@@ -1,8 +1,5 @@
 using Nabla.Layers;
-using Nabla.Losses;
-using Nabla.Metrics;
 using Nabla.Models;
-using Nabla.Optimizers;
 
 namespace Nabla.Saving;
 
