@@ -25,14 +25,17 @@ public sealed record ConvShape(string Name, int Batch, int Size, int Channels, i
         new("L1 b32 dW direct", 32, 28, 1, 32, "weight gradient", "Direct"),
         new("L1 b32 dW im2col", 32, 28, 1, 32, "weight gradient", "Im2Col"),
         new("L2 b32 fwd", 32, 14, 32, 64, "forward"),
+        new("L2 b32 fwd im2col", 32, 14, 32, 64, "forward", "Im2Col"),
         new("L2 b32 dX", 32, 14, 32, 64, "input gradient"),
         new("L2 b32 dW", 32, 14, 32, 64, "weight gradient"),
         new("L1 b256 fwd single", 256, 28, 1, 32, "forward", "SingleChannel"),
         new("L1 b256 fwd direct", 256, 28, 1, 32, "forward", "Direct"),
         new("L1 b256 fwd im2col", 256, 28, 1, 32, "forward", "Im2Col"),
         new("L2 b256 fwd", 256, 14, 32, 64, "forward"),
+        new("L2 b256 fwd im2col", 256, 14, 32, 64, "forward", "Im2Col"),
         new("L1 b1 fwd", 1, 28, 1, 32, "forward"),
         new("L2 b1 fwd", 1, 14, 32, 64, "forward"),
+        new("L2 b1 fwd im2col", 1, 14, 32, 64, "forward", "Im2Col"),
     ];
 
     /// <summary>Floating-point operations of the pass (each pass costs 2·pixels·depth·filters).</summary>

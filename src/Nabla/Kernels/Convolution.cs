@@ -109,6 +109,9 @@ internal static unsafe partial class Convolution
                 case ConvolutionAlgorithm.SingleChannel:
                     SingleChannelForward(in geometry, px, pw, b, py, epilogue);
                     break;
+                case ConvolutionAlgorithm.WindowRows:
+                    WindowRowsForward(in geometry, px, pw, b, py, epilogue);
+                    break;
                 default:
                     Im2ColForward(in geometry, px, pw, b, py, epilogue);
                     break;
@@ -218,6 +221,7 @@ internal static unsafe partial class Convolution
             _ => false,
         };
         bool singleChannel = pass == Pass.Forward && SingleChannelApplies(in g);
+        bool windowRows = pass == Pass.Forward && WindowRowsApplies(in g);
         ConvolutionAlgorithm forced = ForcedAlgorithm;
         if (forced == ConvolutionAlgorithm.Auto)
         {
@@ -225,11 +229,13 @@ internal static unsafe partial class Convolution
                 return ConvolutionAlgorithm.Depthwise;
             if (singleChannel)
                 return ConvolutionAlgorithm.SingleChannel;
-            return direct && g.Groups == 1 && g.InputChannels <= DirectMaxInputChannels ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
+            if (direct && g.Groups == 1 && g.InputChannels <= DirectMaxInputChannels)
+                return ConvolutionAlgorithm.Direct;
+            return windowRows ? ConvolutionAlgorithm.WindowRows : ConvolutionAlgorithm.Im2Col;
         }
 
         if ((forced == ConvolutionAlgorithm.Depthwise && !g.IsDepthwise) || (forced == ConvolutionAlgorithm.Direct && !direct)
-            || (forced == ConvolutionAlgorithm.SingleChannel && !singleChannel))
+            || (forced == ConvolutionAlgorithm.SingleChannel && !singleChannel) || (forced == ConvolutionAlgorithm.WindowRows && !windowRows))
             return ConvolutionAlgorithm.Im2Col;
         return forced;
     }

@@ -3,7 +3,13 @@ namespace Nabla.Kernels;
 /// <summary>How <see cref="Convolution"/> computes a pass; tests and benchmarks force each one.</summary>
 internal enum ConvolutionAlgorithm
 {
-    /// <summary>The measured best for the geometry: <see cref="Depthwise"/> for depthwise convolutions, <see cref="SingleChannel"/> for the forward pass of a one-channel, one-group input (a grayscale first layer), <see cref="Direct"/> for the other forward passes and the weight gradient of a convolution with at most <see cref="Convolution.DirectMaxInputChannels"/> input channels and one group (a first layer), else <see cref="Im2Col"/>.</summary>
+    /// <summary>
+    /// The measured best for the geometry: <see cref="Depthwise"/> for depthwise convolutions; <see cref="SingleChannel"/>
+    /// for the forward pass of a one-channel, one-group input (a grayscale first layer); <see cref="Direct"/> for the
+    /// forward pass and the weight gradient of a convolution with at most
+    /// <see cref="Convolution.DirectMaxInputChannels"/> input channels and one group (a first layer);
+    /// <see cref="WindowRows"/> for the other one-group forward passes on the AVX2 path; else <see cref="Im2Col"/>.
+    /// </summary>
     Auto,
 
     /// <summary>im2col blocks of output pixels into a per-thread buffer, then a GEMM per block and group (every pass, every geometry).</summary>
@@ -26,4 +32,10 @@ internal enum ConvolutionAlgorithm
     /// channel).
     /// </summary>
     SingleChannel,
+
+    /// <summary>
+    /// Implicit GEMM whose micro-kernel reads each output pixel's window where it lies, in the input or in a zero-padded
+    /// copy of the rows a block of pixels needs (the forward pass of a one-group convolution, on the AVX2 path).
+    /// </summary>
+    WindowRows,
 }

@@ -226,6 +226,7 @@ public sealed class ConvolutionTests : IDisposable
     [InlineData("Direct")]
     [InlineData("Depthwise")]
     [InlineData("SingleChannel")]
+    [InlineData("WindowRows")]
     public void Results_do_not_depend_on_the_thread_count(string algorithm)
     {
         if (ParallelRunner.WorkerCount == 0)

@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Nabla.Kernels;
+
+/// <summary>
+/// The AVX2 micro-kernel of <see cref="ConvolutionAlgorithm.WindowRows"/>: a 6×16 tile of a convolution's output whose
+/// six pixels' windows are read in place, each from its own pointer, instead of from a packed A panel.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The GEMM micro-kernel (<see cref="GemmMicroKernelAvx2"/>) broadcasts A values from a panel that packing wrote: for a
+/// channels-last convolution, im2col copies each window out of the input and packing then transposes it, two passes
+/// over data as large as the input times the kernel's area. Here each pixel's window is read where it lies. A window is
+/// a few runs of contiguous floats (one run per kernel row when the kernel's columns are adjacent: its taps' channels
+/// follow each other in a channels-last row), at the same offsets from every pixel's first tap, so the six broadcasts
+/// of a k step are six loads at the same index from six pointers. The register use and the per-step work are the GEMM
+/// kernel's: 12 accumulators, 2 B loads, 6 broadcasts, 12 FMAs.
+/// </para>
+/// <para>
+/// The k steps run run by run in order and the bias is added last, the order of <see cref="ConvolutionAlgorithm.Direct"/>
+/// (whose packed panel holds the same windows, and whose last k step multiplies the bias by one), so both give the same
+/// bits.
+/// </para>
+/// </remarks>
+internal static unsafe class WindowTileAvx2
+{
+    /// <summary>Pixels per tile.</summary>
+    public const int Rows = 6;
+
+    /// <summary>Output channels per tile (the B panel's width).</summary>
+    public const int Columns = 16;
+
+    /// <summary>
+    /// <c>c[r·ldc + j] = Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·16 + j] (+ bias[j])</c> for r &lt;
+    /// <paramref name="rows"/> and j &lt; <paramref name="columns"/>.
+    /// </summary>
+    /// <param name="pixels">Six pointers, one per pixel of the tile (those past <paramref name="rows"/> must still be readable, and are not stored).</param>
+    /// <param name="offsets">Where each run starts, from a pixel's pointer.</param>
+    /// <param name="runs">Runs per window, at least 1.</param>
+    /// <param name="length">Floats per run, at least 1.</param>
+    /// <param name="b">The kernel's panel: 16 floats per k step, runs·length steps, zero past the last output channel.</param>
+    /// <param name="bias">16 floats added last, or null.</param>
+    /// <param name="c">The tile's first output.</param>
+    /// <param name="ldc">Floats between consecutive pixels' outputs.</param>
+    /// <param name="rows">Pixels to store, 1 to 6.</param>
+    /// <param name="columns">Channels to store, 1 to 16.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(float** pixels, nint* offsets, int runs, nint length, float* b, float* bias, float* c, nint ldc, int rows, int columns)
+    {
+        Vector256<float> c0l = default, c0h = default;
+        Vector256<float> c1l = default, c1h = default;
+        Vector256<float> c2l = default, c2h = default;
+        Vector256<float> c3l = default, c3h = default;
+        Vector256<float> c4l = default, c4h = default;
+        Vector256<float> c5l = default, c5h = default;
+        Vector256<float> ai;
+        for (int s = 0; s < runs; s++)
+        {
+            nint offset = offsets[s];
+            float* a0 = pixels[0] + offset, a1 = pixels[1] + offset, a2 = pixels[2] + offset;
+            float* a3 = pixels[3] + offset, a4 = pixels[4] + offset, a5 = pixels[5] + offset;
+            for (nint k = 0; k < length; k++)
+            {
+                Vector256<float> bl = Vector256.Load(b);
+                Vector256<float> bh = Vector256.Load(b + 8);
+                ai = Vector256.Create(a0[k]);
+                c0l = Fma.MultiplyAdd(bl, ai, c0l);
+                c0h = Fma.MultiplyAdd(bh, ai, c0h);
+                ai = Vector256.Create(a1[k]);
+                c1l = Fma.MultiplyAdd(bl, ai, c1l);
+                c1h = Fma.MultiplyAdd(bh, ai, c1h);
+                ai = Vector256.Create(a2[k]);
+                c2l = Fma.MultiplyAdd(bl, ai, c2l);
+                c2h = Fma.MultiplyAdd(bh, ai, c2h);
+                ai = Vector256.Create(a3[k]);
+                c3l = Fma.MultiplyAdd(bl, ai, c3l);
+                c3h = Fma.MultiplyAdd(bh, ai, c3h);
+                ai = Vector256.Create(a4[k]);
+                c4l = Fma.MultiplyAdd(bl, ai, c4l);
+                c4h = Fma.MultiplyAdd(bh, ai, c4h);
+                ai = Vector256.Create(a5[k]);
+                c5l = Fma.MultiplyAdd(bl, ai, c5l);
+                c5h = Fma.MultiplyAdd(bh, ai, c5h);
+                b += Columns;
+            }
+        }
+
+        Vector256<float> biasLow = default, biasHigh = default;
+        bool withBias = bias != null;
+        if (withBias)
+        {
+            biasLow = Vector256.Load(bias);
+            biasHigh = Vector256.Load(bias + 8);
+        }
+
+        if (columns == Columns)
+        {
+            Store(c, c0l, c0h, biasLow, biasHigh, withBias);
+            if (rows > 1)
+                Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias);
+            if (rows > 2)
+                Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias);
+            if (rows > 3)
+                Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias);
+            if (rows > 4)
+                Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias);
+            if (rows > 5)
+                Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias);
+            return;
+        }
+
+        Vector256<float> low = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns)).AsSingle();
+        Vector256<float> high = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns - 8)).AsSingle();
+        StoreMasked(c, c0l, c0h, biasLow, biasHigh, withBias, low, high);
+        if (rows > 1)
+            StoreMasked(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, low, high);
+        if (rows > 2)
+            StoreMasked(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, low, high);
+        if (rows > 3)
+            StoreMasked(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, low, high);
+        if (rows > 4)
+            StoreMasked(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, low, high);
+        if (rows > 5)
+            StoreMasked(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, low, high);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh, bool withBias)
+    {
+        if (withBias)
+        {
+            low += biasLow;
+            high += biasHigh;
+        }
+
+        low.Store(c);
+        high.Store(c + 8);
+    }
+
+    // Masked stores (vmaskmovps) write only the columns below the tile's width, so they never reach past a row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreMasked(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh,
+        bool withBias, Vector256<float> lowMask, Vector256<float> highMask)
+    {
+        if (withBias)
+        {
+            low += biasLow;
+            high += biasHigh;
+        }
+
+        Avx.MaskStore(c, lowMask, low);
+        Avx.MaskStore(c + 8, highMask, high);
+    }
+}
