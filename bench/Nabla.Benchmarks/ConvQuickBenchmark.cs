@@ -64,6 +64,10 @@ internal static class ConvQuickBenchmark
         var argmax = new int[pool.OutputLength];
         Time("maxpool fwd 28x28x32", () => Pooling.MaxForward(pool, x, y, argmax), 4.0 * (pool.InputLength + (2 * pool.OutputLength)), 0, threads);
         Time("maxpool bwd 28x28x32", () => Pooling.MaxBackward(pool, y, argmax, dx), 4.0 * (pool.InputLength + (2 * pool.OutputLength)), 0, threads);
+        Time("maxpool values 28x28x32", () => Pooling.MaxForward(pool, x, y, default), 4.0 * (pool.InputLength + pool.OutputLength), 0, threads);
+        Pool2DGeometry pool256 = Pool2DGeometry.Create(256, 28, 28, 32, 2, 2, 2, 2, PaddingMode.Valid);
+        float[] x256 = BenchmarkData.Uniform(random, pool256.InputLength), y256 = new float[pool256.OutputLength];
+        Time("maxpool values b256", () => Pooling.MaxForward(pool256, x256, y256, default), 4.0 * (pool256.InputLength + pool256.OutputLength), 0, threads);
         const int rows = 25088, channels = 32;
         float[] g = BenchmarkData.Uniform(random, channels), m = new float[channels], v = new float[channels], s = new float[channels];
         float[] dg = new float[channels], db = new float[channels];

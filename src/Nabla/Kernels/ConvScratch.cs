@@ -6,11 +6,12 @@ namespace Nabla.Kernels;
 /// <summary>Per-thread scratch buffers of the convolution-family kernels, grown on demand and reused by every later call.</summary>
 /// <remarks>
 /// <para>
-/// Two independent buffers per thread, so that a kernel can hold one for the whole call while the same thread, taking
-/// part in the call's parallel work, uses the other for its share: <see cref="ScratchSlot.Job"/> is for what one work
-/// item needs (an im2col block, a packed tile) and is only used inside a work item; <see cref="ScratchSlot.Call"/> is
-/// taken by the calling thread before it starts the parallel work (a packed kernel, per-slot partial sums) and read by
-/// every thread. Neither is <see cref="GemmScratch"/>, which the GEMMs these kernels call use for their own packing.
+/// Three independent buffers per thread, so that a kernel can hold one for the whole call while the same thread, taking
+/// part in the call's parallel work, uses the others for its share: <see cref="ScratchSlot.Job"/> is for what one work
+/// item needs (an im2col block, a packed tile) and is only used inside a work item; <see cref="ScratchSlot.Output"/>
+/// holds a work item's block of output that goes to an <see cref="IOutputSink"/> instead of the output tensor;
+/// <see cref="ScratchSlot.Call"/> is taken by the calling thread before it starts the parallel work (a packed kernel,
+/// per-slot partial sums) and read by every thread. Neither is <see cref="GemmScratch"/>, which the GEMMs these kernels call use for their own packing.
 /// </para>
 /// <para>
 /// Like <see cref="GemmScratch"/>: pinned arrays on the pinned object heap (freed with their thread, never moved), 64-byte
@@ -28,11 +29,18 @@ internal static unsafe class ConvScratch
     [ThreadStatic]
     private static Buffer t_call;
 
+    [ThreadStatic]
+    private static Buffer t_output;
+
     /// <summary>Returns a 64-byte aligned buffer of at least <paramref name="floats"/> floats in the calling thread's <paramref name="slot"/>.</summary>
     /// <param name="slot">Which of the thread's two buffers.</param>
     /// <param name="floats">Required size in floats, 0 or more.</param>
-    public static float* Get(ScratchSlot slot, nint floats) =>
-        slot == ScratchSlot.Job ? t_job.Get(floats) : t_call.Get(floats);
+    public static float* Get(ScratchSlot slot, nint floats) => slot switch
+    {
+        ScratchSlot.Job => t_job.Get(floats),
+        ScratchSlot.Output => t_output.Get(floats),
+        _ => t_call.Get(floats),
+    };
 
     private struct Buffer
     {
@@ -59,7 +67,7 @@ internal static unsafe class ConvScratch
     }
 }
 
-/// <summary>One of the two per-thread buffers of <see cref="ConvScratch"/>.</summary>
+/// <summary>One of the three per-thread buffers of <see cref="ConvScratch"/>.</summary>
 internal enum ScratchSlot
 {
     /// <summary>Used within one work item (an im2col block, a packed tile).</summary>
@@ -67,4 +75,7 @@ internal enum ScratchSlot
 
     /// <summary>Taken by the calling thread for the whole call and shared with the workers (a packed kernel, partial sums).</summary>
     Call,
+
+    /// <summary>A work item's block of output on its way to an <see cref="IOutputSink"/>.</summary>
+    Output,
 }

@@ -55,6 +55,8 @@ internal static unsafe partial class Convolution
 
     private static int Blocks(int total, int blockSize) => (int)(((long)total + blockSize - 1) / blockSize);
 
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
     // Partial sums a weight gradient keeps: as many as there are blocks, at most MaxSlots, within the budget.
     private static int Slots(int blocks, int kernelLength) =>
         Math.Max(1, Math.Min(Math.Min(blocks, MaxSlots), PartialBudgetFloats / kernelLength));

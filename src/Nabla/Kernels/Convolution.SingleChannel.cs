@@ -15,10 +15,12 @@ internal static unsafe partial class Convolution
     // zero and the bias added last, Direct's order; taps in the padding add a zero.
     private static bool SingleChannelApplies(in Conv2DGeometry g) => g.Groups == 1 && g.InputChannels == 1;
 
-    private static void SingleChannelForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue)
+    private static void SingleChannelForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue, IOutputSink? sink)
     {
         int outputRows = g.Batch * g.OutputHeight;
         int rowsPerItem = Math.Max(1, Math.Min(DirectItemPixels / g.OutputWidth, outputRows / MinForwardBlocks));
+        if (sink is not null)
+            rowsPerItem = RoundUp(rowsPerItem, sink.RowMultiple);
         int items = Blocks(outputRows, rowsPerItem);
         int blocks = Blocks(g.OutputWidth, SingleChannelPixels);
         int stripWidth = (blocks * SingleChannelPixels * g.StrideWidth) + ((g.KernelWidth - 1) * g.DilationWidth) + 1;
@@ -33,6 +35,7 @@ internal static unsafe partial class Convolution
             StripWidth = stripWidth,
             Width = VectorWidth.Current,
             Epilogue = epilogue,
+            Sink = sink,
         };
         SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops, items), ref work);
     }
@@ -44,6 +47,7 @@ internal static unsafe partial class Convolution
         public int RowsPerItem, StripWidth;
         public VectorWidth Width;
         public IRowEpilogue? Epilogue;
+        public IOutputSink? Sink;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int item)
@@ -51,11 +55,14 @@ internal static unsafe partial class Convolution
             int ow = G.OutputWidth, oc = G.OutputChannels;
             int firstRow = item * RowsPerItem, lastRow = Math.Min(firstRow + RowsPerItem, G.Batch * G.OutputHeight);
             float* strip = ConvScratch.Get(ScratchSlot.Job, (nint)G.KernelHeight * StripWidth);
+
+            // With a sink, the item's rows go to a block of their own, handed over at the end.
+            float* block = Sink is null ? null : ConvScratch.Get(ScratchSlot.Output, (nint)(lastRow - firstRow) * ow * oc);
             for (int outputRow = firstRow; outputRow < lastRow; outputRow++)
             {
                 int n = outputRow / G.OutputHeight, oh = outputRow - (n * G.OutputHeight);
                 FillStrip(n, oh, strip);
-                float* row = Y + ((nint)outputRow * ow * oc);
+                float* row = block == null ? Y + ((nint)outputRow * ow * oc) : block + ((nint)(outputRow - firstRow) * ow * oc);
                 int c = 0;
                 if (Width.Use512)
                     c = Channels<Lanes512>(strip, row, c);
@@ -64,6 +71,8 @@ internal static unsafe partial class Convolution
                 Channels<Lane1>(strip, row, c);
                 Epilogue?.Apply(new Span<float>(row, ow * oc), oc);
             }
+
+            Sink?.Consume(block, firstRow, lastRow - firstRow);
         }
 
         // strip[kh, j] = x[n, ih, j − PadLeft] for the input row ih of tap row kh, 0 outside the input.

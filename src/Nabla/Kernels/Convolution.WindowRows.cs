@@ -13,13 +13,16 @@ internal static unsafe partial class Convolution
     // transposed: on W5's second layer, im2col and GEMM's packing of it took 11% of batch-256 inference.
     private static bool WindowRowsApplies(in Conv2DGeometry g) => g.Groups == 1 && Gemm.ActivePath == GemmPath.Avx2;
 
-    private static void WindowRowsForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue)
+    private static void WindowRowsForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue, IOutputSink? sink)
     {
         int depth = g.GroupDepth + (bias != null ? 1 : 0), panels = ((g.OutputChannels - 1) / WindowTileAvx2.Columns) + 1;
         float* packed = ConvScratch.Get(ScratchSlot.Call, (nint)panels * depth * WindowTileAvx2.Columns);
         PackKernel<GemmMicroKernelAvx2>(in g, w, bias, packed);
         bool padded = g.PadTop > 0 || g.PadLeft > 0 || g.PadBottom > 0 || g.PadRight > 0;
-        int blockPixels = ForwardBlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
+        int blockPixels = ForwardBlockPixels(in g);
+        if (sink is not null)
+            blockPixels = Math.Max(sink.RowMultiple, blockPixels / g.OutputWidth / sink.RowMultiple * sink.RowMultiple) * g.OutputWidth;
+        int blocks = Blocks(g.OutputPixels, blockPixels);
         var work = new WindowRowsWork
         {
             G = g,
@@ -32,6 +35,7 @@ internal static unsafe partial class Convolution
             Panels = panels,
             StripWidth = padded ? ((g.OutputWidth - 1) * g.StrideWidth) + ((g.KernelWidth - 1) * g.DilationWidth) + 1 : 0,
             Epilogue = epilogue,
+            Sink = sink,
         };
         SpatialThreads.Run(blocks, SpatialThreads.PartsForFlops(g.Flops, blocks), ref work);
     }
@@ -46,6 +50,9 @@ internal static unsafe partial class Convolution
         // Pixels per row of a padded strip; 0 when the windows are read from x itself.
         public int StripWidth;
         public IRowEpilogue? Epilogue;
+
+        // With a sink, blocks are whole multiples of its rows, computed into a block of their own and handed over.
+        public IOutputSink? Sink;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int item)
@@ -70,7 +77,7 @@ internal static unsafe partial class Convolution
             nint* offsets = (nint*)(pixels + ((nint)tiles * WindowTileAvx2.Rows));
             Prepare(scratch, firstRow, rowCount, p0, count, tiles, pixels, offsets, joined);
 
-            float* y = Y + ((nint)p0 * oc);
+            float* y = Sink is null ? Y + ((nint)p0 * oc) : ConvScratch.Get(ScratchSlot.Output, (nint)count * oc);
             nint panelFloats = (nint)Depth * WindowTileAvx2.Columns;
             for (int panel = 0; panel < Panels; panel++)
             {
@@ -86,6 +93,7 @@ internal static unsafe partial class Convolution
             }
 
             Epilogue?.Apply(new Span<float>(y, count * oc), oc);
+            Sink?.Consume(y, p0 / ow, count / ow);
         }
 
         // Points pixels[i] at the first tap of pixel p0 + i's window (pixels past the block at the block's first) and

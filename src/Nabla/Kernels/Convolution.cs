@@ -107,16 +107,66 @@ internal static unsafe partial class Convolution
                     DirectForward(in geometry, px, pw, b, py, epilogue);
                     break;
                 case ConvolutionAlgorithm.SingleChannel:
-                    SingleChannelForward(in geometry, px, pw, b, py, epilogue);
+                    SingleChannelForward(in geometry, px, pw, b, py, epilogue, null);
                     break;
                 case ConvolutionAlgorithm.WindowRows:
-                    WindowRowsForward(in geometry, px, pw, b, py, epilogue);
+                    WindowRowsForward(in geometry, px, pw, b, py, epilogue, null);
                     break;
                 default:
                     Im2ColForward(in geometry, px, pw, b, py, epilogue);
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> with its output handed to <paramref name="sink"/> block by block (whole multiples of its
+    /// rows, each after the epilogue) instead of written to an output tensor; or nothing at all, returning false, when
+    /// the geometry's algorithm cannot (only <see cref="ConvolutionAlgorithm.SingleChannel"/> and
+    /// <see cref="ConvolutionAlgorithm.WindowRows"/> can) or its output height is not a multiple of the sink's rows.
+    /// </summary>
+    /// <param name="geometry">The shapes.</param>
+    /// <param name="x">Input [Batch, InputHeight, InputWidth, InputChannels].</param>
+    /// <param name="w">Kernel [KernelHeight, KernelWidth, InputChannels / Groups, OutputChannels].</param>
+    /// <param name="bias">Bias [OutputChannels], or empty for none.</param>
+    /// <param name="epilogue">Applied in place to each block before the sink takes it (the layer's activation), or null.</param>
+    /// <param name="sink">Takes the output.</param>
+    /// <returns>Whether the output went to the sink.</returns>
+    /// <exception cref="ArgumentException">The geometry is default, or a span is too short.</exception>
+    public static bool ForwardInto(in Conv2DGeometry geometry, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        IRowEpilogue? epilogue, IOutputSink sink)
+    {
+        geometry.ThrowIfDefault();
+        ArgumentNullException.ThrowIfNull(sink);
+        CheckSource(x, geometry.InputLength, nameof(x));
+        CheckSource(w, geometry.KernelLength, nameof(w));
+        if (!bias.IsEmpty)
+            CheckSource(bias, geometry.OutputChannels, nameof(bias));
+        if (!CanStreamForward(in geometry, sink.RowMultiple))
+            return false;
+        if (geometry.OutputPixels == 0)
+            return true;
+
+        fixed (float* px = x, pw = w, pb = bias)
+        {
+            float* b = bias.IsEmpty ? null : pb;
+            if (Choose(in geometry, Pass.Forward) == ConvolutionAlgorithm.SingleChannel)
+                SingleChannelForward(in geometry, px, pw, b, null, epilogue, sink);
+            else
+                WindowRowsForward(in geometry, px, pw, b, null, epilogue, sink);
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <see cref="ForwardInto"/> can hand the output of <paramref name="geometry"/> to a sink of <paramref name="rowMultiple"/> rows.</summary>
+    /// <param name="geometry">The shapes.</param>
+    /// <param name="rowMultiple">The sink's <see cref="IOutputSink.RowMultiple"/>, at least 1.</param>
+    public static bool CanStreamForward(in Conv2DGeometry geometry, int rowMultiple)
+    {
+        ConvolutionAlgorithm algorithm = Choose(in geometry, Pass.Forward);
+        return (algorithm == ConvolutionAlgorithm.SingleChannel || algorithm == ConvolutionAlgorithm.WindowRows)
+            && rowMultiple >= 1 && geometry.OutputHeight % rowMultiple == 0;
     }
 
     /// <summary>dx = ∂⟨y, dy⟩/∂x: the adjoint of <see cref="Forward"/> in x (bias aside), or dx += it.</summary>

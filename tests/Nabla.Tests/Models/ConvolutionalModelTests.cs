@@ -1,3 +1,4 @@
+using Nabla.Autodiff;
 using Nabla.Layers;
 
 namespace Nabla.Tests.Models;
@@ -51,6 +52,34 @@ public class ConvolutionalModelTests
             " Non-trainable params: 0 (0.00 B)",
         ];
         Assert.Equal(expected, lines);
+    }
+
+    // Predict runs each Conv2D and the MaxPooling2D after it as one pass (Ops.Conv2DMaxPool); the result is the same
+    // bits as applying the layers one by one. Under a tape nothing is fused, so the gradient reaches the input.
+    [Fact]
+    public void Inference_fuses_each_convolution_with_its_pooling_to_the_same_bits()
+    {
+        Backend.ClearSession();
+        Sequential model = IssueCnn();
+        var random = new System.Random(7);
+        Tensor x = Tensor.FromArray(Enumerable.Range(0, 5 * 28 * 28).Select(_ => (float)random.NextDouble()).ToArray(), 5, 28, 28, 1);
+        float[] predicted = model.Predict(x, verbose: 0).ToArray();
+        Tensor y = x;
+        foreach (Layer layer in model.Layers)
+            y = layer.Apply(y, training: false);
+        Assert.Equal(y.ToArray(), predicted);
+        var conv = (Conv2D)model.Layers[0];
+        var pool = (MaxPooling2D)model.Layers[1];
+        Tensor? fused = conv.ApplyPooled(x, pool);
+        Assert.NotNull(fused);
+        Assert.Equal(pool.Apply(conv.Apply(x, training: false), training: false).ToArray(), fused.ToArray());
+
+        using var tape = new GradientTape();
+        tape.Watch(x);
+        Tensor output = model.Apply(x, training: false);
+        Assert.Equal(predicted, output.ToArray());
+        float[] dx = tape.Gradient(output * Tensor.FromArray(Enumerable.Range(0, 50).Select(i => (float)(i % 7)).ToArray(), 5, 10), [x])[0].ToArray();
+        Assert.Contains(dx, v => v != 0);
     }
 
     [Fact]

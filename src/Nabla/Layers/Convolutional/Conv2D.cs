@@ -128,6 +128,26 @@ public sealed class Conv2D : Layer
         return ConvChecks.Fused(Activation, inputs, _kernel!.Value, _bias?.Value, geometry);
     }
 
+    /// <summary>
+    /// This layer then <paramref name="pool"/> on <paramref name="inputs"/>, in one pass (see
+    /// <see cref="Ops.Conv2DMaxPool"/>): what <c>pool.Apply(Apply(inputs, false))</c> returns, or null, having computed
+    /// nothing, when the pair cannot run fused (a layer not built yet, an activation applied apart, a gradient to
+    /// record, a pooling or an algorithm that cannot take the output in blocks).
+    /// </summary>
+    internal Tensor? ApplyPooled(Tensor inputs, MaxPooling2D pool)
+    {
+        if (!IsBuilt || !pool.IsBuilt || Activation.Descriptor is not { KeepsLogits: false } activation)
+        {
+            return null;
+        }
+
+        InputSpec?.Check(this, inputs.Dims);
+        Conv2DGeometry geometry = _window.Convolution(this, inputs.Dims, Filters, Groups);
+        ReadOnlySpan<int> outputDims = [geometry.Batch, geometry.OutputHeight, geometry.OutputWidth, geometry.OutputChannels];
+        pool.InputSpec?.Check(pool, outputDims);
+        return Ops.Conv2DMaxPool(inputs, _kernel!.Value, _bias?.Value, in geometry, activation, pool.Geometry(outputDims));
+    }
+
     /// <inheritdoc/>
     public override int[] ComputeOutputShape(int[] inputShape)
     {

@@ -53,6 +53,9 @@ public sealed class MaxPooling2D : Layer
         return Ops.MaxPool2D(inputs, in geometry);
     }
 
+    /// <summary>The pooling of an input of <paramref name="inputDims"/> (an input the layer's spec accepts).</summary>
+    internal Pool2DGeometry Geometry(ReadOnlySpan<int> inputDims) => _window.Pooling(this, inputDims);
+
     /// <inheritdoc/>
     public override int[] ComputeOutputShape(int[] inputShape)
     {
