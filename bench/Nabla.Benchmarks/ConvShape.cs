@@ -27,6 +27,7 @@ public sealed record ConvShape(string Name, int Batch, int Size, int Channels, i
         new("L2 b32 fwd", 32, 14, 32, 64, "forward"),
         new("L2 b32 fwd im2col", 32, 14, 32, 64, "forward", "Im2Col"),
         new("L2 b32 dX", 32, 14, 32, 64, "input gradient"),
+        new("L2 b32 dX im2col", 32, 14, 32, 64, "input gradient", "Im2Col"),
         new("L2 b32 dW", 32, 14, 32, 64, "weight gradient"),
         new("L1 b256 fwd single", 256, 28, 1, 32, "forward", "SingleChannel"),
         new("L1 b256 fwd direct", 256, 28, 1, 32, "forward", "Direct"),

@@ -18,6 +18,14 @@ internal static unsafe partial class Convolution
         int depth = g.GroupDepth + (bias != null ? 1 : 0), panels = ((g.OutputChannels - 1) / WindowTileAvx2.Columns) + 1;
         float* packed = ConvScratch.Get(ScratchSlot.Call, (nint)panels * depth * WindowTileAvx2.Columns);
         PackKernel<GemmMicroKernelAvx2>(in g, w, bias, packed);
+        RunWindowRows(in g, x, packed, bias != null, y, epilogue, sink, accumulate: false);
+    }
+
+    // The forward pass of g with the kernel packed (16-channel panels of GroupDepth k steps, then the bias if any).
+    private static void RunWindowRows(in Conv2DGeometry g, float* x, float* packed, bool withBias, float* y, IRowEpilogue? epilogue, IOutputSink? sink,
+        bool accumulate)
+    {
+        int depth = g.GroupDepth + (withBias ? 1 : 0), panels = ((g.OutputChannels - 1) / WindowTileAvx2.Columns) + 1;
         bool padded = g.PadTop > 0 || g.PadLeft > 0 || g.PadBottom > 0 || g.PadRight > 0;
         int blockPixels = ForwardBlockPixels(in g);
         if (sink is not null)
@@ -29,7 +37,8 @@ internal static unsafe partial class Convolution
             X = x,
             Packed = packed,
             Depth = depth,
-            WithBias = bias != null,
+            WithBias = withBias,
+            Accumulate = accumulate,
             Y = y,
             BlockPixels = blockPixels,
             Panels = panels,
@@ -45,7 +54,7 @@ internal static unsafe partial class Convolution
         public Conv2DGeometry G;
         public float* X, Packed, Y;
         public int Depth, BlockPixels, Panels;
-        public bool WithBias;
+        public bool WithBias, Accumulate;
 
         // Pixels per row of a padded strip; 0 when the windows are read from x itself.
         public int StripWidth;
@@ -88,7 +97,7 @@ internal static unsafe partial class Convolution
                 {
                     int r = t * WindowTileAvx2.Rows;
                     WindowTileAvx2.Run(pixels + r, offsets, runs, length, b, bias, y + ((nint)r * oc) + j, oc,
-                        Math.Min(WindowTileAvx2.Rows, count - r), columns);
+                        Math.Min(WindowTileAvx2.Rows, count - r), columns, Accumulate);
                 }
             }
 

@@ -189,10 +189,18 @@ internal static unsafe partial class Convolution
 
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            if (Choose(in geometry, Pass.InputGradient) == ConvolutionAlgorithm.Depthwise)
-                DepthwiseInputGradient(in geometry, pdy, pw, pdx, accumulate);
-            else
-                Im2ColInputGradient(in geometry, pdy, pw, pdx, accumulate);
+            switch (Choose(in geometry, Pass.InputGradient))
+            {
+                case ConvolutionAlgorithm.Depthwise:
+                    DepthwiseInputGradient(in geometry, pdy, pw, pdx, accumulate);
+                    break;
+                case ConvolutionAlgorithm.WindowRows:
+                    WindowRowsInputGradient(in geometry, pdy, pw, pdx, accumulate);
+                    break;
+                default:
+                    Im2ColInputGradient(in geometry, pdy, pw, pdx, accumulate);
+                    break;
+            }
         }
     }
 
@@ -271,7 +279,12 @@ internal static unsafe partial class Convolution
             _ => false,
         };
         bool singleChannel = pass == Pass.Forward && SingleChannelApplies(in g);
-        bool windowRows = pass == Pass.Forward && WindowRowsApplies(in g);
+        bool windowRows = pass switch
+        {
+            Pass.Forward => WindowRowsApplies(in g),
+            Pass.InputGradient => WindowRowsInputGradientApplies(in g),
+            _ => false,
+        };
         ConvolutionAlgorithm forced = ForcedAlgorithm;
         if (forced == ConvolutionAlgorithm.Auto)
         {

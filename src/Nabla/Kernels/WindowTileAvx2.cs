@@ -33,7 +33,7 @@ internal static unsafe class WindowTileAvx2
     public const int Columns = 16;
 
     /// <summary>
-    /// <c>c[r·ldc + j] = Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·16 + j] (+ bias[j])</c> for r &lt;
+    /// <c>c[r·ldc + j] (+)= Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·16 + j] (+ bias[j])</c> for r &lt;
     /// <paramref name="rows"/> and j &lt; <paramref name="columns"/>.
     /// </summary>
     /// <param name="pixels">Six pointers, one per pixel of the tile (those past <paramref name="rows"/> must still be readable, and are not stored).</param>
@@ -46,8 +46,10 @@ internal static unsafe class WindowTileAvx2
     /// <param name="ldc">Floats between consecutive pixels' outputs.</param>
     /// <param name="rows">Pixels to store, 1 to 6.</param>
     /// <param name="columns">Channels to store, 1 to 16.</param>
+    /// <param name="accumulate">Add the sums to c instead of overwriting it.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float** pixels, nint* offsets, int runs, nint length, float* b, float* bias, float* c, nint ldc, int rows, int columns)
+    public static void Run(float** pixels, nint* offsets, int runs, nint length, float* b, float* bias, float* c, nint ldc, int rows, int columns,
+        bool accumulate)
     {
         Vector256<float> c0l = default, c0h = default;
         Vector256<float> c1l = default, c1h = default;
@@ -97,57 +99,70 @@ internal static unsafe class WindowTileAvx2
 
         if (columns == Columns)
         {
-            Store(c, c0l, c0h, biasLow, biasHigh, withBias);
+            Store(c, c0l, c0h, biasLow, biasHigh, withBias, accumulate);
             if (rows > 1)
-                Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias);
+                Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, accumulate);
             if (rows > 2)
-                Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias);
+                Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, accumulate);
             if (rows > 3)
-                Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias);
+                Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, accumulate);
             if (rows > 4)
-                Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias);
+                Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, accumulate);
             if (rows > 5)
-                Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias);
+                Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, accumulate);
             return;
         }
 
         Vector256<float> low = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns)).AsSingle();
         Vector256<float> high = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns - 8)).AsSingle();
-        StoreMasked(c, c0l, c0h, biasLow, biasHigh, withBias, low, high);
+        StoreMasked(c, c0l, c0h, biasLow, biasHigh, withBias, accumulate, low, high);
         if (rows > 1)
-            StoreMasked(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, low, high);
+            StoreMasked(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, accumulate, low, high);
         if (rows > 2)
-            StoreMasked(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, low, high);
+            StoreMasked(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, accumulate, low, high);
         if (rows > 3)
-            StoreMasked(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, low, high);
+            StoreMasked(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, accumulate, low, high);
         if (rows > 4)
-            StoreMasked(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, low, high);
+            StoreMasked(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, accumulate, low, high);
         if (rows > 5)
-            StoreMasked(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, low, high);
+            StoreMasked(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, accumulate, low, high);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh, bool withBias)
+    private static void Store(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh, bool withBias,
+        bool accumulate)
     {
         if (withBias)
         {
             low += biasLow;
             high += biasHigh;
+        }
+
+        if (accumulate)
+        {
+            low += Vector256.Load(c);
+            high += Vector256.Load(c + 8);
         }
 
         low.Store(c);
         high.Store(c + 8);
     }
 
-    // Masked stores (vmaskmovps) write only the columns below the tile's width, so they never reach past a row.
+    // Masked loads and stores (vmaskmovps) touch only the columns below the tile's width, so they never reach past a row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreMasked(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh,
-        bool withBias, Vector256<float> lowMask, Vector256<float> highMask)
+        bool withBias, bool accumulate, Vector256<float> lowMask, Vector256<float> highMask)
     {
         if (withBias)
         {
             low += biasLow;
             high += biasHigh;
+        }
+
+        if (accumulate)
+        {
+            low += Avx.MaskLoad(c, lowMask);
+            high += Avx.MaskLoad(c + 8, highMask);
         }
 
         Avx.MaskStore(c, lowMask, low);
