@@ -1,4 +1,5 @@
 using Nabla.Callbacks;
+using Nabla.Layers;
 using Nabla.Tests.Support;
 
 namespace Nabla.Tests.Reliability;
@@ -37,6 +38,38 @@ public class ConcurrencyTests
                 {
                     failures.Add($"thread {thread} round {round}: loss {e["loss"]} accuracy {e["accuracy"]}, " +
                         $"expected {expectedEvaluation["loss"]} and {expectedEvaluation["accuracy"]}");
+                }
+            }
+        });
+
+        Assert.Empty(failures);
+    }
+
+    // A CNN's Predict runs each convolution with its pooling fused, through a per-thread pooling sink and per-thread
+    // scratch: eight threads at once still get the single-threaded results.
+    [Fact]
+    public void Eight_threads_predicting_a_cnn_get_the_single_threaded_results_bit_for_bit()
+    {
+        var model = new Sequential([
+            new Conv2D(8, kernelSize: 3, activation: "relu", padding: "same", inputShape: [12, 12, 1]),
+            new MaxPooling2D(poolSize: 2),
+            new Conv2D(16, kernelSize: 3, activation: "relu", padding: "same"),
+            new MaxPooling2D(poolSize: 2),
+            new Flatten(),
+            new Dense(4, activation: "softmax"),
+        ]);
+        var random = new System.Random(3);
+        Tensor x = Tensor.FromArray(Enumerable.Range(0, 50 * 144).Select(_ => (float)random.NextDouble()).ToArray(), 50, 12, 12, 1);
+        float[] expected = model.Predict(x, batchSize: 16, verbose: 0).ToArray();
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        RunTogether(Threads, thread =>
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                if (!model.Predict(x, batchSize: 16, verbose: 0).ToArray().AsSpan().SequenceEqual(expected))
+                {
+                    failures.Add($"thread {thread} round {round}: predictions differ");
                 }
             }
         });
