@@ -1,11 +1,12 @@
 // The Fashion-MNIST tutorial's next lesson, a convolutional network, in C#: Conv2D(32) -> MaxPooling2D ->
 // Conv2D(64) -> MaxPooling2D -> Dense(128) -> Dense(10, softmax), Adam, batch 32, 5 epochs; Keras-style summary and
 // progress, evaluation, and the tutorial's plots. --bn adds BatchNormalization after each convolution (before its
-// ReLU) and Dropout, and trains 10 epochs.
+// ReLU) and Dropout, and trains 10 epochs with a cosine-decayed learning rate.
 // Run: dotnet run -c Release --project samples/FashionMnistCnn -- [--bn] [--epochs N] [--out DIR] [--seed N]
 using Nabla;
 using Nabla.Datasets;
 using Nabla.Layers;
+using Nabla.Optimizers;
 using Nabla.Plotting;
 using Nabla.Samples;
 
@@ -42,7 +43,12 @@ Sequential model = batchNorm
         new Dense(128, activation: "relu"),
         new Dense(10, activation: "softmax"),
     ]);
-model.Compile(optimizer: "adam",
+// With batch norm the learning rate decays to zero over the run (Keras's CosineDecay): at Adam's constant rate the
+// last epochs' test accuracy moved between 0.90 and 0.92 from one epoch to the next.
+Optimizer optimizer = batchNorm
+    ? new Adam(learningRate: new CosineDecay(0.001, decaySteps: (long)options.Epochs * ((xTrain.Shape[0] + 31) / 32)))
+    : "adam";
+model.Compile(optimizer: optimizer,
               loss: "sparse_categorical_crossentropy",
               metrics: ["accuracy"]);
 model.Summary();
