@@ -247,8 +247,9 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
             UpdateMasked<TCols>(c + 5 * ldc, c5l, c5h, low, high, accumulate);
     }
 
+    // C row (+)= the two vectors of a tile row; also the window kernels' store (WindowTileAvx2).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(float* c, Vector256<float> low, Vector256<float> high, bool accumulate)
+    internal static void Update(float* c, Vector256<float> low, Vector256<float> high, bool accumulate)
     {
         if (accumulate)
         {
@@ -262,7 +263,7 @@ internal readonly unsafe struct GemmMicroKernelAvx2 : IGemmMicroKernel
 
     // Masked loads and stores (vmaskmovps) touch only the columns below nr, so they never reach past C.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateMasked<TCols>(float* c, Vector256<float> low, Vector256<float> high,
+    internal static void UpdateMasked<TCols>(float* c, Vector256<float> low, Vector256<float> high,
         Vector256<float> lowMask, Vector256<float> highMask, bool accumulate)
         where TCols : struct, IGemmExtent
     {

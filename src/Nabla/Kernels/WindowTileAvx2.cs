@@ -90,47 +90,33 @@ internal static unsafe class WindowTileAvx2
         }
 
         Vector256<float> biasLow = default, biasHigh = default;
-        bool withBias = bias != null;
+        bool withBias = bias != null, masked = columns != Columns;
         if (withBias)
         {
             biasLow = Vector256.Load(bias);
             biasHigh = Vector256.Load(bias + 8);
         }
 
-        if (columns == Columns)
-        {
-            Store(c, c0l, c0h, biasLow, biasHigh, withBias, accumulate);
-            if (rows > 1)
-                Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, accumulate);
-            if (rows > 2)
-                Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, accumulate);
-            if (rows > 3)
-                Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, accumulate);
-            if (rows > 4)
-                Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, accumulate);
-            if (rows > 5)
-                Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, accumulate);
-            return;
-        }
-
-        Vector256<float> low = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns)).AsSingle();
-        Vector256<float> high = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns - 8)).AsSingle();
-        StoreMasked(c, c0l, c0h, biasLow, biasHigh, withBias, accumulate, low, high);
+        Vector256<float> lowMask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns)).AsSingle();
+        Vector256<float> highMask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns - 8)).AsSingle();
+        Store(c, c0l, c0h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
         if (rows > 1)
-            StoreMasked(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, accumulate, low, high);
+            Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
         if (rows > 2)
-            StoreMasked(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, accumulate, low, high);
+            Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
         if (rows > 3)
-            StoreMasked(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, accumulate, low, high);
+            Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
         if (rows > 4)
-            StoreMasked(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, accumulate, low, high);
+            Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
         if (rows > 5)
-            StoreMasked(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, accumulate, low, high);
+            Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
     }
 
+    // Adds the bias (when there is one: adding zeros would turn a −0 sum into +0), then stores one pixel's sixteen
+    // channels as the GEMM kernel stores a row of its tile, masked when the panel is the last, partial one.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh, bool withBias,
-        bool accumulate)
+    private static void Store(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh,
+        bool withBias, bool accumulate, bool masked, Vector256<float> lowMask, Vector256<float> highMask)
     {
         if (withBias)
         {
@@ -138,34 +124,9 @@ internal static unsafe class WindowTileAvx2
             high += biasHigh;
         }
 
-        if (accumulate)
-        {
-            low += Vector256.Load(c);
-            high += Vector256.Load(c + 8);
-        }
-
-        low.Store(c);
-        high.Store(c + 8);
-    }
-
-    // Masked loads and stores (vmaskmovps) touch only the columns below the tile's width, so they never reach past a row.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreMasked(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh,
-        bool withBias, bool accumulate, Vector256<float> lowMask, Vector256<float> highMask)
-    {
-        if (withBias)
-        {
-            low += biasLow;
-            high += biasHigh;
-        }
-
-        if (accumulate)
-        {
-            low += Avx.MaskLoad(c, lowMask);
-            high += Avx.MaskLoad(c + 8, highMask);
-        }
-
-        Avx.MaskStore(c, lowMask, low);
-        Avx.MaskStore(c + 8, highMask, high);
+        if (masked)
+            GemmMicroKernelAvx2.UpdateMasked<GemmExtent16>(c, low, high, lowMask, highMask, accumulate);
+        else
+            GemmMicroKernelAvx2.Update(c, low, high, accumulate);
     }
 }
