@@ -40,7 +40,7 @@ internal static unsafe partial class Convolution
         /// <summary>Pixels per row of a padded strip; 0 when the convolution has no padding and the windows are read from x.</summary>
         public static int StripWidth(in Conv2DGeometry g) =>
             g.PadTop > 0 || g.PadLeft > 0 || g.PadBottom > 0 || g.PadRight > 0
-                ? ((g.OutputWidth - 1) * g.StrideWidth) + ((g.KernelWidth - 1) * g.DilationWidth) + 1
+                ? ((g.OutputWidth - 1) * g.StrideWidth) + ReachWidth(in g) + 1
                 : 0;
 
         /// <summary>The windows of output pixels [p0, p0 + count), with pointers up to a multiple of <paramref name="tile"/> pixels.</summary>
@@ -54,7 +54,7 @@ internal static unsafe partial class Convolution
 
             // Job scratch: the strips (at most, per image, its output rows' input rows and the kernel's reach below the
             // last), then the pixel pointers, then the run offsets.
-            nint stripArea = ((rowCount * ((nint)(g.StrideHeight + ((g.KernelHeight - 1) * g.DilationHeight) + 1) * stripWidth * c)) + 15) & ~15;
+            nint stripArea = ((rowCount * ((nint)(g.StrideHeight + ReachHeight(in g) + 1) * stripWidth * c)) + 15) & ~15;
             float* scratch = ConvScratch.Get(ScratchSlot.Job, stripArea + (((nint)pointers + runs) * (sizeof(nint) / sizeof(float))));
             var block = new WindowBlock((float**)(scratch + stripArea), (nint*)(scratch + stripArea) + pointers, runs, joined ? (nint)g.KernelWidth * c : c);
             nint rowPitch = block.PointPixels(in g, x, stripWidth, scratch, firstRow, rowCount, p0, count);
@@ -81,7 +81,7 @@ internal static unsafe partial class Convolution
         private nint PointPixels(in Conv2DGeometry g, float* x, int stripWidth, float* strips, int firstRow, int rowCount, int p0, int count)
         {
             int ow = g.OutputWidth, oh = g.OutputHeight, c = g.InputChannels, h = g.InputHeight, w = g.InputWidth, sh = g.StrideHeight;
-            int padTop = stripWidth > 0 ? g.PadTop : 0, reach = (g.KernelHeight - 1) * g.DilationHeight;
+            int padTop = stripWidth > 0 ? g.PadTop : 0, reach = ReachHeight(in g);
             nint pixelStep = (nint)g.StrideWidth * c, rowPitch = (nint)(stripWidth > 0 ? stripWidth : w) * c;
             for (int row = firstRow, i = 0; row < firstRow + rowCount;)
             {

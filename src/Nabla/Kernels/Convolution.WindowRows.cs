@@ -15,17 +15,21 @@ internal static unsafe partial class Convolution
 
     private static void WindowRowsForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue, IOutputSink? sink)
     {
-        int depth = g.GroupDepth + (bias != null ? 1 : 0), panels = ((g.OutputChannels - 1) / WindowTileAvx2.Columns) + 1;
-        float* packed = ConvScratch.Get(ScratchSlot.Call, (nint)panels * depth * WindowTileAvx2.Columns);
+        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in g) * WindowPanelFloats(in g, bias != null));
         PackKernel<GemmMicroKernelAvx2>(in g, w, bias, packed);
         RunWindowRows(in g, x, packed, bias != null, y, epilogue, sink, accumulate: false);
     }
 
-    // The forward pass of g with the kernel packed (16-channel panels of GroupDepth k steps, then the bias if any).
+    // The kernel's 16-channel panels for the window kernel: how many, and the floats of each (GroupDepth k steps, then
+    // the bias if any), PackKernel's layout.
+    private static int WindowPanels(in Conv2DGeometry g) => ((g.OutputChannels - 1) / WindowTileAvx2.Columns) + 1;
+
+    private static nint WindowPanelFloats(in Conv2DGeometry g, bool withBias) => (nint)(g.GroupDepth + (withBias ? 1 : 0)) * WindowTileAvx2.Columns;
+
+    // The forward pass of g with the kernel packed in WindowPanels panels of WindowPanelFloats floats.
     private static void RunWindowRows(in Conv2DGeometry g, float* x, float* packed, bool withBias, float* y, IRowEpilogue? epilogue, IOutputSink? sink,
         bool accumulate)
     {
-        int depth = g.GroupDepth + (withBias ? 1 : 0), panels = ((g.OutputChannels - 1) / WindowTileAvx2.Columns) + 1;
         int blockPixels = ForwardBlockPixels(in g);
         if (sink is not null)
             blockPixels = Math.Max(sink.RowMultiple, blockPixels / g.OutputWidth / sink.RowMultiple * sink.RowMultiple) * g.OutputWidth;
@@ -35,12 +39,10 @@ internal static unsafe partial class Convolution
             G = g,
             X = x,
             Packed = packed,
-            Depth = depth,
             WithBias = withBias,
             Accumulate = accumulate,
             Y = y,
             BlockPixels = blockPixels,
-            Panels = panels,
             StripWidth = WindowBlock.StripWidth(in g),
             Epilogue = epilogue,
             Sink = sink,
@@ -52,7 +54,7 @@ internal static unsafe partial class Convolution
     {
         public Conv2DGeometry G;
         public float* X, Packed, Y;
-        public int Depth, BlockPixels, Panels;
+        public int BlockPixels;
         public bool WithBias, Accumulate;
 
         // Pixels per row of a padded strip; 0 when the windows are read from x itself.
@@ -71,8 +73,8 @@ internal static unsafe partial class Convolution
             int tiles = ((count - 1) / WindowTileAvx2.Rows) + 1;
 
             float* y = Sink is null ? Y + ((nint)p0 * oc) : ConvScratch.Get(ScratchSlot.Output, (nint)count * oc);
-            nint panelFloats = (nint)Depth * WindowTileAvx2.Columns;
-            for (int panel = 0; panel < Panels; panel++)
+            nint panelFloats = WindowPanelFloats(in G, WithBias);
+            for (int panel = 0, panels = WindowPanels(in G); panel < panels; panel++)
             {
                 float* b = Packed + (panel * panelFloats);
                 float* bias = WithBias ? b + ((nint)G.GroupDepth * WindowTileAvx2.Columns) : null;

@@ -23,8 +23,7 @@ internal static unsafe partial class Convolution
             g.KernelHeight, g.KernelWidth, ReachHeight(in g) - g.PadTop, ReachHeight(in g) - g.PadBottom,
             ReachWidth(in g) - g.PadLeft, ReachWidth(in g) - g.PadRight, 1, 1, g.DilationHeight, g.DilationWidth);
         Debug.Assert(adjoint.OutputLength == g.InputLength, "the adjoint's output is dx");
-        int panels = ((g.InputChannels - 1) / WindowTileAvx2.Columns) + 1;
-        float* packed = ConvScratch.Get(ScratchSlot.Call, (nint)panels * adjoint.GroupDepth * WindowTileAvx2.Columns);
+        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in adjoint) * WindowPanelFloats(in adjoint, withBias: false));
         PackFlippedKernel(in g, w, packed);
         RunWindowRows(in adjoint, dy, packed, withBias: false, dx, null, null, accumulate);
     }

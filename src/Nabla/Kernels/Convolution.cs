@@ -146,7 +146,8 @@ internal static unsafe partial class Convolution
         CheckSource(w, geometry.KernelLength, nameof(w));
         if (!bias.IsEmpty)
             CheckSource(bias, geometry.OutputChannels, nameof(bias));
-        if (!CanStreamForward(in geometry, sink.RowMultiple))
+        ConvolutionAlgorithm algorithm = Choose(in geometry, Pass.Forward);
+        if (!Streams(algorithm, in geometry, sink.RowMultiple))
             return false;
         if (geometry.OutputPixels == 0)
             return true;
@@ -154,7 +155,7 @@ internal static unsafe partial class Convolution
         fixed (float* px = x, pw = w, pb = bias)
         {
             float* b = bias.IsEmpty ? null : pb;
-            if (Choose(in geometry, Pass.Forward) == ConvolutionAlgorithm.SingleChannel)
+            if (algorithm == ConvolutionAlgorithm.SingleChannel)
                 SingleChannelForward(in geometry, px, pw, b, null, epilogue, sink);
             else
                 WindowRowsForward(in geometry, px, pw, b, null, epilogue, sink);
@@ -166,12 +167,13 @@ internal static unsafe partial class Convolution
     /// <summary>Whether <see cref="ForwardInto"/> can hand the output of <paramref name="geometry"/> to a sink of <paramref name="rowMultiple"/> rows.</summary>
     /// <param name="geometry">The shapes.</param>
     /// <param name="rowMultiple">The sink's <see cref="IOutputSink.RowMultiple"/>, at least 1.</param>
-    public static bool CanStreamForward(in Conv2DGeometry geometry, int rowMultiple)
-    {
-        ConvolutionAlgorithm algorithm = Choose(in geometry, Pass.Forward);
-        return (algorithm == ConvolutionAlgorithm.SingleChannel || algorithm == ConvolutionAlgorithm.WindowRows)
-            && rowMultiple >= 1 && geometry.OutputHeight % rowMultiple == 0;
-    }
+    public static bool CanStreamForward(in Conv2DGeometry geometry, int rowMultiple) =>
+        Streams(Choose(in geometry, Pass.Forward), in geometry, rowMultiple);
+
+    // Whether the forward pass by this algorithm can hand its output to a sink of rowMultiple rows.
+    private static bool Streams(ConvolutionAlgorithm algorithm, in Conv2DGeometry geometry, int rowMultiple) =>
+        (algorithm == ConvolutionAlgorithm.SingleChannel || algorithm == ConvolutionAlgorithm.WindowRows)
+        && rowMultiple >= 1 && geometry.OutputHeight % rowMultiple == 0;
 
     /// <summary>dx = ∂⟨y, dy⟩/∂x: the adjoint of <see cref="Forward"/> in x (bias aside), or dx += it.</summary>
     /// <param name="geometry">The shapes.</param>
