@@ -84,6 +84,13 @@ public sealed class ActivationFunction
     /// <summary>True for the identity.</summary>
     internal bool IsLinear => Descriptor is { IsLinear: true };
 
+    /// <summary>
+    /// The built-in kind when a layer's op may run it inside (Dense, the convolutions): every built-in activation but
+    /// softmax and sigmoid, whose outputs keep a link to their logits for exact cross-entropies and so run as their own
+    /// op; null for those and for custom functions.
+    /// </summary>
+    internal ActivationDescriptor? Fusable => Descriptor is { KeepsLogits: false } descriptor ? descriptor : null;
+
     /// <summary>Applies the activation.</summary>
     public Tensor Apply(Tensor x)
     {

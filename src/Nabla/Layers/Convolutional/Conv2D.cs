@@ -136,7 +136,7 @@ public sealed class Conv2D : Layer
     /// </summary>
     internal Tensor? ApplyPooled(Tensor inputs, MaxPooling2D pool)
     {
-        if (!IsBuilt || !pool.IsBuilt || Activation.Descriptor is not { KeepsLogits: false } activation)
+        if (!IsBuilt || !pool.IsBuilt || Activation.Fusable is not { } activation)
         {
             return null;
         }

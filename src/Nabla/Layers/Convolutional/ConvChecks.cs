@@ -71,7 +71,7 @@ internal static class ConvChecks
     /// </summary>
     public static Tensor Fused(ActivationFunction activation, Tensor x, Tensor kernel, Tensor? bias, in Conv2DGeometry geometry, bool transpose = false)
     {
-        ActivationDescriptor inside = activation.Descriptor is { KeepsLogits: false } d ? d : ActivationTable.Linear;
+        ActivationDescriptor inside = activation.Fusable ?? ActivationTable.Linear;
         Tensor y = transpose
             ? Ops.Conv2DTranspose(x, kernel, bias, in geometry, inside)
             : Ops.Conv2D(x, kernel, bias, in geometry, inside);

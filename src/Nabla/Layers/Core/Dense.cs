@@ -91,7 +91,7 @@ public sealed class Dense : Layer
     {
         // Softmax and sigmoid outputs keep a link to their logits (for exact cross-entropies), so they run as
         // their own op after the fused product; every other built-in activation is fused into Dense.
-        if (Activation.Descriptor is { KeepsLogits: false } descriptor)
+        if (Activation.Fusable is { } descriptor)
         {
             return Ops.Dense(inputs, _kernel!.Value, _bias?.Value, descriptor);
         }
