@@ -83,9 +83,7 @@ internal static unsafe partial class ActivationDriver
                 Slots = slots,
             };
             SpatialThreads.Run(slots, SpatialThreads.PartsForElements(3.0 * g.Length, slots), ref work);
-            RowOps.Copy(work.Partials, ps, cols);
-            for (int slot = 1; slot < slots; slot++)
-                RowOps.Add(ps, work.Partials + ((nint)slot * cols), cols, width);
+            Convolution.ReducePartials(work.Partials, slots, cols, ps, accumulate: false);
         }
     }
 

@@ -9,7 +9,8 @@ internal static unsafe partial class Convolution
     private const int SumRowsPerSlot = 512;
 
     /// <summary>dst = Σ_s partials[s] (or dst += it), adding the slots in order whatever thread runs which range.</summary>
-    private static void ReducePartials(float* partials, int slots, int length, float* dst, bool accumulate)
+    /// <remarks>Also the last step of the activation gradient's slotted column sums (<see cref="ActivationDriver"/>).</remarks>
+    internal static void ReducePartials(float* partials, int slots, int length, float* dst, bool accumulate)
     {
         int items = Blocks(length, ReduceItemFloats);
         var work = new ReduceWork { Partials = partials, Slots = slots, Length = length, Dst = dst, Accumulate = accumulate, Width = VectorWidth.Current };
