@@ -19,6 +19,12 @@ internal static unsafe partial class Gemm
     /// </remarks>
     private static void RowVector(in GemmOperands g, GemmPath path, int batch, nint strideA, nint strideB, nint strideC)
     {
+        if (batch == 1 && RowVectorSlots(g.K, g.N) is var slots && slots > 1)
+        {
+            RowVectorSlotted(in g, path, slots);
+            return;
+        }
+
         var job = new RowVectorJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
         job.Groups = ((g.N - 1) / 16) + 1;   // split on 16-column boundaries, whole vectors for every width
         long units = (long)batch * job.Groups;
@@ -45,69 +51,72 @@ internal static unsafe partial class Gemm
                 int groupEnd = (int)Math.Min(Groups, group + (last - u));
                 int col0 = group * 16, col1 = Math.Min(Operands.N, groupEnd * 16);
                 u += groupEnd - group;
-                for (int j = col0; j < col1; j += RowVectorColumnBlock)
-                {
-                    int width = Math.Min(RowVectorColumnBlock, col1 - j);
-                    switch (Path)
-                    {
-                        case GemmPath.Avx512:
-                            Block<Lanes512>(item, j, width);
-                            break;
-                        case GemmPath.Avx2:
-                            Block<Lanes256>(item, j, width);
-                            break;
-                        default:
-                            Block<Lane1>(item, j, width);
-                            break;
-                    }
-                }
+                GemmOperands g = Operands;
+                RowProducts(Path, g.A + (item * StrideA), g.TransposeA ? g.Lda : 1, g.B + (item * StrideB) + col0, g.Ldb, g.C + (item * StrideC) + col0, g.K, col1 - col0, g.Accumulate);
             }
         }
+    }
 
-        // c[col .. col+width] of product 'item' = Σ_p a[p]·B[p, col .. col+width] (+ c when accumulating).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private readonly void Block<T>(int item, int col, int width)
-            where T : struct, ILanes<T>
+    // c[0..width) = Σ_{p<k} a[p·aStep]·b[p·ldb + 0..width) (+ c when accumulating), in blocks of C that stay in L1, at
+    // the width of the path.
+    private static void RowProducts(GemmPath path, float* a, nint aStep, float* b, nint ldb, float* c, int k, int width, bool accumulate)
+    {
+        for (int j = 0; j < width; j += RowVectorColumnBlock)
         {
-            GemmOperands g = Operands;
-            float* a = g.A + (item * StrideA);
-            float* b = g.B + (item * StrideB) + col;
-            float* c = g.C + (item * StrideC) + col;
-            nint aStep = g.TransposeA ? g.Lda : 1, ldb = g.Ldb;
-            if (!g.Accumulate)
-                new Span<float>(c, width).Clear();   // overwrite: whatever C held (NaN included) never reaches the sum
-
-            int k = g.K, p = 0;
-            for (; p <= k - 4; p += 4, a += 4 * aStep, b += 4 * ldb)
+            int w = Math.Min(RowVectorColumnBlock, width - j);
+            switch (path)
             {
-                int j = AddFourRows<T>(a, aStep, b, ldb, c, 0, width);
-                AddFourRows<Lane1>(a, aStep, b, ldb, c, j, width);
-            }
-
-            for (; p < k; p++, a += aStep, b += ldb)
-            {
-                int j = ScaleRow<T>(*a, b, c, 0, width, accumulate: true);
-                ScaleRow<Lane1>(*a, b, c, j, width, accumulate: true);
+                case GemmPath.Avx512:
+                    AddRowProducts<Lanes512>(a, aStep, b + j, ldb, c + j, k, w, accumulate);
+                    break;
+                case GemmPath.Avx2:
+                    AddRowProducts<Lanes256>(a, aStep, b + j, ldb, c + j, k, w, accumulate);
+                    break;
+                default:
+                    AddRowProducts<Lane1>(a, aStep, b + j, ldb, c + j, k, w, accumulate);
+                    break;
             }
         }
+    }
 
-        // c[j..] += a[0]·b0[j..] + a[1]·b1[j..] + a[2]·b2[j..] + a[3]·b3[j..] in whole bundles; returns where it stopped.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int AddFourRows<T>(float* a, nint aStep, float* b, nint ldb, float* c, int j, int width)
-            where T : struct, ILanes<T>
+    // The same for one block of C: four rows of b at a time into c, which stays in L1 while the rows stream past it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddRowProducts<T>(float* a, nint aStep, float* b, nint ldb, float* c, int k, int width, bool accumulate)
+        where T : struct, ILanes<T>
+    {
+        if (!accumulate)
+            new Span<float>(c, width).Clear();   // overwrite: whatever C held (NaN included) never reaches the sum
+
+        int p = 0;
+        for (; p <= k - 4; p += 4, a += 4 * aStep, b += 4 * ldb)
         {
-            T a0 = T.Splat(a[0]), a1 = T.Splat(a[aStep]), a2 = T.Splat(a[2 * aStep]), a3 = T.Splat(a[3 * aStep]);
-            ref float b0 = ref *b, b1 = ref *(b + ldb), b2 = ref *(b + (2 * ldb)), b3 = ref *(b + (3 * ldb)), rc = ref *c;
-            for (; j <= width - T.Count; j += T.Count)
-            {
-                nuint at = (nuint)j;
-                T sum = T.MultiplyAdd(T.Load(ref b0, at), a0, T.Load(ref rc, at));   // four FMAs where the hardware fuses them
-                sum = T.MultiplyAdd(T.Load(ref b1, at), a1, sum);
-                sum = T.MultiplyAdd(T.Load(ref b2, at), a2, sum);
-                T.Store(T.MultiplyAdd(T.Load(ref b3, at), a3, sum), ref rc, at);
-            }
-
-            return j;
+            int j = AddFourRows<T>(a, aStep, b, ldb, c, 0, width);
+            AddFourRows<Lane1>(a, aStep, b, ldb, c, j, width);
         }
+
+        for (; p < k; p++, a += aStep, b += ldb)
+        {
+            int j = ScaleRow<T>(*a, b, c, 0, width, accumulate: true);
+            ScaleRow<Lane1>(*a, b, c, j, width, accumulate: true);
+        }
+    }
+
+    // c[j..] += a[0]·b0[j..] + a[1]·b1[j..] + a[2]·b2[j..] + a[3]·b3[j..] in whole bundles; returns where it stopped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AddFourRows<T>(float* a, nint aStep, float* b, nint ldb, float* c, int j, int width)
+        where T : struct, ILanes<T>
+    {
+        T a0 = T.Splat(a[0]), a1 = T.Splat(a[aStep]), a2 = T.Splat(a[2 * aStep]), a3 = T.Splat(a[3 * aStep]);
+        ref float b0 = ref *b, b1 = ref *(b + ldb), b2 = ref *(b + (2 * ldb)), b3 = ref *(b + (3 * ldb)), rc = ref *c;
+        for (; j <= width - T.Count; j += T.Count)
+        {
+            nuint at = (nuint)j;
+            T sum = T.MultiplyAdd(T.Load(ref b0, at), a0, T.Load(ref rc, at));   // four FMAs where the hardware fuses them
+            sum = T.MultiplyAdd(T.Load(ref b1, at), a1, sum);
+            sum = T.MultiplyAdd(T.Load(ref b2, at), a2, sum);
+            T.Store(T.MultiplyAdd(T.Load(ref b3, at), a3, sum), ref rc, at);
+        }
+
+        return j;
     }
 }

@@ -112,17 +112,40 @@ public sealed class GemmTests : IDisposable
     }
 
     // m = 1 with B as is skips the blocked driver (Gemm.RowVector): k below, at and above its 4-row step, n across its
-    // 1024-column blocks and vector tails, and, at 1 × 1100 × 1000, B large enough to split the columns over the threads.
+    // 1024-column blocks and vector tails, and B large enough to be cut into slots of rows (3136 × 128, W5's Dense, in 6
+    // slots; 1000 × 1100 in 8), whose partial rows of C are added at the end.
     [Theory]
     [MemberData(nameof(PathThreadTransposes))]
     public void Row_vector_products_match_reference(string path, int threads, bool transposeA, bool transposeB)
     {
         Use(path, threads, Gemm.DefaultMinFlopsPerThread);
-        foreach ((int n, int k, int pad) in new[] { (1, 2, 0), (128, 784, 0), (10, 128, 3), (17, 5, 1), (2500, 37, 2), (1100, 1000, 1), (33, 4, 0) })
+        foreach ((int n, int k, int pad) in new[] { (1, 2, 0), (128, 784, 0), (10, 128, 3), (17, 5, 1), (2500, 37, 2), (1100, 1000, 1), (128, 3136, 1), (33, 4, 0) })
         {
             CheckProduct(transposeA, transposeB, 1, n, k, pad, accumulate: false, seed: n + k);
             CheckProduct(transposeA, transposeB, 1, n, k, pad, accumulate: true, seed: n - k);
         }
+    }
+
+    // A single row vector's slots are set by the shape, not the threads: the same bits on one thread and on all, and
+    // from two slots (2·2^16 elements of B) on, the threads share them even below the products' threading threshold.
+    [Fact]
+    public void Row_vector_slots_give_the_same_bits_on_any_thread_count()
+    {
+        const int n = 128, k = 3136;
+        Assert.Equal(6, Gemm.RowVectorSlots(k, n));
+        Assert.Equal(1, Gemm.RowVectorSlots(31, 4096));
+        Assert.Equal(1, Gemm.RowVectorSlots(3, 100_000));
+        var random = new System.Random(5);
+        float[] a = GemmReference.Matrix(random, 1, k, k, tail: 0), b = GemmReference.Matrix(random, k, n, n, tail: 0);
+        float[] one = new float[n], all = new float[n];
+        Use(GemmPath.Auto, 1, Gemm.DefaultMinFlopsPerThread);
+        Gemm.Multiply(false, false, 1, n, k, a, k, b, n, one, n);
+        Use(GemmPath.Auto, Environment.ProcessorCount, Gemm.DefaultMinFlopsPerThread);
+        long before = ParallelRunner.BatchCount;
+        Gemm.Multiply(false, false, 1, n, k, a, k, b, n, all, n);
+        if (ParallelRunner.WorkerCount > 0)
+            Assert.Equal(before + 1, ParallelRunner.BatchCount);
+        Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), all.Select(BitConverter.SingleToInt32Bits));
     }
 
     // 300³ crosses the AVX-512 Kc and, with the default threshold, is split over all threads.
@@ -303,7 +326,7 @@ public sealed class GemmTests : IDisposable
     [InlineData(1, 7, 17, 63)]
     [InlineData(1, 64, 64, 64)]      // 2·64³ = 0.5 MFLOP: exactly one thread's worth
     [InlineData(1, 80, 80, 80)]      // 2·80³ = 1,024,000, just under two threads' worth (1,048,576)
-    [InlineData(1, 1, 4096, 127)]    // wide and flat
+    [InlineData(1, 1, 4096, 31)]     // wide and flat: a row vector of one slot (127K elements of B, below 2·2^16)
     [InlineData(1, 255, 1, 1000)]
     [InlineData(8, 32, 32, 32)]      // batched: the whole call counts, 8·2·32³ = 0.5 MFLOP
     public void Products_below_the_threading_threshold_stay_on_the_calling_thread(int batch, int m, int n, int k)
