@@ -7,6 +7,11 @@ internal static unsafe partial class Convolution
     // Output pixels of one register block of the single-channel kernel.
     private const int SingleChannelPixels = 6;
 
+    // What a flop of the single-channel kernel, with the epilogue and pooling fused into it, weighs against the
+    // threading threshold, which is in flops of the GEMM kernels: it runs at about 40% of their rate (44 GFLOP/s
+    // against 90-95 on one Zen 3 core), so W5's first layer at batch 1 (0.45 MFLOP, about 15 µs) is worth two threads.
+    private const double SingleChannelFlopWeight = 2.5;
+
     // A grayscale image's first layer (one input channel, one group). Each output row's input rows are first copied
     // into a zero-padded strip (KernelHeight rows, wide enough for every tap of every block), so no tap needs a bounds
     // check; then blocks of 6 output pixels by two vectors of channels are summed in 12 registers: per tap two weight
@@ -37,7 +42,7 @@ internal static unsafe partial class Convolution
             Epilogue = epilogue,
             Sink = sink,
         };
-        SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops, items), ref work);
+        SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops * SingleChannelFlopWeight, items), ref work);
     }
 
     private struct SingleChannelForwardWork : IWorkItems
