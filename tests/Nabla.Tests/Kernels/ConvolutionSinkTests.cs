@@ -9,7 +9,9 @@ public sealed unsafe class ConvolutionSinkTests : IDisposable
 {
     // (convolution, pool height, pool width): W5's two layers (single-channel and window kernels) at batches 1 and 3, a
     // valid convolution whose odd output width leaves a column out of the pooling, a 3 × 3 pool, a 2 × 4 pool, a strided
-    // convolution, and a convolution whose output height is not a multiple of the pool's (not streamed).
+    // convolution, and a convolution whose output height is not a multiple of the pool's (not streamed). The window
+    // kernel hands small outputs (fewer than eight blocks of whole pool rows: W5's second layer at batch 1, the small
+    // cases) to the pooling whole, and larger ones (the same layer at batch 3) block by block.
     private static readonly (Conv2DGeometry Conv, int PoolHeight, int PoolWidth)[] Cases =
     [
         (Conv2DGeometry.Create(3, 28, 28, 1, 32, 3, 3, PaddingMode.Same), 2, 2),
