@@ -25,7 +25,7 @@ internal static unsafe partial class Convolution
         int outputRows = g.Batch * g.OutputHeight;
         int rowsPerItem = Math.Max(1, Math.Min(DirectItemPixels / g.OutputWidth, outputRows / MinForwardBlocks));
         if (sink is not null)
-            rowsPerItem = RoundUp(rowsPerItem, sink.RowMultiple);
+            rowsPerItem = Math.Max(sink.RowMultiple, rowsPerItem / sink.RowMultiple * sink.RowMultiple);
         int items = Blocks(outputRows, rowsPerItem);
         int blocks = Blocks(g.OutputWidth, SingleChannelPixels);
         int stripWidth = (blocks * SingleChannelPixels * g.StrideWidth) + ((g.KernelWidth - 1) * g.DilationWidth) + 1;
