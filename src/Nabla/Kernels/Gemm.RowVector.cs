@@ -13,9 +13,11 @@ internal static unsafe partial class Gemm
     /// One sample through a Dense layer (Predict on one image, a batch-1 training step) reads every weight once for a
     /// single multiply-add, so it is bound by streaming B. The blocked driver walks B in Nr-column micro-panels, one
     /// 64-byte piece per row at a stride of the row length, a pattern the prefetchers follow poorly; here B is read
-    /// row by row, four rows at a time into a block of C held in L1, at the width of the GEMM path in force. Large
-    /// calls are split over the threads (<see cref="StreamingThreadCount"/>) in runs of 16-column groups, counted over
-    /// all the products of a batch, so a batch of narrow products is shared out as well as one wide product.
+    /// row by row, four rows at a time into a block of C held in L1, at the width of the GEMM path in force. A single
+    /// product of two or more slots of rows (<see cref="RowVectorSlots"/>) is shared out by slots
+    /// (<see cref="RowVectorSlotted"/>); the others, when large, are split over the threads
+    /// (<see cref="StreamingThreadCount"/>) in runs of 16-column groups, counted over all the products of a batch, so a
+    /// batch of narrow products is shared out as well as one wide product.
     /// </remarks>
     private static void RowVector(in GemmOperands g, GemmPath path, int batch, nint strideA, nint strideB, nint strideC)
     {

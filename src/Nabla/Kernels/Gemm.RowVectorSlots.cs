@@ -16,7 +16,7 @@ internal static unsafe partial class Gemm
     /// <summary>One row vector times a large matrix (a Dense layer on one sample): the rows of B in slots that the threads share.</summary>
     /// <remarks>
     /// Cutting the columns between the threads (<see cref="RowVectorJob"/>) has each one read part of every row of B, a
-    /// strided pattern that ran slower on two threads than on one, so it waits for 4 MB of B. Here each slot streams a
+    /// strided pattern that ran slower on two threads than on one below 4 MB of B. Here each slot streams a
     /// contiguous run of whole rows into its own partial row of C (the first into C itself), and the partial rows are
     /// added to C in slot order. From two slots (512 KB of B) on, the threads share them: W5's Dense(128) on 3,136
     /// inputs, 1.6 MB streamed from L3, took 13 µs less of a batch-1 Predict (107 → 94 µs).
@@ -36,7 +36,8 @@ internal static unsafe partial class Gemm
             RowOps.Add(g.C, job.Partials + ((nint)(s - 1) * g.N), g.N, VectorWidth.Current);
     }
 
-    // Part p of Parts takes an equal run of the slots (one each when the threads share them); slot s covers rows [Row(s), Row(s + 1)) of B, a multiple of four.
+    // Part p of Parts takes an equal run of the slots (one each when the threads share them); slot s covers rows
+    // [Row(s), Row(s + 1)) of B, a multiple of four.
     private struct RowVectorSlotJob : IParallelJob
     {
         public GemmOperands Operands;
