@@ -77,6 +77,9 @@ internal abstract class ActivationDescriptor : IRowEpilogue
     /// <summary>y = f(y) in place over whole rows, the form a kernel fuses into the pass that wrote them (a convolution's blocks).</summary>
     void IRowEpilogue.Apply(Span<float> rows, int cols) => Forward(rows, default, rows, default, cols);
 
+    /// <summary>Whether this is ReLU (max(x, 0) as <see cref="ReluOp"/> computes it), which kernels may apply as they store their sums.</summary>
+    public virtual bool IsRelu => false;
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 

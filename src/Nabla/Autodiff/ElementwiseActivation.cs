@@ -25,6 +25,9 @@ internal sealed class ElementwiseActivation<TOp, TGradient> : ActivationDescript
     }
 
     /// <inheritdoc/>
+    public override bool IsRelu => typeof(TOp) == typeof(ReluOp);
+
+    /// <inheritdoc/>
     public override Tensor Apply(Tensor x) => Ops.ApplyElementwise(x, this);
 
     /// <inheritdoc/>

@@ -39,7 +39,8 @@ internal static unsafe partial class Convolution
             RowsPerItem = rowsPerItem,
             StripWidth = stripWidth,
             Width = VectorWidth.Current,
-            Epilogue = epilogue,
+            Epilogue = epilogue is { IsRelu: true } ? null : epilogue,
+            Relu = epilogue is { IsRelu: true },
             Sink = sink,
         };
         SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops * SingleChannelFlopWeight, items), ref work);
@@ -51,6 +52,9 @@ internal static unsafe partial class Convolution
         public float* X, W, Bias, Y;
         public int RowsPerItem, StripWidth;
         public VectorWidth Width;
+
+        // ReLU is applied to the sums as they are stored (the same bits as the epilogue's pass over the row after).
+        public bool Relu;
         public IRowEpilogue? Epilogue;
         public IOutputSink? Sink;
 
@@ -160,36 +164,37 @@ internal static unsafe partial class Convolution
 
             float* y = row + ((nint)o * oc) + c;
             T bias0 = Bias != null ? T.Load(ref Bias[c], 0) : default, bias1 = Bias != null ? T.Load(ref Bias[c], (nuint)T.Count) : default;
-            Store(a0, bias0, y, 0);
-            Store(b0, bias1, y, T.Count);
+            bool relu = Relu;
+            Store(a0, bias0, y, 0, relu);
+            Store(b0, bias1, y, T.Count, relu);
             if (count > 1)
             {
-                Store(a1, bias0, y + oc, 0);
-                Store(b1, bias1, y + oc, T.Count);
+                Store(a1, bias0, y + oc, 0, relu);
+                Store(b1, bias1, y + oc, T.Count, relu);
             }
 
             if (count > 2)
             {
-                Store(a2, bias0, y + (2 * oc), 0);
-                Store(b2, bias1, y + (2 * oc), T.Count);
+                Store(a2, bias0, y + (2 * oc), 0, relu);
+                Store(b2, bias1, y + (2 * oc), T.Count, relu);
             }
 
             if (count > 3)
             {
-                Store(a3, bias0, y + (3 * oc), 0);
-                Store(b3, bias1, y + (3 * oc), T.Count);
+                Store(a3, bias0, y + (3 * oc), 0, relu);
+                Store(b3, bias1, y + (3 * oc), T.Count, relu);
             }
 
             if (count > 4)
             {
-                Store(a4, bias0, y + (4 * oc), 0);
-                Store(b4, bias1, y + (4 * oc), T.Count);
+                Store(a4, bias0, y + (4 * oc), 0, relu);
+                Store(b4, bias1, y + (4 * oc), T.Count, relu);
             }
 
             if (count > 5)
             {
-                Store(a5, bias0, y + (5 * oc), 0);
-                Store(b5, bias1, y + (5 * oc), T.Count);
+                Store(a5, bias0, y + (5 * oc), 0, relu);
+                Store(b5, bias1, y + (5 * oc), T.Count, relu);
             }
         }
 
@@ -220,25 +225,28 @@ internal static unsafe partial class Convolution
 
             float* y = row + ((nint)o * oc) + c;
             T bias0 = Bias != null ? T.Load(ref Bias[c], 0) : default;
-            Store(a0, bias0, y, 0);
+            bool relu = Relu;
+            Store(a0, bias0, y, 0, relu);
             if (count > 1)
-                Store(a1, bias0, y + oc, 0);
+                Store(a1, bias0, y + oc, 0, relu);
             if (count > 2)
-                Store(a2, bias0, y + (2 * oc), 0);
+                Store(a2, bias0, y + (2 * oc), 0, relu);
             if (count > 3)
-                Store(a3, bias0, y + (3 * oc), 0);
+                Store(a3, bias0, y + (3 * oc), 0, relu);
             if (count > 4)
-                Store(a4, bias0, y + (4 * oc), 0);
+                Store(a4, bias0, y + (4 * oc), 0, relu);
             if (count > 5)
-                Store(a5, bias0, y + (5 * oc), 0);
+                Store(a5, bias0, y + (5 * oc), 0, relu);
         }
 
-        // y[at …] = sum + bias (a bias of zeros when there is none: the same bits as no addition).
+        // y[at …] = sum + bias (a bias of zeros when there is none: the same bits as no addition), through ReLU when
+        // it is fused: max(v, 0) with ReluOp's operands and semantics.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Store<T>(T sum, T bias, float* y, int at)
+        private static void Store<T>(T sum, T bias, float* y, int at, bool relu)
             where T : struct, ILanes<T>
         {
-            T.Store(sum + bias, ref *y, (nuint)at);
+            T v = sum + bias;
+            T.Store(relu ? T.Max(v, T.Splat(0f)) : v, ref *y, (nuint)at);
         }
     }
 }

@@ -14,4 +14,7 @@ internal interface IRowEpilogue
     /// <param name="rows">Whole rows of the output, overwritten.</param>
     /// <param name="cols">Floats per row.</param>
     void Apply(Span<float> rows, int cols);
+
+    /// <summary>Whether the function is ReLU, max(x, 0) as <see cref="ReluOp"/> computes it, which a kernel may apply to its sums before it stores them instead of calling <see cref="Apply"/>.</summary>
+    bool IsRelu => false;
 }

@@ -51,6 +51,36 @@ public sealed class ConvolutionEpilogueTests : IDisposable
         }
     }
 
+    // ReLU itself (IsRelu) may be applied by a kernel as it stores its sums (the single-channel kernel does): the same
+    // bits as the epilogue's pass over the finished rows, NaN and infinities in the input included.
+    [Theory]
+    [MemberData(nameof(ConvolutionTests.PathsThreadsAlgorithms), MemberType = typeof(ConvolutionTests))]
+    public void Relu_applied_as_the_sums_are_stored_equals_its_pass_afterwards(string path, int threads, string algorithm)
+    {
+        KernelPaths.Use(path, threads);
+        Convolution.ForcedAlgorithm = Enum.Parse<ConvolutionAlgorithm>(algorithm);
+        Assert.True(((IRowEpilogue)ActivationTable.Relu).IsRelu);
+        Assert.False(((IRowEpilogue)ActivationTable.Softmax).IsRelu);
+        int index = 0;
+        foreach (ConvCase c in ConvolutionTests.Cases())
+        {
+            Conv2DGeometry g = ConvolutionTests.Geometry(c);
+            float[] x = ConvReference.Random(c.InputLength, 1), w = ConvReference.Random(c.KernelLength, 2);
+            float[] b = index++ % 2 == 0 ? ConvReference.Random(c.Filters, 3) : [];
+            x[0] = float.NaN;
+            x[x.Length / 2] = float.PositiveInfinity;
+            x[^1] = float.NegativeInfinity;
+
+            float[] expected = new float[c.OutputLength];
+            Convolution.Forward(g, x, w, b, expected);
+            ((IRowEpilogue)ActivationTable.Relu).Apply(expected, c.Filters);
+            float[] fused = new float[c.OutputLength];
+            Convolution.Forward(g, x, w, b, fused, ActivationTable.Relu);
+            int first = Enumerable.Range(0, expected.Length).FirstOrDefault(i => BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(fused[i]), -1);
+            Assert.True(first < 0, $"{c} ({path}, {threads} threads, {algorithm}): value {first} is {(first < 0 ? 0 : fused[first])}, the pass after gives {(first < 0 ? 0 : expected[first])}");
+        }
+    }
+
     // Applies an activation and counts, per output row (pixel), how many calls covered it; calls come from several
     // threads at once.
     private sealed unsafe class RowRecorder(ActivationDescriptor activation, float[] output, int cols) : IRowEpilogue
