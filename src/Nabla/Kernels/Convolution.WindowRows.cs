@@ -74,7 +74,8 @@ internal static unsafe partial class Convolution
             Y = y,
             BlockPixels = blockPixels,
             StripWidth = WindowBlock.StripWidth(in g),
-            Epilogue = epilogue,
+            Epilogue = epilogue is { IsRelu: true } && !accumulate ? null : epilogue,
+            Relu = epilogue is { IsRelu: true } && !accumulate,
             Sink = sink,
         };
         SpatialThreads.Run(blocks, SpatialThreads.PartsForFlops(g.Flops, blocks), ref work);
@@ -91,6 +92,9 @@ internal static unsafe partial class Convolution
         // Pixels per row of a padded strip; 0 when the windows are read from x itself.
         public int StripWidth;
         public IRowEpilogue? Epilogue;
+
+        // ReLU is applied as the tiles are stored (the same bits as the epilogue's pass after).
+        public bool Relu;
 
         // With a sink, blocks are whole multiples of its rows, computed into a block of their own and handed over.
         public IOutputSink? Sink;
@@ -114,7 +118,7 @@ internal static unsafe partial class Convolution
                 {
                     int r = t * WindowTileAvx2.Rows;
                     WindowTileAvx2.Run(windows.Pixels + r, windows.Offsets, windows.Runs, windows.Length, b, kernel.Ldb, bias, y + ((nint)r * oc) + j, oc,
-                        Math.Min(WindowTileAvx2.Rows, count - r), columns, Accumulate);
+                        Math.Min(WindowTileAvx2.Rows, count - r), columns, Accumulate, Relu);
                 }
             }
 

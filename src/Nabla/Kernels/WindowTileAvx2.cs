@@ -48,9 +48,10 @@ internal static unsafe class WindowTileAvx2
     /// <param name="rows">Pixels to store, 1 to 6.</param>
     /// <param name="columns">Channels to store, 1 to 16.</param>
     /// <param name="accumulate">Add the sums to c instead of overwriting it.</param>
+    /// <param name="relu">Store max(v, 0) (ReLU, as <see cref="ReluOp"/> computes it) of each value v, bias included; only when overwriting.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float** pixels, nint* offsets, int runs, nint length, float* b, nint ldb, float* bias, float* c, nint ldc, int rows, int columns,
-        bool accumulate)
+        bool accumulate, bool relu)
     {
         Vector256<float> c0l = default, c0h = default;
         Vector256<float> c1l = default, c1h = default;
@@ -100,29 +101,36 @@ internal static unsafe class WindowTileAvx2
 
         Vector256<float> lowMask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns)).AsSingle();
         Vector256<float> highMask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(columns - 8)).AsSingle();
-        Store(c, c0l, c0h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
+        Store(c, c0l, c0h, biasLow, biasHigh, withBias, relu, accumulate, masked, lowMask, highMask);
         if (rows > 1)
-            Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
+            Store(c + ldc, c1l, c1h, biasLow, biasHigh, withBias, relu, accumulate, masked, lowMask, highMask);
         if (rows > 2)
-            Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
+            Store(c + (2 * ldc), c2l, c2h, biasLow, biasHigh, withBias, relu, accumulate, masked, lowMask, highMask);
         if (rows > 3)
-            Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
+            Store(c + (3 * ldc), c3l, c3h, biasLow, biasHigh, withBias, relu, accumulate, masked, lowMask, highMask);
         if (rows > 4)
-            Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
+            Store(c + (4 * ldc), c4l, c4h, biasLow, biasHigh, withBias, relu, accumulate, masked, lowMask, highMask);
         if (rows > 5)
-            Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, accumulate, masked, lowMask, highMask);
+            Store(c + (5 * ldc), c5l, c5h, biasLow, biasHigh, withBias, relu, accumulate, masked, lowMask, highMask);
     }
 
-    // Adds the bias (when there is one: adding zeros would turn a −0 sum into +0), then stores one pixel's sixteen
-    // channels as the GEMM kernel stores a row of its tile, masked when the panel is the last, partial one.
+    // Adds the bias (when there is one: adding zeros would turn a −0 sum into +0), applies ReLU when it is fused, then
+    // stores one pixel's sixteen channels as the GEMM kernel stores a row of its tile, masked when the panel is the last,
+    // partial one.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector256<float> low, Vector256<float> high, Vector256<float> biasLow, Vector256<float> biasHigh,
-        bool withBias, bool accumulate, bool masked, Vector256<float> lowMask, Vector256<float> highMask)
+        bool withBias, bool relu, bool accumulate, bool masked, Vector256<float> lowMask, Vector256<float> highMask)
     {
         if (withBias)
         {
             low += biasLow;
             high += biasHigh;
+        }
+
+        if (relu)
+        {
+            low = Vector256.Max(low, Vector256<float>.Zero);
+            high = Vector256.Max(high, Vector256<float>.Zero);
         }
 
         if (masked)

@@ -51,8 +51,8 @@ public sealed class ConvolutionEpilogueTests : IDisposable
         }
     }
 
-    // ReLU itself (IsRelu) may be applied by a kernel as it stores its sums (the single-channel kernel does): the same
-    // bits as the epilogue's pass over the finished rows, NaN and infinities in the input included.
+    // ReLU itself (IsRelu) may be applied by a kernel as it stores its sums (the single-channel and window kernels do):
+    // the same bits as the epilogue's pass over the finished rows, NaN and infinities in the input included.
     [Theory]
     [MemberData(nameof(ConvolutionTests.PathsThreadsAlgorithms), MemberType = typeof(ConvolutionTests))]
     public void Relu_applied_as_the_sums_are_stored_equals_its_pass_afterwards(string path, int threads, string algorithm)
