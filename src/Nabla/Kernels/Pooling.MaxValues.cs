@@ -11,7 +11,21 @@ internal static unsafe partial class Pooling
     // else its first maximum (ties, −0 against +0 included), exactly as MaxWindow's single pass does. Folding the rows
     // separately shortens the chain of dependent compares (two instead of four for a 2 × 2 window).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxWindowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width)
+    private static void MaxWindowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width) =>
+        MaxWindowChannels(x, first, rows, cols, rowPitch, c, y, width);
+
+    // The same for `pixels` windows of one size side by side, window i starting `stride` floats after window i − 1 and
+    // its output c floats after output i − 1: a row of a pooling that tiles its input, in one call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxWindowRowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width, int pixels,
+        nint stride)
+    {
+        for (int i = 0; i < pixels; i++, first += stride, y += c)
+            MaxWindowChannels(x, first, rows, cols, rowPitch, c, y, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaxWindowChannels(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width)
     {
         int ch = 0;
         if (width.Use512)

@@ -51,8 +51,7 @@ internal static unsafe partial class Pooling
             for (int r = 0; r < rows; r += ph)
             {
                 float* y = _y + ((nint)(firstRow + r) / ph * ow * c);
-                for (int o = 0; o < ow; o++)
-                    MaxWindowValues(block, (r * rowPitch) + ((nint)o * pw * c), ph, pw, rowPitch, c, y + ((nint)o * c), _width);
+                MaxWindowRowValues(block, r * rowPitch, ph, pw, rowPitch, c, y, _width, ow, (nint)pw * c);
             }
         }
     }
