@@ -13,27 +13,11 @@ internal static unsafe partial class Convolution
     // im2col and GEMM's packing of it took 11% of batch-256 inference.
     private static bool WindowRowsApplies(in Conv2DGeometry g) => g.Groups == 1 && Gemm.ActivePath == GemmPath.Avx2;
 
-    // Up to this many output pixels the forward pass reads its whole panels from the kernel itself instead of packing
-    // them. Read in place, a panel's k steps lie oc floats apart, in a quarter of L1's sets when oc is 64, and the
-    // panel no longer stays in L1 across tiles: W5's second layer ran 10% slower at batch 32 and 256 than packed.
-    // At batch 1 (196 pixels) packing the kernel cost more than that, a serial 5% of the CNN's Predict.
-    private const int WindowInPlaceMaxPixels = 1024;
-
     private static void WindowRowsForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue, IOutputSink? sink)
     {
-        const int columns = WindowTileAvx2.Columns;
-        if (g.OutputChannels % columns == 0 && g.OutputPixels <= WindowInPlaceMaxPixels)
-        {
-            // Whole panels, read from the kernel where they lie ([k, oc], oc floats between k steps), with the bias.
-            RunWindowRows(in g, x, new WindowOperand(w, g.OutputChannels, columns, bias, columns), y, epilogue, sink, accumulate: false);
-            return;
-        }
-
-        nint panelFloats = WindowPanelFloats(in g, bias != null);
-        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in g) * panelFloats);
+        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in g) * WindowPanelFloats(in g, bias != null));
         PackKernel<GemmMicroKernelAvx2>(in g, w, bias, packed);
-        float* packedBias = bias != null ? packed + ((nint)g.GroupDepth * columns) : null;
-        RunWindowRows(in g, x, new WindowOperand(packed, columns, panelFloats, packedBias, panelFloats), y, epilogue, sink, accumulate: false);
+        RunWindowRows(in g, x, packed, bias != null, y, epilogue, sink, accumulate: false);
     }
 
     // The kernel's 16-channel panels for the window kernel: how many, and the floats of each (GroupDepth k steps, then
@@ -42,8 +26,8 @@ internal static unsafe partial class Convolution
 
     private static nint WindowPanelFloats(in Conv2DGeometry g, bool withBias) => (nint)(g.GroupDepth + (withBias ? 1 : 0)) * WindowTileAvx2.Columns;
 
-    // The forward pass of g with the kernel's WindowPanels panels where kernel says.
-    private static void RunWindowRows(in Conv2DGeometry g, float* x, WindowOperand kernel, float* y, IRowEpilogue? epilogue, IOutputSink? sink,
+    // The forward pass of g with the kernel packed in WindowPanels panels of WindowPanelFloats floats.
+    private static void RunWindowRows(in Conv2DGeometry g, float* x, float* packed, bool withBias, float* y, IRowEpilogue? epilogue, IOutputSink? sink,
         bool accumulate)
     {
         int blockPixels = ForwardBlockPixels(in g);
@@ -56,7 +40,7 @@ internal static unsafe partial class Convolution
                 // two rows, four against three on two threads). The output is then small enough to stay in cache: it is
                 // computed in the usual blocks and handed to the sink whole. At batch 1 this took 4 µs off a 84 µs Predict.
                 float* whole = ConvScratch.Get(ScratchSlot.Output, g.OutputLength);
-                RunWindowRows(in g, x, kernel, whole, epilogue, null, accumulate);
+                RunWindowRows(in g, x, packed, withBias, whole, epilogue, null, accumulate);
                 sink.Consume(whole, 0, g.Batch * g.OutputHeight);
                 return;
             }
@@ -69,7 +53,8 @@ internal static unsafe partial class Convolution
         {
             G = g,
             X = x,
-            Kernel = kernel,
+            Packed = packed,
+            WithBias = withBias,
             Accumulate = accumulate,
             Y = y,
             BlockPixels = blockPixels,
@@ -84,10 +69,9 @@ internal static unsafe partial class Convolution
     private struct WindowRowsWork : IWorkItems
     {
         public Conv2DGeometry G;
-        public float* X, Y;
-        public WindowOperand Kernel;
+        public float* X, Packed, Y;
         public int BlockPixels;
-        public bool Accumulate;
+        public bool WithBias, Accumulate;
 
         // Pixels per row of a padded strip; 0 when the windows are read from x itself.
         public int StripWidth;
@@ -108,16 +92,16 @@ internal static unsafe partial class Convolution
             int tiles = ((count - 1) / WindowTileAvx2.Rows) + 1;
 
             float* y = Sink is null ? Y + ((nint)p0 * oc) : ConvScratch.Get(ScratchSlot.Output, (nint)count * oc);
-            WindowOperand kernel = Kernel;
+            nint panelFloats = WindowPanelFloats(in G, WithBias);
             for (int panel = 0, panels = WindowPanels(in G); panel < panels; panel++)
             {
-                float* b = kernel.B + (panel * kernel.PanelStride);
-                float* bias = kernel.Bias != null ? kernel.Bias + (panel * kernel.BiasStride) : null;
+                float* b = Packed + (panel * panelFloats);
+                float* bias = WithBias ? b + ((nint)G.GroupDepth * WindowTileAvx2.Columns) : null;
                 int j = panel * WindowTileAvx2.Columns, columns = Math.Min(WindowTileAvx2.Columns, oc - j);
                 for (int t = 0; t < tiles; t++)
                 {
                     int r = t * WindowTileAvx2.Rows;
-                    WindowTileAvx2.Run(windows.Pixels + r, windows.Offsets, windows.Runs, windows.Length, b, kernel.Ldb, bias, y + ((nint)r * oc) + j, oc,
+                    WindowTileAvx2.Run(windows.Pixels + r, windows.Offsets, windows.Runs, windows.Length, b, bias, y + ((nint)r * oc) + j, oc,
                         Math.Min(WindowTileAvx2.Rows, count - r), columns, Accumulate, Relu);
                 }
             }

@@ -23,10 +23,9 @@ internal static unsafe partial class Convolution
             g.KernelHeight, g.KernelWidth, ReachHeight(in g) - g.PadTop, ReachHeight(in g) - g.PadBottom,
             ReachWidth(in g) - g.PadLeft, ReachWidth(in g) - g.PadRight, 1, 1, g.DilationHeight, g.DilationWidth);
         Debug.Assert(adjoint.OutputLength == g.InputLength, "the adjoint's output is dx");
-        nint panelFloats = WindowPanelFloats(in adjoint, withBias: false);
-        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in adjoint) * panelFloats);
+        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in adjoint) * WindowPanelFloats(in adjoint, withBias: false));
         PackFlippedKernel(in g, w, packed);
-        RunWindowRows(in adjoint, dy, new WindowOperand(packed, WindowTileAvx2.Columns, panelFloats, null, 0), dx, null, null, accumulate);
+        RunWindowRows(in adjoint, dy, packed, withBias: false, dx, null, null, accumulate);
     }
 
     // packed[panel][(kh, kw, f)][j] = w[KH−1−kh, KW−1−kw, panel·16 + j, f], zero past the last input channel: w′ packed

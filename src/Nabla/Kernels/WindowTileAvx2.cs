@@ -33,7 +33,7 @@ internal static unsafe class WindowTileAvx2
     public const int Columns = 16;
 
     /// <summary>
-    /// <c>c[r·ldc + j] (+)= Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·ldb + j] (+ bias[j])</c> for r &lt;
+    /// <c>c[r·ldc + j] (+)= Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·16 + j] (+ bias[j])</c> for r &lt;
     /// <paramref name="rows"/> and j &lt; <paramref name="columns"/>.
     /// </summary>
     /// <param name="pixels">Six pointers, one per pixel of the tile (those past <paramref name="rows"/> must still be readable, and are not stored).</param>
@@ -41,7 +41,6 @@ internal static unsafe class WindowTileAvx2
     /// <param name="runs">Runs per window, at least 1.</param>
     /// <param name="length">Floats per run, at least 1.</param>
     /// <param name="b">The kernel's panel: 16 floats per k step, runs·length steps, zero past the last output channel.</param>
-    /// <param name="ldb">Floats between consecutive k steps of <paramref name="b"/>: 16 in a packed panel, the output channels in the kernel itself.</param>
     /// <param name="bias">16 floats added last, or null.</param>
     /// <param name="c">The tile's first output.</param>
     /// <param name="ldc">Floats between consecutive pixels' outputs.</param>
@@ -50,7 +49,7 @@ internal static unsafe class WindowTileAvx2
     /// <param name="accumulate">Add the sums to c instead of overwriting it.</param>
     /// <param name="relu">Store max(v, 0) (ReLU, as <see cref="ReluOp"/> computes it) of each value v, bias included; only when overwriting.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float** pixels, nint* offsets, int runs, nint length, float* b, nint ldb, float* bias, float* c, nint ldc, int rows, int columns,
+    public static void Run(float** pixels, nint* offsets, int runs, nint length, float* b, float* bias, float* c, nint ldc, int rows, int columns,
         bool accumulate, bool relu)
     {
         Vector256<float> c0l = default, c0h = default;
@@ -87,7 +86,7 @@ internal static unsafe class WindowTileAvx2
                 ai = Vector256.Create(a5[k]);
                 c5l = Fma.MultiplyAdd(bl, ai, c5l);
                 c5h = Fma.MultiplyAdd(bh, ai, c5h);
-                b += ldb;
+                b += Columns;
             }
         }
 

@@ -11,8 +11,7 @@ public sealed class ConvolutionWindowRowsTests : IDisposable
     public void Dispose() => KernelPaths.Reset();
 
     // Both sum the windows in (kh, kw, channel) order from zero with FMAs, padding as zeros, and add the bias last, so
-    // the outputs are the same bits. Shapes: W5's second layer at batch 3 (padded strips; the kernel's panels read in
-    // place) and at batch 6 (more than 1,024 pixels: the panels packed), a valid convolution with stride and
+    // the outputs are the same bits. Shapes: W5's second layer at batches 3 and 6 (padded strips), a valid convolution with stride and
     // row dilation (windows read from x in place), column dilation (one run per tap), a 300-deep window, 40 filters
     // (a partial panel), and 5 × 8 images, so that one block of pixels spans several images and ends in a partial tile.
     // (No output row is one more than a multiple of six pixels wide: Direct's tiles are cut per row, and a one-pixel
