@@ -9,7 +9,10 @@ internal static unsafe partial class Convolution
     private const int SumRowsPerSlot = 512;
 
     /// <summary>dst = Σ_s partials[s] (or dst += it), adding the slots in order whatever thread runs which range.</summary>
-    /// <remarks>Also the last step of the activation gradient's slotted column sums (<see cref="ActivationDriver"/>).</remarks>
+    /// <remarks>
+    /// Also the last step of the activation gradient's slotted column sums (<see cref="ActivationDriver"/>) and of a
+    /// single row vector's slotted product (<see cref="Gemm"/>).
+    /// </remarks>
     internal static void ReducePartials(float* partials, int slots, int length, float* dst, bool accumulate)
     {
         int items = Blocks(length, ReduceItemFloats);

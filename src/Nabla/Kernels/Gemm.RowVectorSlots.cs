@@ -32,8 +32,7 @@ internal static unsafe partial class Gemm
         };
         job.Parts = ThreadsFor(double.MaxValue) > 1 ? slots : 1;   // claimed one by one: a slower core takes fewer
         ParallelRunner.For(job.Parts, ref job);
-        for (int s = 1; s < slots; s++)
-            RowOps.Add(g.C, job.Partials + ((nint)(s - 1) * g.N), g.N, VectorWidth.Current);
+        Convolution.ReducePartials(job.Partials, slots - 1, g.N, g.C, accumulate: true);   // C += slots 1, 2, … in order
     }
 
     // Part p of Parts takes an equal run of the slots (one each when the threads share them); slot s covers rows
