@@ -11,7 +11,8 @@ namespace Nabla.Kernels;
 /// item needs (an im2col block, a packed tile) and is only used inside a work item; <see cref="ScratchSlot.Output"/>
 /// holds a work item's block of output that goes to an <see cref="IOutputSink"/> instead of the output tensor;
 /// <see cref="ScratchSlot.Call"/> is taken by the calling thread before it starts the parallel work (a packed kernel,
-/// per-slot partial sums) and read by every thread. Neither is <see cref="GemmScratch"/>, which the GEMMs these kernels call use for their own packing.
+/// per-slot partial sums) and read by every thread. None of them is <see cref="GemmScratch"/>, which the GEMMs these
+/// kernels call use for their own packing.
 /// </para>
 /// <para>
 /// Like <see cref="GemmScratch"/>: pinned arrays on the pinned object heap (freed with their thread, never moved), 64-byte
@@ -33,7 +34,7 @@ internal static unsafe class ConvScratch
     private static Buffer t_output;
 
     /// <summary>Returns a 64-byte aligned buffer of at least <paramref name="floats"/> floats in the calling thread's <paramref name="slot"/>.</summary>
-    /// <param name="slot">Which of the thread's two buffers.</param>
+    /// <param name="slot">Which of the thread's three buffers.</param>
     /// <param name="floats">Required size in floats, 0 or more.</param>
     public static float* Get(ScratchSlot slot, nint floats) => slot switch
     {

@@ -29,6 +29,7 @@ internal static unsafe partial class Convolution
         int items = Blocks(outputRows, rowsPerItem);
         int blocks = Blocks(g.OutputWidth, SingleChannelPixels);
         int stripWidth = (blocks * SingleChannelPixels * g.StrideWidth) + ((g.KernelWidth - 1) * g.DilationWidth) + 1;
+        bool relu = epilogue is { IsRelu: true };   // applied as the sums are stored, not as a pass after
         var work = new SingleChannelForwardWork
         {
             G = g,
@@ -39,8 +40,8 @@ internal static unsafe partial class Convolution
             RowsPerItem = rowsPerItem,
             StripWidth = stripWidth,
             Width = VectorWidth.Current,
-            Epilogue = epilogue is { IsRelu: true } ? null : epilogue,
-            Relu = epilogue is { IsRelu: true },
+            Epilogue = relu ? null : epilogue,
+            Relu = relu,
             Sink = sink,
         };
         SpatialThreads.Run(items, SpatialThreads.PartsForFlops(g.Flops * SingleChannelFlopWeight, items), ref work);

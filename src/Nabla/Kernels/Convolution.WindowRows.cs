@@ -49,6 +49,7 @@ internal static unsafe partial class Convolution
         }
 
         int blocks = Blocks(g.OutputPixels, blockPixels);
+        bool relu = epilogue is { IsRelu: true } && !accumulate;   // applied as the tiles are stored, not as a pass after
         var work = new WindowRowsWork
         {
             G = g,
@@ -59,8 +60,8 @@ internal static unsafe partial class Convolution
             Y = y,
             BlockPixels = blockPixels,
             StripWidth = WindowBlock.StripWidth(in g),
-            Epilogue = epilogue is { IsRelu: true } && !accumulate ? null : epilogue,
-            Relu = epilogue is { IsRelu: true } && !accumulate,
+            Epilogue = relu ? null : epilogue,
+            Relu = relu,
             Sink = sink,
         };
         SpatialThreads.Run(blocks, SpatialThreads.PartsForFlops(g.Flops, blocks), ref work);
