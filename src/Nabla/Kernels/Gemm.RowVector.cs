@@ -13,7 +13,8 @@ internal static unsafe partial class Gemm
     /// One sample through a Dense layer (Predict on one image, a batch-1 training step) reads every weight once for a
     /// single multiply-add, so it is bound by streaming B. The blocked driver walks B in Nr-column micro-panels, one
     /// 64-byte piece per row at a stride of the row length, a pattern the prefetchers follow poorly; here B is read
-    /// row by row, four rows at a time into a block of C held in L1, at the width of the GEMM path in force. A single
+    /// row by row, four rows at a time into a block of C held in L1, at the width of the GEMM path in force (on AVX2 a
+    /// block of exactly 128 columns stays in registers instead: <see cref="AddRowsInRegisters"/>). A single
     /// product of two or more slots of rows (<see cref="RowVectorSlots"/>) is shared out by slots
     /// (<see cref="RowVectorSlotted"/>); the others, when large, are split over the threads
     /// (<see cref="StreamingThreadCount"/>) in runs of 16-column groups, counted over all the products of a batch, so a
@@ -90,6 +91,14 @@ internal static unsafe partial class Gemm
             new Span<float>(c, width).Clear();   // overwrite: whatever C held (NaN included) never reaches the sum
 
         int p = 0;
+        if (typeof(T) == typeof(Lanes256) && width == RegisterRowWidth)
+        {
+            p = k & ~3;   // the rows the four-row steps would take, so the single rows after them are the same
+            AddRowsInRegisters(a, aStep, b, ldb, c, p);
+            a += p * aStep;
+            b += p * ldb;
+        }
+
         for (; p <= k - 4; p += 4, a += 4 * aStep, b += 4 * ldb)
         {
             int j = AddFourRows<T>(a, aStep, b, ldb, c, 0, width);

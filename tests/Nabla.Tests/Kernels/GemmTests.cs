@@ -112,17 +112,58 @@ public sealed class GemmTests : IDisposable
     }
 
     // m = 1 with B as is skips the blocked driver (Gemm.RowVector): k below, at and above its 4-row step, n across its
-    // 1024-column blocks and vector tails, and B large enough to be cut into slots of rows (3136 × 128, W5's Dense, in 6
+    // 1024-column blocks and vector tails, 128 columns (held in registers on AVX2) with rows that are not 32-byte
+    // aligned and a k that leaves three single rows, and B large enough to be cut into slots of rows (3136 × 128, W5's Dense, in 6
     // slots; 1000 × 1100 in 8), whose partial rows of C are added at the end.
     [Theory]
     [MemberData(nameof(PathThreadTransposes))]
     public void Row_vector_products_match_reference(string path, int threads, bool transposeA, bool transposeB)
     {
         Use(path, threads, Gemm.DefaultMinFlopsPerThread);
-        foreach ((int n, int k, int pad) in new[] { (1, 2, 0), (128, 784, 0), (10, 128, 3), (17, 5, 1), (2500, 37, 2), (1100, 1000, 1), (128, 3136, 1), (33, 4, 0) })
+        foreach ((int n, int k, int pad) in new[] { (1, 2, 0), (128, 784, 0), (10, 128, 3), (17, 5, 1), (2500, 37, 2), (1100, 1000, 1), (128, 3136, 1), (128, 1003, 2), (33, 4, 0) })
         {
             CheckProduct(transposeA, transposeB, 1, n, k, pad, accumulate: false, seed: n + k);
             CheckProduct(transposeA, transposeB, 1, n, k, pad, accumulate: true, seed: n - k);
+        }
+    }
+
+    // A row vector times 128 columns on AVX2 keeps C in registers (Gemm.AddRowsInRegisters) and must sum as the
+    // four-row steps do: each column's fused multiply-adds row after row, then the k mod 4 last rows multiplied and
+    // added apart. Both transposes of A, both accumulate modes, unaligned rows of B, on one thread and on all.
+    [Fact]
+    public void Row_vector_128_wide_sums_each_column_row_after_row_in_fused_steps()
+    {
+        if (!Gemm.IsSupported(GemmPath.Avx2))
+            return;
+        const int n = 128, k = 1003, ldb = 130;
+        var random = new System.Random(128);
+        float[] a = GemmReference.Matrix(random, 1, k, k, tail: 0), b = GemmReference.Matrix(random, k, n, ldb);
+        float[] start = GemmReference.Matrix(random, 1, n, n, tail: 0);
+        float[] column = new float[k * 3];   // A stored as a k × 1 column at a stride of 3: a[p] at p·3
+        for (int p = 0; p < k; p++)
+            column[p * 3] = a[p];
+
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var expected = new float[n];
+            for (int j = 0; j < n; j++)
+            {
+                float sum = accumulate ? start[j] : 0f;
+                for (int p = 0; p < k; p++)
+                    sum = p < (k & ~3) ? MathF.FusedMultiplyAdd(b[(p * ldb) + j], a[p], sum) : sum + (b[(p * ldb) + j] * a[p]);
+                expected[j] = sum;
+            }
+
+            foreach (int threads in ThreadCounts)
+            {
+                foreach (bool transposeA in new[] { false, true })
+                {
+                    Use(GemmPath.Avx2, threads, minFlopsPerThread: 0);
+                    float[] c = accumulate ? (float[])start.Clone() : Enumerable.Repeat(float.NaN, n).ToArray();
+                    Gemm.Multiply(transposeA, false, 1, n, k, transposeA ? column : a, transposeA ? 3 : k, b, ldb, c, n, accumulate);
+                    Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), c.Select(BitConverter.SingleToInt32Bits));
+                }
+            }
         }
     }
 
