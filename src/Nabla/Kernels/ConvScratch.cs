@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Nabla.Kernels;
 
 /// <summary>Per-thread scratch buffers of the convolution-family kernels, grown on demand and reused by every later call.</summary>
@@ -15,23 +12,21 @@ namespace Nabla.Kernels;
 /// kernels call use for their own packing.
 /// </para>
 /// <para>
-/// Like <see cref="GemmScratch"/>: pinned arrays on the pinned object heap (freed with their thread, never moved), 64-byte
-/// aligned, grown geometrically, so a warm call allocates nothing. A pointer stays valid until the next
+/// Like <see cref="GemmScratch"/>: <see cref="AlignedBuffer"/>s (pinned, 64-byte aligned, grown geometrically, freed
+/// with their thread), so a warm call allocates nothing. A pointer stays valid until the next
 /// <see cref="Get"/> of the same slot on the same thread.
 /// </para>
 /// </remarks>
 internal static unsafe class ConvScratch
 {
-    private const int Alignment = 64;
+    [ThreadStatic]
+    private static AlignedBuffer t_job;
 
     [ThreadStatic]
-    private static Buffer t_job;
+    private static AlignedBuffer t_call;
 
     [ThreadStatic]
-    private static Buffer t_call;
-
-    [ThreadStatic]
-    private static Buffer t_output;
+    private static AlignedBuffer t_output;
 
     /// <summary>Returns a 64-byte aligned buffer of at least <paramref name="floats"/> floats in the calling thread's <paramref name="slot"/>.</summary>
     /// <param name="slot">Which of the thread's three buffers.</param>
@@ -42,30 +37,6 @@ internal static unsafe class ConvScratch
         ScratchSlot.Output => t_output.Get(floats),
         _ => t_call.Get(floats),
     };
-
-    private struct Buffer
-    {
-        private float[]? _array;
-        private int _offset;
-        private nint _capacity;
-
-        public float* Get(nint floats)
-        {
-            if (_array is null || floats > _capacity)
-                Grow(Math.Max(floats, 16));
-            return (float*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array!), _offset));
-        }
-
-        private void Grow(nint floats)
-        {
-            nint size = Math.Max(floats, _capacity + (_capacity / 2));
-            float[] array = GC.AllocateUninitializedArray<float>(checked((int)size + (Alignment / sizeof(float))), pinned: true);
-            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            _array = array;
-            _offset = (int)(((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
-            _capacity = size;
-        }
-    }
 }
 
 /// <summary>One of the three per-thread buffers of <see cref="ConvScratch"/>.</summary>

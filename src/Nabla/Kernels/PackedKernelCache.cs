@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Nabla.Kernels;
 
 /// <summary>
@@ -19,8 +16,9 @@ namespace Nabla.Kernels;
 /// <para>
 /// Only calls of at most <see cref="MaxPixels"/> output pixels use it (batch 1 and other small batches, where packing
 /// weighs against the multiply-adds) and only kernels of at most <see cref="MaxKernelFloats"/> floats, in at most
-/// <see cref="Entries"/> entries per thread: 16 MB at most. Entries are per thread, so no call shares one with another;
-/// a reused entry keeps its arrays when they are large enough, so a warm call allocates nothing. The panels stay valid
+/// <see cref="Entries"/> entries per thread, each with two <see cref="AlignedBuffer"/>s of at most 1 MB (1.5 MB when
+/// grown in steps): 24 MB per thread at the very most. Entries are per thread, so no call shares one with another; a
+/// reused entry keeps its buffers when they are large enough, so a warm call allocates nothing. The panels stay valid
 /// until the next <see cref="Packed"/> on the same thread.
 /// </para>
 /// </remarks>
@@ -29,13 +27,11 @@ internal static unsafe class PackedKernelCache
     /// <summary>Output pixels a call may have at most to use the cache.</summary>
     public const int MaxPixels = 1024;
 
-    /// <summary>Floats a kernel may have at most to be kept (1 MB).</summary>
+    /// <summary>Floats a kernel with its bias, and its packing, may have at most to be kept (1 MB each).</summary>
     public const int MaxKernelFloats = 1 << 18;
 
     /// <summary>Kernels kept per thread; the next one replaces them in turn.</summary>
     public const int Entries = 8;
-
-    private const int Alignment = 64;
 
     [ThreadStatic]
     private static Entry?[]? t_entries;
@@ -55,7 +51,7 @@ internal static unsafe class PackedKernelCache
         delegate*<in Conv2DGeometry, float*, float*, float*, void> pack)
     {
         int kernelFloats = g.KernelLength, biasFloats = bias != null ? g.OutputChannels : 0;
-        if (g.OutputPixels > MaxPixels || kernelFloats > MaxKernelFloats)
+        if (g.OutputPixels > MaxPixels || kernelFloats + biasFloats > MaxKernelFloats || packedFloats > MaxKernelFloats)
         {
             float* scratch = ConvScratch.Get(ScratchSlot.Call, packedFloats);
             pack(in g, w, bias, scratch);
@@ -92,8 +88,8 @@ internal static unsafe class PackedKernelCache
     // One packed kernel and the bits it was packed from: the kernel, then the bias.
     private sealed class Entry
     {
-        private float[]? _source, _packed;
-        private int _packedOffset;
+        private AlignedBuffer _source, _packed;
+        private float* _sourceStart, _packedStart;
 
         public bool IsPacked { get; set; }
 
@@ -109,33 +105,23 @@ internal static unsafe class PackedKernelCache
 
         public nint PackedFloats { get; private set; }
 
-        public float* Packed => (float*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed!), _packedOffset));
-
-        private float* Source => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_source!));
+        public float* Packed => _packedStart;
 
         // Whether w and bias have the bits this entry was packed from.
         public bool Holds(float* w, float* bias) =>
-            new ReadOnlySpan<int>(w, KernelFloats).SequenceEqual(new ReadOnlySpan<int>(Source, KernelFloats))
-            && (bias == null || new ReadOnlySpan<int>(bias, BiasFloats).SequenceEqual(new ReadOnlySpan<int>(Source + KernelFloats, BiasFloats)));
+            new ReadOnlySpan<int>(w, KernelFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart, KernelFloats))
+            && (bias == null || new ReadOnlySpan<int>(bias, BiasFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart + KernelFloats, BiasFloats)));
 
         // Takes this entry for the given kernel: records its bits and makes room for its packing, after which the
         // caller sets IsPacked.
         public void Keep(float* w, int kernelFloats, float* bias, int biasFloats, int nr, int groups, nint packedFloats)
         {
             IsPacked = false;
-            int sourceFloats = kernelFloats + biasFloats;
-            if (_source is null || _source.Length < sourceFloats)
-                _source = GC.AllocateUninitializedArray<float>(sourceFloats, pinned: true);
-            if (_packed is null || _packed.Length - _packedOffset < packedFloats)
-            {
-                _packed = GC.AllocateUninitializedArray<float>(checked((int)packedFloats + (Alignment / sizeof(float))), pinned: true);
-                nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_packed));
-                _packedOffset = (int)(((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
-            }
-
-            new ReadOnlySpan<float>(w, kernelFloats).CopyTo(new Span<float>(Source, kernelFloats));
+            _sourceStart = _source.Get(kernelFloats + biasFloats);   // pinned, so the pointers stay valid
+            _packedStart = _packed.Get(packedFloats);
+            new ReadOnlySpan<float>(w, kernelFloats).CopyTo(new Span<float>(_sourceStart, kernelFloats));
             if (bias != null)
-                new ReadOnlySpan<float>(bias, biasFloats).CopyTo(new Span<float>(Source + kernelFloats, biasFloats));
+                new ReadOnlySpan<float>(bias, biasFloats).CopyTo(new Span<float>(_sourceStart + kernelFloats, biasFloats));
             (Kernel, KernelFloats, BiasFloats, Nr, Groups, PackedFloats) = ((nint)w, kernelFloats, biasFloats, nr, groups, packedFloats);
         }
     }

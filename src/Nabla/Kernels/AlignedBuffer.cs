@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Nabla.Kernels;
+
+/// <summary>A growable buffer of floats whose start is 64-byte aligned: the storage of the kernels' per-thread scratch.</summary>
+/// <remarks>
+/// A pinned array on the pinned object heap rather than native memory: it is freed with its owner (no leak when a
+/// thread-pool or test thread that once used it goes away) and it never moves, so a kernel can keep a raw pointer into
+/// it. It grows geometrically, so a sequence of slightly larger requests does not reallocate each time, and a request
+/// no larger than an earlier one allocates nothing. A pointer stays valid until the next <see cref="Get"/> that grows it.
+/// </remarks>
+internal struct AlignedBuffer
+{
+    private const int Alignment = 64;
+
+    private float[]? _array;
+    private int _offset;
+    private nint _capacity;
+
+    /// <summary>Returns the buffer's 64-byte aligned start, grown first to at least <paramref name="floats"/> floats.</summary>
+    /// <param name="floats">Required size in floats, 0 or more.</param>
+    public unsafe float* Get(nint floats)
+    {
+        if (_array is null || floats > _capacity)
+            Grow(Math.Max(floats, 16));
+        return (float*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array!), _offset));
+    }
+
+    private unsafe void Grow(nint floats)
+    {
+        nint size = Math.Max(floats, _capacity + (_capacity / 2));
+        float[] array = GC.AllocateUninitializedArray<float>(checked((int)size + (Alignment / sizeof(float))), pinned: true);
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        _array = array;
+        _offset = (int)(((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
+        _capacity = size;
+    }
+}
