@@ -82,6 +82,39 @@ public class ConvolutionalModelTests
         Assert.Contains(dx, v => v != 0);
     }
 
+    // A batch-1 Predict keeps the second convolution's packed kernel between calls (PackedKernelCache): after a training
+    // step changes the weights in place, and after SetWeights, Predict must give what a fresh model with the same
+    // weights gives, bit for bit.
+    [Fact]
+    public void Batch_1_predict_follows_weights_changed_by_training_and_by_set_weights()
+    {
+        Backend.ClearSession();
+        Sequential model = IssueCnn();
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
+        var random = new System.Random(11);
+        Tensor x = Tensor.FromArray(Enumerable.Range(0, 28 * 28).Select(_ => (float)random.NextDouble()).ToArray(), 1, 28, 28, 1);
+        Tensor batch = Tensor.FromArray(Enumerable.Range(0, 4 * 28 * 28).Select(_ => (float)random.NextDouble()).ToArray(), 4, 28, 28, 1);
+        Tensor labels = Tensor.FromArray([1f, 3f, 5f, 7f], 4);
+        float[] before = model.Predict(x, verbose: 0).ToArray();
+        Assert.Equal(before, model.Predict(x, verbose: 0).ToArray());
+
+        model.TrainOnBatch(batch, labels);
+        float[] trained = model.Predict(x, verbose: 0).ToArray();
+        Assert.NotEqual(before, trained);
+        Assert.Equal(FreshPrediction(model.GetWeights(), x), trained);
+
+        var weights = model.GetWeights().Select(w => w * 0.5f).ToList();
+        model.SetWeights(weights);
+        Assert.Equal(FreshPrediction(weights, x), model.Predict(x, verbose: 0).ToArray());
+    }
+
+    private static float[] FreshPrediction(IReadOnlyList<Tensor> weights, Tensor x)
+    {
+        Sequential fresh = IssueCnn();
+        fresh.SetWeights(weights);
+        return fresh.Predict(x, verbose: 0).ToArray();
+    }
+
     [Fact]
     public void Batch_normalization_statistics_count_as_non_trainable()
     {
