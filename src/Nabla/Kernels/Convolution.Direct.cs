@@ -35,7 +35,7 @@ internal static unsafe partial class Convolution
         where TK : struct, IGemmMicroKernel
     {
         int depth = g.GroupDepth + (bias != null ? 1 : 0), panels = ((g.GroupOutputChannels - 1) / TK.Nr) + 1;
-        float* packed = PackedKernelCache.Packed(in g, w, bias, TK.Nr, (nint)g.Groups * panels * depth * TK.Nr, &PackKernel<TK>);
+        float* packed = PackedKernelCache.Packed(in g, w, bias, (nint)g.Groups * panels * depth * TK.Nr, &PackKernel<TK>);
         int outputRows = g.Batch * g.OutputHeight;
         int rowsPerItem = Math.Max(1, DirectItemPixels / g.OutputWidth);
         int items = Blocks(outputRows, rowsPerItem);

@@ -15,8 +15,7 @@ internal static unsafe partial class Convolution
 
     private static void WindowRowsForward(in Conv2DGeometry g, float* x, float* w, float* bias, float* y, IRowEpilogue? epilogue, IOutputSink? sink)
     {
-        float* packed = PackedKernelCache.Packed(in g, w, bias, GemmMicroKernelAvx2.Nr, WindowPanels(in g) * WindowPanelFloats(in g, bias != null),
-            &PackKernel<GemmMicroKernelAvx2>);
+        float* packed = PackedKernelCache.Packed(in g, w, bias, WindowPanels(in g) * WindowPanelFloats(in g, bias != null), &PackKernel<GemmMicroKernelAvx2>);
         RunWindowRows(in g, x, packed, bias != null, y, epilogue, sink, accumulate: false);
     }
 

@@ -10,8 +10,9 @@ namespace Nabla.Kernels;
 /// panels the other thread then had to fetch from the first core's cache: skipping it (with the panels still valid
 /// from the call before) took the Predict from 106 to 86 µs. An entry here keeps a copy of the weights and bias it
 /// was packed from; a call whose weights and bias have the same bits (compared as integers, so −0 and NaN payloads
-/// count) uses its panels as they are, and any other call packs them again into the entry. The content decides, not
-/// the address or a version number, so no write to the weights can leave a stale kernel behind.
+/// count) uses its panels as they are, and any other call packs them again into the entry. An entry serves only the
+/// shape and packing it was made for (window depth, channels, groups, bias: they set the layout), and within them the
+/// content decides, not the address or a version number, so no write to the weights can leave a stale kernel behind.
 /// </para>
 /// <para>
 /// Only calls of at most <see cref="MaxPixels"/> output pixels use it (batch 1 and other small batches, where packing
@@ -43,27 +44,26 @@ internal static unsafe class PackedKernelCache
     /// <param name="g">The convolution.</param>
     /// <param name="w">Its kernel, <see cref="Conv2DGeometry.KernelLength"/> floats.</param>
     /// <param name="bias">Its bias (OutputChannels floats), or null.</param>
-    /// <param name="nr">The micro-kernel's panel width, which sets the packed layout.</param>
     /// <param name="packedFloats">Floats of the packed kernel.</param>
-    /// <param name="pack">Packs (g, w, bias) into the buffer given last.</param>
+    /// <param name="pack">Packs (g, w, bias) into the buffer given last; with g's window depth, channels and groups it sets the layout.</param>
     /// <returns>The packed kernel (64-byte aligned), valid until the next call on this thread.</returns>
-    public static float* Packed(in Conv2DGeometry g, float* w, float* bias, int nr, nint packedFloats,
+    public static float* Packed(in Conv2DGeometry g, float* w, float* bias, nint packedFloats,
         delegate*<in Conv2DGeometry, float*, float*, float*, void> pack)
     {
-        int kernelFloats = g.KernelLength, biasFloats = bias != null ? g.OutputChannels : 0;
-        if (g.OutputPixels > MaxPixels || kernelFloats + biasFloats > MaxKernelFloats || packedFloats > MaxKernelFloats)
+        if (g.OutputPixels > MaxPixels || g.KernelLength + g.OutputChannels > MaxKernelFloats || packedFloats > MaxKernelFloats)
         {
             float* scratch = ConvScratch.Get(ScratchSlot.Call, packedFloats);
             pack(in g, w, bias, scratch);
             return scratch;
         }
 
+        // The layout is the packing's and the shape's: two kernels of as many floats (18 × 32 and 36 × 16) pack apart.
+        var key = new Key((nint)w, (nint)pack, g.GroupDepth, g.OutputChannels, g.Groups, bias != null);
         Entry?[] entries = t_entries ??= new Entry?[Entries];
         Entry? entry = null;
         foreach (Entry? e in entries)
         {
-            if (e is { IsPacked: true } && e.Kernel == (nint)w && e.KernelFloats == kernelFloats && e.BiasFloats == biasFloats
-                && e.Nr == nr && e.Groups == g.Groups && e.PackedFloats == packedFloats)
+            if (e is { IsPacked: true } && e.Key == key)
             {
                 entry = e;
                 break;
@@ -79,50 +79,48 @@ internal static unsafe class PackedKernelCache
             t_next = (t_next + 1) % Entries;
         }
 
-        entry.Keep(w, kernelFloats, bias, biasFloats, nr, g.Groups, packedFloats);
+        entry.Keep(key, w, bias, packedFloats);
         pack(in g, w, bias, entry.Packed);
         entry.IsPacked = true;   // only now: a packing that failed leaves no entry to match
         return entry.Packed;
+    }
+
+    // What an entry was packed for: the kernel's address, the packing, and the shape that sets the layout.
+    private readonly record struct Key(nint Kernel, nint Pack, int Depth, int Channels, int Groups, bool HasBias)
+    {
+        public int KernelFloats => Depth * Channels;
+
+        public int BiasFloats => HasBias ? Channels : 0;
     }
 
     // One packed kernel and the bits it was packed from: the kernel, then the bias.
     private sealed class Entry
     {
         private AlignedBuffer _source, _packed;
-        private float* _sourceStart, _packedStart;
+        private float* _sourceStart;
 
         public bool IsPacked { get; set; }
 
-        public nint Kernel { get; private set; }
+        public Key Key { get; private set; }
 
-        public int KernelFloats { get; private set; }
-
-        public int BiasFloats { get; private set; }
-
-        public int Nr { get; private set; }
-
-        public int Groups { get; private set; }
-
-        public nint PackedFloats { get; private set; }
-
-        public float* Packed => _packedStart;
+        public float* Packed { get; private set; }
 
         // Whether w and bias have the bits this entry was packed from.
         public bool Holds(float* w, float* bias) =>
-            new ReadOnlySpan<int>(w, KernelFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart, KernelFloats))
-            && (bias == null || new ReadOnlySpan<int>(bias, BiasFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart + KernelFloats, BiasFloats)));
+            new ReadOnlySpan<int>(w, Key.KernelFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart, Key.KernelFloats))
+            && (bias == null || new ReadOnlySpan<int>(bias, Key.BiasFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart + Key.KernelFloats, Key.BiasFloats)));
 
         // Takes this entry for the given kernel: records its bits and makes room for its packing, after which the
         // caller sets IsPacked.
-        public void Keep(float* w, int kernelFloats, float* bias, int biasFloats, int nr, int groups, nint packedFloats)
+        public void Keep(Key key, float* w, float* bias, nint packedFloats)
         {
             IsPacked = false;
-            _sourceStart = _source.Get(kernelFloats + biasFloats);   // pinned, so the pointers stay valid
-            _packedStart = _packed.Get(packedFloats);
-            new ReadOnlySpan<float>(w, kernelFloats).CopyTo(new Span<float>(_sourceStart, kernelFloats));
+            Key = key;
+            _sourceStart = _source.Get(key.KernelFloats + key.BiasFloats);   // pinned, so the pointers stay valid
+            Packed = _packed.Get(packedFloats);
+            new ReadOnlySpan<float>(w, key.KernelFloats).CopyTo(new Span<float>(_sourceStart, key.KernelFloats));
             if (bias != null)
-                new ReadOnlySpan<float>(bias, biasFloats).CopyTo(new Span<float>(_sourceStart + kernelFloats, biasFloats));
-            (Kernel, KernelFloats, BiasFloats, Nr, Groups, PackedFloats) = ((nint)w, kernelFloats, biasFloats, nr, groups, packedFloats);
+                new ReadOnlySpan<float>(bias, key.BiasFloats).CopyTo(new Span<float>(_sourceStart + key.KernelFloats, key.BiasFloats));
         }
     }
 }

@@ -68,6 +68,23 @@ public sealed class PackedKernelCacheTests : IDisposable
         CheckAgainstReference(Small, x, w, null, Forward(Geometry(Small), x, w, null), "16 filters again");
     }
 
+    // One array as two kernels with the same number of floats and the same packed size but another layout: 2 input
+    // channels and 32 filters (depth 18), then 4 input channels and 16 filters (depth 36). The packed panels differ, so
+    // the second must not be served the first's.
+    [Theory]
+    [MemberData(nameof(PathsAlgorithms))]
+    public void Kernels_of_one_size_but_another_layout_are_packed_again(string path, string algorithm)
+    {
+        KernelPaths.Use(path, Environment.ProcessorCount);
+        Convolution.ForcedAlgorithm = Enum.Parse<ConvolutionAlgorithm>(algorithm);
+        ConvCase wide = new(1, 6, 5, 2, 32, 3, 3, true, 1, 1, 1), deep = new(1, 6, 5, 4, 16, 3, 3, true, 1, 1, 1);
+        Assert.Equal(wide.KernelLength, deep.KernelLength);
+        float[] w = ConvReference.Random(wide.KernelLength, 12);
+        float[] xWide = ConvReference.Random(wide.InputLength, 13), xDeep = ConvReference.Random(deep.InputLength, 14);
+        CheckAgainstReference(wide, xWide, w, null, Forward(Geometry(wide), xWide, w, null), "2 channels, 32 filters");
+        CheckAgainstReference(deep, xDeep, w, null, Forward(Geometry(deep), xDeep, w, null), "4 channels, 16 filters");
+    }
+
     // Twice as many kernels as the cache keeps, in turn, twice: every call gives the first round's bits.
     [Fact]
     public void More_kernels_than_the_cache_keeps_are_each_packed_again()
