@@ -95,6 +95,43 @@ public static partial class Ops
         return dz;
     }
 
+    /// <summary>
+    /// The kernel's and the input's gradients of a convolution from dZ, its output's gradient before the activation,
+    /// accumulated into <paramref name="tape"/>: dKernel = Σ_pixels x_window ⊗ dZ, dx = convᵀ(dZ, kernel).
+    /// </summary>
+    private static void ConvolutionGradients(Tape tape, TapeNode node, Tensor x, Tensor kernel, Tensor dz, in Conv2DGeometry g, bool needX, bool needKernel)
+    {
+        if (needKernel)
+        {
+            Tensor dk = OpSupport.Empty(kernel.Dims, dz);
+            if (dz.Memory is null)
+            {
+                Convolution.WeightGradient(in g, x.Span, dz.Span, dk.Span);
+            }
+            else
+            {
+                Compute.Backend(node.Name, x, dz, dk).Conv2DWeightGradient(in g, x, dz, dk, ConvColumns(in g, dz));
+            }
+
+            tape.Accumulate(kernel, dk, owned: true);
+        }
+
+        if (needX)
+        {
+            Tensor dx = OpSupport.Empty(x.Dims, dz);
+            if (dz.Memory is null)
+            {
+                Convolution.InputGradient(in g, dz.Span, kernel.Span, dx.Span);
+            }
+            else
+            {
+                Compute.Backend(node.Name, dz, kernel, dx).Conv2DInputGradient(in g, dz, kernel, dx, ConvColumns(in g, dz));
+            }
+
+            tape.Accumulate(x, dx, owned: true);
+        }
+    }
+
     private sealed class Conv2DNode : TapeNode
     {
         public Tensor X = null!, Kernel = null!;
@@ -121,36 +158,7 @@ public static partial class Ops
             Conv2DGeometry g = Geometry;
             Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims, grad) : null;
             Tensor dz = ActivationGradient(grad, this, Activation, PreActivation, g.OutputChannels, db);
-            if (needKernel)
-            {
-                Tensor dk = OpSupport.Empty(Kernel.Dims, grad);
-                if (grad.Memory is null)
-                {
-                    Convolution.WeightGradient(in g, X.Span, dz.Span, dk.Span);
-                }
-                else
-                {
-                    Compute.Backend(Name, X, dz, dk).Conv2DWeightGradient(in g, X, dz, dk, ConvColumns(in g, grad));
-                }
-
-                tape.Accumulate(Kernel, dk, owned: true);
-            }
-
-            if (needX)
-            {
-                Tensor dx = OpSupport.Empty(X.Dims, grad);
-                if (grad.Memory is null)
-                {
-                    Convolution.InputGradient(in g, dz.Span, Kernel.Span, dx.Span);
-                }
-                else
-                {
-                    Compute.Backend(Name, dz, Kernel, dx).Conv2DInputGradient(in g, dz, Kernel, dx, ConvColumns(in g, grad));
-                }
-
-                tape.Accumulate(X, dx, owned: true);
-            }
-
+            ConvolutionGradients(tape, this, X, Kernel, dz, in g, needX, needKernel);
             if (db is not null)
             {
                 tape.Accumulate(Bias, db, owned: true);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autodiff;
@@ -6,39 +7,86 @@ namespace Nabla.Autodiff;
 public static partial class Ops
 {
     /// <summary>
-    /// A 2-D convolution layer followed by a max pooling, in one pass for inference: maxpool(activation(conv(x, kernel)
-    /// + bias)), the same bits as <see cref="Conv2D"/> then <see cref="MaxPool2D"/>, without writing the convolution's
-    /// output out whole; or null, having computed nothing, when the pair cannot run fused.
+    /// A 2-D convolution layer followed by a max pooling, in one pass: maxpool(activation(conv(x, kernel) + bias)), the
+    /// same bits as <see cref="Conv2D"/> then <see cref="MaxPool2D"/>, without writing the convolution's output out
+    /// whole; or null, having computed nothing, when the pair cannot run fused.
     /// </summary>
     /// <remarks>
     /// The convolution hands each block of whole pool rows, activated, to the pooling while it is still in cache (see
     /// <see cref="Convolution.ForwardInto"/>): on W5's batch-256 inference the first layer's output is 25.7 MB, which
-    /// the separate pooling read back from memory. Fused only where nothing needs the convolution's output: no tape
-    /// tracks an input (no gradient), the tensors are in host memory, the pooling tiles whole rows of one image
-    /// (<see cref="Pooling.CanPoolBlocks"/>), and the convolution's algorithm can stream its output.
+    /// the separate pooling read back from memory. Fused where the tensors are in host memory, the pooling tiles whole
+    /// rows of one image (<see cref="Pooling.CanPoolBlocks"/>) and the convolution's algorithm can stream its output.
+    /// Under a tape the activation must also be ReLU or linear: the pooling then keeps its argmax, and the backward
+    /// pass rebuilds the convolution's gradient from the pooled values alone (see <see cref="Conv2DMaxPoolNode"/>).
     /// </remarks>
     internal static Tensor? Conv2DMaxPool(Tensor x, Tensor kernel, Tensor? bias, in Conv2DGeometry geometry, ActivationDescriptor activation, in Pool2DGeometry pool)
     {
         Debug.Assert(x.Size == geometry.InputLength && kernel.Size == geometry.KernelLength, "the layer passes matching shapes");
         Debug.Assert(pool.InputLength == geometry.OutputLength && pool.Channels == geometry.OutputChannels, "the pooling reads the convolution's output");
-        if (x.Memory is not null || kernel.Memory is not null || OpSupport.TapeFor(x, kernel, bias) is not null
+        Tape? tape = OpSupport.TapeFor(x, kernel, bias);
+        if (x.Memory is not null || kernel.Memory is not null || bias?.Memory is not null
+            || (tape is not null && !activation.IsLinear && !activation.IsRelu)
             || !Pooling.CanPoolBlocks(in pool) || !Convolution.CanStreamForward(in geometry, pool.PoolHeight))
         {
             return null;
         }
 
         Tensor y = OpSupport.Empty([pool.Batch, pool.OutputHeight, pool.OutputWidth, pool.Channels], x);
+        Tensor? argmax = tape is null ? null : OpSupport.Empty(y.Dims, x);
         unsafe
         {
-            fixed (float* py = y.Span)
+            fixed (float* py = y.Span, pa = argmax is null ? default : argmax.Span)
             {
-                Pooling.MaxPoolSink sink = Pooling.MaxPoolSink.Start(in pool, py);
+                Pooling.MaxPoolSink sink = Pooling.MaxPoolSink.Start(in pool, py, (int*)pa);
                 bool fused = Convolution.ForwardInto(in geometry, x.Span, kernel.Span, bias is null ? default : bias.Span,
                     activation.IsLinear ? null : activation, sink);
                 Debug.Assert(fused, "CanStreamForward held");
             }
         }
 
+        tape?.Record<Conv2DMaxPoolNode>(y, x, kernel, bias).Set(x, kernel, bias, argmax!, activation, in geometry, in pool);
         return y;
+    }
+
+    private sealed class Conv2DMaxPoolNode : TapeNode
+    {
+        public Tensor X = null!, Kernel = null!, Argmax = null!;
+        public Tensor? Bias;
+        public ActivationDescriptor Activation = null!;
+        public Conv2DGeometry Geometry;
+        public Pool2DGeometry Pool;
+
+        public override string Name => "Conv2DMaxPool";
+
+        public void Set(Tensor x, Tensor kernel, Tensor? bias, Tensor argmax, ActivationDescriptor activation, in Conv2DGeometry geometry, in Pool2DGeometry pool) =>
+            (X, Kernel, Bias, Argmax, Activation, Geometry, Pool) = (x, kernel, bias, argmax, activation, geometry, pool);
+
+        // y = maxpool(f(z)), z = conv(x, W) + b, f ReLU or linear, windows disjoint: y[o] = f(z[argmax[o]]), so
+        //   dZ[argmax[o]] = g[o] ⊙ f'(y[o]) and dZ = 0 elsewhere: the same bits as the pooling's scatter then f''s
+        //   derivative over the whole output, whose select leaves those zeros as they are;
+        //   db[c] = Σ_o g[o] ⊙ f'(y[o]) (each window's gradient lands on one pixel); dW and dx from dZ as the convolution's.
+        public override void Backward(Tensor grad, Tape tape)
+        {
+            bool needX = tape.NeedsGradient(X), needKernel = tape.NeedsGradient(Kernel), needBias = tape.NeedsGradient(Bias);
+            if (!needX && !needKernel && !needBias)
+            {
+                return;
+            }
+
+            Conv2DGeometry g = Geometry;
+            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims, grad) : null;
+            Tensor pooled = ActivationGradient(grad, this, Activation, null, g.OutputChannels, db);
+            if (needX || needKernel)
+            {
+                Tensor dz = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels], grad);
+                Pooling.MaxBackward(in Pool, pooled.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), dz.Span);
+                ConvolutionGradients(tape, this, X, Kernel, dz, in g, needX, needKernel);
+            }
+
+            if (db is not null)
+            {
+                tape.Accumulate(Bias, db, owned: true);
+            }
+        }
     }
 }

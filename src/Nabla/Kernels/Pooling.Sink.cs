@@ -14,9 +14,11 @@ internal static unsafe partial class Pooling
 
     /// <summary>Max pooling of a convolution's output as the convolution finishes each block of it (see <see cref="IOutputSink"/>).</summary>
     /// <remarks>
-    /// Each window goes through the values-only fold of an unfused <see cref="MaxForward"/> without an argmax, so the
-    /// pooled output is the same bits. The calling thread owns the sink: <see cref="Start"/> points it at one call's
-    /// output, and the workers only read it during that call.
+    /// Each window goes through the fold of an unfused <see cref="MaxForward"/>: the values-only one without an argmax,
+    /// the one that tracks the index with it (for training, whose backward pass scatters the gradient by it), so the
+    /// pooled output and the indices are the same bits. The indices are flat indices into the whole convolution output,
+    /// which is never written out: a block's position comes from its first row. The calling thread owns the sink:
+    /// <see cref="Start"/> points it at one call's output, and the workers only read it during that call.
     /// </remarks>
     internal sealed class MaxPoolSink : IOutputSink
     {
@@ -25,6 +27,7 @@ internal static unsafe partial class Pooling
 
         private Pool2DGeometry _pool;
         private float* _y;
+        private int* _argmax;
         private VectorWidth _width;
 
         /// <inheritdoc/>
@@ -33,11 +36,16 @@ internal static unsafe partial class Pooling
         /// <summary>The calling thread's sink, set to pool into <paramref name="y"/> (pinned for the call) by <paramref name="pool"/>.</summary>
         /// <param name="pool">The pooling; <see cref="CanPoolBlocks"/> must hold.</param>
         /// <param name="y">The pooled output [Batch, OutputHeight, OutputWidth, Channels].</param>
-        public static MaxPoolSink Start(in Pool2DGeometry pool, float* y)
+        /// <param name="argmax">
+        /// Null, or the indices [Batch, OutputHeight, OutputWidth, Channels] into the convolution's output, as
+        /// <see cref="MaxForward"/> writes them.
+        /// </param>
+        public static MaxPoolSink Start(in Pool2DGeometry pool, float* y, int* argmax = null)
         {
             MaxPoolSink sink = t_sink ??= new MaxPoolSink();
             sink._pool = pool;
             sink._y = y;
+            sink._argmax = argmax;
             sink._width = VectorWidth.Current;
             return sink;
         }
@@ -50,8 +58,19 @@ internal static unsafe partial class Pooling
             nint rowPitch = (nint)g.InputWidth * c;
             for (int r = 0; r < rows; r += ph)
             {
-                float* y = _y + ((nint)(firstRow + r) / ph * ow * c);
-                MaxWindowRowValues(block, r * rowPitch, ph, pw, rowPitch, c, y, _width, ow, (nint)pw * c);
+                nint o = (nint)(firstRow + r) / ph * ow * c;
+                if (_argmax == null)
+                {
+                    MaxWindowRowValues(block, r * rowPitch, ph, pw, rowPitch, c, _y + o, _width, ow, (nint)pw * c);
+                    continue;
+                }
+
+                // The fold indexes from its base pointer: based where the whole output would start, it writes flat
+                // indices into that output while it reads only this block's rows.
+                float* origin = block - ((nint)firstRow * rowPitch);
+                nint first = (nint)(firstRow + r) * rowPitch;
+                for (int q = 0; q < ow; q++, o += c, first += (nint)pw * c)
+                    MaxWindow(origin, first, ph, pw, rowPitch, c, _y + o, _argmax + o, _width);
             }
         }
     }

@@ -157,8 +157,8 @@ public partial class Model : Layer
         IReadOnlyList<Layer> layers = AllLayers;
         for (int i = 0; i < layers.Count; i++)
         {
-            // In inference a convolution and the max pooling after it run as one pass where they can.
-            if (!training && i + 1 < layers.Count && layers[i] is Conv2D conv && layers[i + 1] is MaxPooling2D pool
+            // A convolution and the max pooling after it run as one pass where they can.
+            if (i + 1 < layers.Count && layers[i] is Conv2D conv && layers[i + 1] is MaxPooling2D pool
                 && conv.ApplyPooled(x, pool) is { } pooled)
             {
                 x = pooled;

@@ -44,8 +44,9 @@ public sealed unsafe class ConvolutionSinkTests : IDisposable
         return data;
     }
 
-    // Where the algorithm can stream, the pooled output is the same bits as convolving, activating and pooling apart, and
-    // every output and nothing past it is written; where it cannot, nothing is computed.
+    // Where the algorithm can stream, the pooled output is the same bits as convolving, activating and pooling apart (and
+    // with indices, the same indices), and every output and nothing past it is written; where it cannot, nothing is
+    // computed.
     [Theory]
     [MemberData(nameof(PathsThreadsAlgorithms))]
     public void Streaming_into_a_max_pooling_equals_the_passes_apart(string path, int threads, string algorithm)
@@ -78,6 +79,19 @@ public sealed unsafe class ConvolutionSinkTests : IDisposable
 
             streamed++;
             Assert.True(expected.AsSpan().SequenceEqual(fused.AsSpan(0, pool.OutputLength)), $"pooled output differs: {what}");
+            Assert.All(fused[pool.OutputLength..], v => Assert.True(float.IsNaN(v), $"written past the output: {what}"));
+
+            // With indices (training): the values and the flat indices into the whole output that MaxForward gives.
+            int[] expectedIndices = new int[pool.OutputLength];
+            Pooling.MaxForward(pool, y, expected, expectedIndices);
+            int[] indices = Enumerable.Repeat(-1, pool.OutputLength + 3).ToArray();
+            fused.AsSpan().Fill(float.NaN);
+            fixed (float* py = fused)
+            fixed (int* pa = indices)
+                Assert.True(Convolution.ForwardInto(g, x, w, b, ActivationTable.Relu, Pooling.MaxPoolSink.Start(pool, py, pa)));
+            Assert.True(expected.AsSpan().SequenceEqual(fused.AsSpan(0, pool.OutputLength)), $"pooled output with indices differs: {what}");
+            Assert.Equal(expectedIndices, indices[..pool.OutputLength]);
+            Assert.All(indices[pool.OutputLength..], i => Assert.Equal(-1, i));
             Assert.All(fused[pool.OutputLength..], v => Assert.True(float.IsNaN(v), $"written past the output: {what}"));
         }
 

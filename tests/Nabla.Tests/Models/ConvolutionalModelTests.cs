@@ -55,7 +55,7 @@ public class ConvolutionalModelTests
     }
 
     // Predict runs each Conv2D and the MaxPooling2D after it as one pass (Ops.Conv2DMaxPool); the result is the same
-    // bits as applying the layers one by one. Under a tape nothing is fused, so the gradient reaches the input.
+    // bits as applying the layers one by one. Under a tape the pair is recorded as one op, and the gradient reaches the input.
     [Fact]
     public void Inference_fuses_each_convolution_with_its_pooling_to_the_same_bits()
     {
@@ -80,6 +80,36 @@ public class ConvolutionalModelTests
         Assert.Equal(predicted, output.ToArray());
         float[] dx = tape.Gradient(output * Tensor.FromArray(Enumerable.Range(0, 50).Select(i => (float)(i % 7)).ToArray(), 5, 10), [x])[0].ToArray();
         Assert.Contains(dx, v => v != 0);
+    }
+
+    // Training runs each Conv2D (ReLU) and its MaxPooling2D as one recorded op too. A functional model of the same layers
+    // applies them one by one; from the same weights, three Adam steps give the same loss and the same weights, up to the
+    // rounding of the bias gradients (which the fused op sums per pooled output instead of per pixel).
+    [Fact]
+    public void Training_the_fused_pairs_follows_the_layers_applied_one_by_one()
+    {
+        Backend.ClearSession();
+        Sequential sequential = IssueCnn();
+        var image = new Input(shape: [28, 28, 1]);
+        KerasTensor h = image;
+        foreach (Layer layer in IssueCnn().Layers)
+            h = layer.Apply(h);
+        var functional = new Model(image, h);
+        Tensor x = Support.TestData.Uniform([8, 28, 28, 1], low: 0f, high: 1f, seed: 21);
+        Tensor labels = Tensor.FromArray([0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f], 8);
+        sequential.Predict(x, verbose: 0);
+        functional.SetWeights(sequential.GetWeights());
+        var losses = new List<(double Sequential, double Functional)>();
+        foreach (Model model in new Model[] { sequential, functional })
+            model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy");
+        for (int step = 0; step < 3; step++)
+            losses.Add((sequential.TrainOnBatch(x, labels)["loss"], functional.TrainOnBatch(x, labels)["loss"]));
+
+        Assert.All(losses, l => Assert.Equal(l.Functional, l.Sequential, 5e-6));
+        Assert.True(losses[2].Sequential < losses[0].Sequential, $"the loss falls: {string.Join(", ", losses)}");
+        IReadOnlyList<Tensor> expected = functional.GetWeights(), actual = sequential.GetWeights();
+        for (int i = 0; i < expected.Count; i++)
+            Support.AssertEx.Close(expected[i], actual[i], atol: 1e-6, rtol: 1e-5);
     }
 
     // A batch-1 Predict keeps the second convolution's packed kernel between calls (PackedKernelCache): after a training

@@ -1,0 +1,99 @@
+using Nabla.Autodiff;
+using Nabla.Kernels;
+using Nabla.Tests.Support;
+
+namespace Nabla.Tests.Autodiff;
+
+/// <summary>A convolution and the max pooling after it as one recorded op (<see cref="Ops.Conv2DMaxPool"/>), against the two ops apart.</summary>
+public class Conv2DMaxPoolTests
+{
+    // (batch, h, w, c, filters, same, stride, pool height, pool width): W5's two layers (the single-channel kernel and,
+    // where the path has it, the window kernel), a valid convolution whose odd output width leaves a column out of the
+    // pooling, a 3 × 3 pool, a 2 × 4 pool and a strided convolution.
+    public static TheoryData<int, int, int, int, int, bool, int, int, int, string> Cases()
+    {
+        var data = new TheoryData<int, int, int, int, int, bool, int, int, int, string>();
+        foreach (string activation in new[] { "relu", "linear" })
+        {
+            data.Add(3, 28, 28, 1, 32, true, 1, 2, 2, activation);
+            data.Add(2, 14, 14, 32, 64, true, 1, 2, 2, activation);
+            data.Add(2, 12, 9, 5, 20, false, 1, 2, 2, activation);
+            data.Add(2, 9, 9, 8, 16, true, 1, 3, 3, activation);
+            data.Add(3, 6, 8, 1, 8, true, 1, 2, 4, activation);
+            data.Add(2, 16, 16, 6, 16, true, 2, 2, 2, activation);
+        }
+
+        return data;
+    }
+
+    // Under a tape the fused op gives the same pooled values, and the same kernel and input gradients bit for bit, as
+    // Conv2D then MaxPool2D: the convolution's output gradient it rebuilds from the pooled values and the argmax is the
+    // one the pooling's scatter and the activation's derivative give. The bias gradient sums the same values in another
+    // order (per pooled output instead of per pixel), so it agrees to rounding.
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Recorded_fused_op_equals_the_convolution_then_the_pooling(int n, int h, int w, int c, int f, bool same, int stride, int ph, int pw, string activation)
+    {
+        Conv2DGeometry g = Conv2DGeometry.Create(n, h, w, c, f, 3, 3, same ? PaddingMode.Same : PaddingMode.Valid, stride, stride);
+        var pool = Pool2DGeometry.Create(n, g.OutputHeight, g.OutputWidth, f, ph, pw, ph, pw, PaddingMode.Valid);
+        ActivationDescriptor a = ActivationTable.Parse(activation);
+        Tensor x = TestData.Uniform([n, h, w, c], seed: 1), kernel = TestData.Uniform([3, 3, c, f], seed: 2), bias = TestData.Uniform([f], seed: 3);
+        Tensor r = TestData.Uniform([n, pool.OutputHeight, pool.OutputWidth, f], seed: 4);
+
+        if (!Convolution.CanStreamForward(in g, ph))
+        {
+            // Not fused: only where the path has no window kernel to stream a multi-channel convolution.
+            Assert.NotEqual(1, c);
+            using var tape = new GradientTape();
+            tape.Watch(x);
+            Assert.Null(Ops.Conv2DMaxPool(x, kernel, bias, in g, a, in pool));
+            return;
+        }
+
+        (Tensor apart, Tensor[] gApart) = Gradients.Of(() => Ops.MaxPool2D(Ops.Conv2D(x, kernel, bias, in g, a), in pool), r, x, kernel, bias);
+        (Tensor fused, Tensor[] gFused) = Gradients.Of(() => Ops.Conv2DMaxPool(x, kernel, bias, in g, a, in pool)!, r, x, kernel, bias);
+
+        Assert.Equal(apart.ToArray(), fused.ToArray());
+        Assert.Equal(gApart[0].ToArray(), gFused[0].ToArray());
+        Assert.Equal(gApart[1].ToArray(), gFused[1].ToArray());
+        AssertEx.Close(gApart[2], gFused[2], atol: 1e-5, rtol: 1e-5);
+        Assert.Contains(gFused[0].ToArray(), v => v != 0);
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("linear")]
+    public void Gradients_match_finite_differences(string activation)
+    {
+        ActivationDescriptor a = ActivationTable.Parse(activation);
+        foreach ((int c, int f) in new[] { (1, 4), (8, 16) })
+        {
+            Conv2DGeometry g = Conv2DGeometry.Create(2, 6, 7, c, f, 3, 3, PaddingMode.Same);
+            var pool = Pool2DGeometry.Create(2, 6, 7, f, 2, 2, 2, 2, PaddingMode.Valid);
+            Tensor x = TestData.Uniform([2, 6, 7, c], seed: 11), kernel = TestData.Uniform([3, 3, c, f], seed: 12), bias = TestData.Uniform([f], seed: 13);
+            if (Ops.Conv2DMaxPool(x, kernel, bias, in g, a, in pool) is null)
+            {
+                Assert.False(c == 1 || Convolution.CanStreamForward(in g, 2), "the single-channel kernel streams on every path");
+                continue;
+            }
+
+            GradCheck.Assert(t => Ops.MaxPool2D(Ops.Conv2D(t[0], t[1], t[2], in g, a), in pool), [x, kernel, bias]);
+            GradCheck.Assert(t => Ops.Conv2DMaxPool(t[0], t[1], t[2], in g, a, in pool)!, [x, kernel, bias]);
+        }
+    }
+
+    // Under a tape only ReLU and linear run fused: other activations' derivatives would need the convolution's output
+    // beyond the pooled values. Without a tape any fusable activation does.
+    [Fact]
+    public void Other_activations_are_not_fused_under_a_tape()
+    {
+        Conv2DGeometry g = Conv2DGeometry.Create(1, 4, 4, 1, 2, 3, 3, PaddingMode.Same);
+        var pool = Pool2DGeometry.Create(1, 4, 4, 2, 2, 2, 2, 2, PaddingMode.Valid);
+        Tensor x = TestData.Uniform([1, 4, 4, 1], seed: 8), kernel = TestData.Uniform([3, 3, 1, 2], seed: 9);
+        Assert.NotNull(Ops.Conv2DMaxPool(x, kernel, null, in g, ActivationTable.Parse("sigmoid"), in pool));
+        using var tape = new GradientTape();
+        tape.Watch(x);
+        Assert.Null(Ops.Conv2DMaxPool(x, kernel, null, in g, ActivationTable.Parse("sigmoid"), in pool));
+        Assert.NotNull(Ops.Conv2DMaxPool(x, kernel, null, in g, ActivationTable.Relu, in pool));
+    }
+}
