@@ -72,6 +72,8 @@ internal static unsafe partial class Pooling
                     nint rowPitch = (nint)G.InputWidth * c, first = ((((nint)n * G.InputHeight) + h0) * G.InputWidth * c) + ((nint)w0 * c);
                     if (Argmax == null)
                         MaxWindowValues(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Width);
+                    else if (Is2x2Vectorized(h1 - h0, w1 - w0, c, Width))
+                        MaxWindowRow2x2(X, first, rowPitch, c, Y + o, Argmax + o, 1);
                     else
                         MaxWindow(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Argmax + o, Width);
                 }
@@ -131,6 +133,13 @@ internal static unsafe partial class Pooling
                     nint o = (((nint)oh * G.OutputWidth) + ow) * c;
                     (int h0, int h1, int w0, int w1) = Window(in G, oh, ow);
                     nint first = start + (h0 * rowPitch) + ((nint)w0 * c);
+                    if (Is2x2Vectorized(h1 - h0, w1 - w0, c, Width))
+                    {
+                        if (!GatherWindow2x2(Dx, first, rowPitch, c, dy + o, argmax + o, Accumulate))
+                            throw new ArgumentOutOfRangeException(nameof(argmax), $"Pooling.MaxBackward: an argmax index of image {item}, output ({oh}, {ow}) does not point into its {h1 - h0}×{w1 - w0} window; pass the indices MaxForward wrote for the same geometry.");
+                        continue;
+                    }
+
                     if (!GatherWindow(Dx, first, h1 - h0, w1 - w0, rowPitch, c, dy + o, argmax + o, Accumulate, Width))
                         throw new ArgumentOutOfRangeException(nameof(argmax), $"Pooling.MaxBackward: an argmax index of image {item}, output ({oh}, {ow}) does not point into its {h1 - h0}×{w1 - w0} window; pass the indices MaxForward wrote for the same geometry.");
                 }

@@ -11,8 +11,13 @@ internal static unsafe partial class Pooling
     // else its first maximum (ties, −0 against +0 included), exactly as MaxWindow's single pass does. Folding the rows
     // separately shortens the chain of dependent compares (two instead of four for a 2 × 2 window).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxWindowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width) =>
-        MaxWindowChannels(x, first, rows, cols, rowPitch, c, y, width);
+    private static void MaxWindowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width)
+    {
+        if (Is2x2Vectorized(rows, cols, c, width))
+            MaxWindowRowValues2x2(x, first, rowPitch, c, y, 1);
+        else
+            MaxWindowChannels(x, first, rows, cols, rowPitch, c, y, width);
+    }
 
     // The same for `pixels` windows of one size side by side, window i starting `stride` floats after window i − 1 and
     // its output c floats after output i − 1: a row of a pooling that tiles its input, in one call.
@@ -20,6 +25,12 @@ internal static unsafe partial class Pooling
     private static void MaxWindowRowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width, int pixels,
         nint stride)
     {
+        if (Is2x2Vectorized(rows, cols, c, width) && stride == 2 * (nint)c)
+        {
+            MaxWindowRowValues2x2(x, first, rowPitch, c, y, pixels);
+            return;
+        }
+
         for (int i = 0; i < pixels; i++, first += stride, y += c)
             MaxWindowChannels(x, first, rows, cols, rowPitch, c, y, width);
     }
@@ -95,8 +106,7 @@ internal static unsafe partial class Pooling
         Vector512.ConditionalSelect(Vector512.GreaterThan(b, a) | (~Vector512.Equals(b, b) & Vector512.Equals(a, a)), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Pick(Vector256<float> a, Vector256<float> b) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(b, a) | (~Vector256.Equals(b, b) & Vector256.Equals(a, a)), b, a);
+    private static Vector256<float> Pick(Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(Replaces(a, b), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Pick(float a, float b) => b > a || (float.IsNaN(b) && !float.IsNaN(a)) ? b : a;

@@ -12,7 +12,7 @@ public sealed class PoolingTests : IDisposable
 
     public void Dispose() => KernelPaths.Reset();
 
-    /// <summary>Windows 2×2, 3×3, 3×2 and 1×3 with strides 1, 2, 3 and the pool size, valid and same, on odd images; channels 1, 3, 17, 33; batch 1 and 3.</summary>
+    /// <summary>Windows 2×2, 3×3, 3×2 and 1×3 with strides 1, 2, 3 and the pool size, valid and same, on odd images; channels 1, 3, 16, 17, 33 (16: the 2 × 2 vector paths); batch 1 and 3.</summary>
     private static IEnumerable<(int Batch, int H, int W, int C, int PH, int PW, int SH, int SW, bool Same)> Cases()
     {
         int index = 0;
@@ -22,7 +22,7 @@ public sealed class PoolingTests : IDisposable
             {
                 foreach (int stride in new[] { 1, 2, 3, 0 })
                 {
-                    foreach (int c in new[] { 1, 3, 17, 33 })
+                    foreach (int c in new[] { 1, 3, 16, 17, 33 })
                     {
                         int sh = stride == 0 ? ph : stride, sw = stride == 0 ? pw : stride;
                         (int h, int w) = index % 3 == 0 ? (28, 28) : (7, 5);
@@ -188,6 +188,69 @@ public sealed class PoolingTests : IDisposable
         }
     }
 
+    // 2 × 2 windows of whole 8-float vectors take their own folds (MaxForward with and without indices, and the sink
+    // that pools a convolution's blocks, with indices in training and without in inference): on ties, −0 against +0,
+    // infinities and NaN payloads each gives the first NaN of a window, else its first maximum, and its index, bit for
+    // bit, on every path; the sink for blocks anywhere in the output.
+    [Theory]
+    [InlineData("Avx512")]
+    [InlineData("Avx2")]
+    [InlineData("Scalar")]
+    public unsafe void Two_by_two_folds_keep_the_first_tie_and_propagate_nan(string path)
+    {
+        if (!KernelPaths.Supported.Contains(path))
+            return;
+        KernelPaths.Use(path, 1);
+        float nan1 = BitConverter.Int32BitsToSingle(0x7FC00001), nan2 = BitConverter.Int32BitsToSingle(unchecked((int)0xFFC00002));
+        float[] palette = [0f, -0f, 1f, 1f, -1f, float.PositiveInfinity, float.NegativeInfinity, nan1, nan2, 2f];
+        var random = new System.Random(5);
+        foreach (int c in new[] { 8, 16, 12 })
+        {
+            Pool2DGeometry g = Pool2DGeometry.Create(2, 4, 6, c, 2, 2, 2, 2, PaddingMode.Valid);
+            float[] x = [.. Enumerable.Range(0, g.InputLength).Select(_ => palette[random.Next(palette.Length)])];
+            var expectedIndices = new int[g.OutputLength];
+            var seen = new bool[g.OutputLength];
+            ForEachWindow(g, (o, i) =>
+            {
+                float v = x[i], best = x[expectedIndices[o]];
+                if (!seen[o] || v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                    expectedIndices[o] = i;
+                seen[o] = true;
+            });
+            int[] expected = [.. expectedIndices.Select(i => BitConverter.SingleToInt32Bits(x[i]))];
+
+            float[] y = Filled(g.OutputLength, float.NaN), values = Filled(g.OutputLength, float.NaN);
+            int[] indices = new int[g.OutputLength];
+            Pooling.MaxForward(g, x, y, indices);
+            Pooling.MaxForward(g, x, values, default);
+            Assert.Equal(expected, y.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expected, values.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedIndices, indices);
+
+            Array.Fill(y, float.NaN);
+            Array.Fill(values, float.NaN);
+            Array.Fill(indices, -1);
+            int rowFloats = g.InputWidth * c;
+            fixed (float* py = y, pv = values)
+            fixed (int* pa = indices)
+            {
+                for (int row = 0; row < g.Batch * g.InputHeight; row += 2)
+                {
+                    float[] block = x[(row * rowFloats)..((row + 2) * rowFloats)];
+                    fixed (float* pb = block)
+                    {
+                        Pooling.MaxPoolSink.Start(g, py, pa).Consume(pb, row, 2);
+                        Pooling.MaxPoolSink.Start(g, pv).Consume(pb, row, 2);
+                    }
+                }
+            }
+
+            Assert.Equal(expected, y.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expected, values.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedIndices, indices);
+        }
+    }
+
     [Fact]
     public void Gradients_match_finite_differences()
     {
@@ -218,6 +281,10 @@ public sealed class PoolingTests : IDisposable
         Pool2DGeometry g = Pool2DGeometry.Create(2, 4, 4, 3, 2, 2, 2, 2, PaddingMode.Valid);
         float[] x = new float[g.InputLength], y = new float[g.OutputLength];
         AssertEx.Throws<ArgumentOutOfRangeException>(() => Pooling.MaxBackward(g, y, Enumerable.Repeat(47, g.OutputLength).ToArray(), x),
+            "an argmax index of image 0, output (0, 0) does not point into its 2×2 window");
+        Pool2DGeometry vectors = Pool2DGeometry.Create(1, 4, 4, 8, 2, 2, 2, 2, PaddingMode.Valid);
+        int[] stray = Enumerable.Range(0, vectors.OutputLength).Select(i => i == 3 ? 0 : -1).ToArray();
+        AssertEx.Throws<ArgumentOutOfRangeException>(() => Pooling.MaxBackward(vectors, new float[32], stray, new float[128]),
             "an argmax index of image 0, output (0, 0) does not point into its 2×2 window");
         Pool2DGeometry overlapping = Pool2DGeometry.Create(2, 4, 4, 3, 2, 2, 1, 1, PaddingMode.Valid);
         AssertEx.Throws<ArgumentOutOfRangeException>(() => Pooling.MaxBackward(overlapping, new float[54], Enumerable.Repeat(48, 54).ToArray(), x),
