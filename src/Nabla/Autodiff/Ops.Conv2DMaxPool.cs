@@ -64,7 +64,8 @@ public static partial class Ops
         // y = maxpool(f(z)), z = conv(x, W) + b, f ReLU or linear, windows disjoint: y[o] = f(z[argmax[o]]), so
         //   dZ[argmax[o]] = g[o] ⊙ f'(y[o]) and dZ = 0 elsewhere: the same bits as the pooling's scatter then f''s
         //   derivative over the whole output, whose select leaves those zeros as they are;
-        //   db[c] = Σ_o g[o] ⊙ f'(y[o]) (each window's gradient lands on one pixel); dW and dx from dZ as the convolution's.
+        //   db = Σ_pixels dZ, summed as the unfused op sums it (ReLU's backward pass, or the linear bias gradient), so
+        //   the two train to the same bits; dW and dx from dZ as the convolution's.
         public override void Backward(Tensor grad, Tape tape)
         {
             bool needX = tape.NeedsGradient(X), needKernel = tape.NeedsGradient(Kernel), needBias = tape.NeedsGradient(Bias);
@@ -74,19 +75,25 @@ public static partial class Ops
             }
 
             Conv2DGeometry g = Geometry;
-            Tensor? db = needBias ? OpSupport.Empty(Bias!.Dims, grad) : null;
-            Tensor pooled = ActivationGradient(grad, this, Activation, null, g.OutputChannels, db);
-            if (needX || needKernel)
+            Tensor pooled = ActivationGradient(grad, this, Activation, null, g.OutputChannels, null);
+            Tensor dz = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels], grad);
+            Pooling.MaxBackward(in Pool, pooled.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), dz.Span);
+            if (needBias)
             {
-                Tensor dz = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels], grad);
-                Pooling.MaxBackward(in Pool, pooled.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), dz.Span);
-                ConvolutionGradients(tape, this, X, Kernel, dz, in g, needX, needKernel);
-            }
+                Tensor db = OpSupport.Empty(Bias!.Dims, grad);
+                if (Activation.IsLinear)
+                {
+                    Convolution.BiasGradient(dz.Span, g.OutputPixels, g.OutputChannels, db.Span);
+                }
+                else
+                {
+                    ActivationDriver.ColumnSums(dz.Span, db.Span);
+                }
 
-            if (db is not null)
-            {
                 tape.Accumulate(Bias, db, owned: true);
             }
+
+            ConvolutionGradients(tape, this, X, Kernel, dz, in g, needX, needKernel);
         }
     }
 }

@@ -60,31 +60,67 @@ internal static unsafe partial class ActivationDriver
             ThrowHelper.DestinationTooShort(nameof(dx), g.Length, dx.Length);
         }
 
-        int rows = g.Length / cols, slots = (int)Math.Clamp(g.Length / ColumnSumSlotElements, 1, Math.Min(MaxColumnSumSlots, rows));
         fixed (float* pg = g, pv = v, pd = dx, ps = columnSums)
-        {
-            VectorWidth width = VectorWidth.Current;
-            if (slots == 1)
-            {
-                SumRows(in op, width, pg, pv, pd, ps, rows, cols);
-                return;
-            }
+            SumColumns(in op, pg, pv, pd, ps, g.Length, cols);
+    }
 
-            var work = new ColumnSumsWork<TOp>
-            {
-                Op = op,
-                Width = width,
-                G = pg,
-                V = pv,
-                Dx = pd,
-                Partials = ConvScratch.Get(ScratchSlot.Call, (nint)slots * cols),
-                Rows = rows,
-                Cols = cols,
-                Slots = slots,
-            };
-            SpatialThreads.Run(slots, SpatialThreads.PartsForElements(3.0 * g.Length, slots), ref work);
-            Convolution.ReducePartials(work.Partials, slots, cols, ps, accumulate: false);
+    /// <summary>
+    /// Overwrites <paramref name="columnSums"/> with the sums over the rows of a [rows, columnSums.Length] buffer, the
+    /// same bits as the column sums <see cref="MapGradientColumnSums{TOp}"/> gives for a gradient equal to it.
+    /// </summary>
+    /// <remarks>
+    /// The bias gradient of a convolution fused with its max pooling (<c>Ops.Conv2DMaxPool</c>), whose output gradient
+    /// is rebuilt with ReLU's derivative already applied: it sums that gradient as the unfused ReLU's backward pass
+    /// does, so the two train to the same bits.
+    /// </remarks>
+    /// <param name="x">The rows, row-major.</param>
+    /// <param name="columnSums">The sums, one per column; the length sets the columns.</param>
+    /// <exception cref="ArgumentException">The length of <paramref name="x"/> is not a multiple of the columns.</exception>
+    public static void ColumnSums(ReadOnlySpan<float> x, Span<float> columnSums)
+    {
+        int cols = columnSums.Length;
+        columnSums.Clear();
+        if (x.Length == 0)
+        {
+            return;
         }
+
+        if (cols == 0 || x.Length % cols != 0)
+        {
+            ThrowHelper.LengthMismatch(nameof(x), x.Length, nameof(columnSums), cols);
+        }
+
+        fixed (float* px = x, ps = columnSums)
+            SumColumns(default(SumOnlyGradientOp), px, px, null, ps, x.Length, cols);
+    }
+
+    // The column sums of g·f'(v) over length / cols rows (dx = it, unless TOp is SumOnlyGradientOp), in slots of rows
+    // by the shape alone, the slots added in order.
+    private static void SumColumns<TOp>(in TOp op, float* g, float* v, float* dx, float* sums, int length, int cols)
+        where TOp : struct, IActivationGradientOp
+    {
+        int rows = length / cols, slots = (int)Math.Clamp(length / ColumnSumSlotElements, 1, Math.Min(MaxColumnSumSlots, rows));
+        VectorWidth width = VectorWidth.Current;
+        if (slots == 1)
+        {
+            SumRows(in op, width, g, v, dx, sums, rows, cols);
+            return;
+        }
+
+        var work = new ColumnSumsWork<TOp>
+        {
+            Op = op,
+            Width = width,
+            G = g,
+            V = v,
+            Dx = dx,
+            Partials = ConvScratch.Get(ScratchSlot.Call, (nint)slots * cols),
+            Rows = rows,
+            Cols = cols,
+            Slots = slots,
+        };
+        SpatialThreads.Run(slots, SpatialThreads.PartsForElements(3.0 * length, slots), ref work);
+        Convolution.ReducePartials(work.Partials, slots, cols, sums, accumulate: false);
     }
 
     // sums[c] = Σ_r dx[r, c] over the rows, dx = g·f'(v), on the widths the calling thread chose (sums cleared first).
@@ -145,7 +181,8 @@ internal static unsafe partial class ActivationDriver
         where TOp : struct, IActivationGradientOp
     {
         T d = T.Gradient(in op, T.Load(ref g[at], 0), T.Load(ref v[at], 0));
-        T.Store(d, ref dx[at], 0);
+        if (typeof(TOp) != typeof(SumOnlyGradientOp))
+            T.Store(d, ref dx[at], 0);
         return d;
     }
 
@@ -163,7 +200,8 @@ internal static unsafe partial class ActivationDriver
                 for (; i <= cols - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     Vector512<float> d = op.Invoke(Vector512.Load(g + i), Vector512.Load(v + i));
-                    d.Store(dx + i);
+                    if (typeof(TOp) != typeof(SumOnlyGradientOp))
+                        d.Store(dx + i);
                     (Vector512.Load(sums + i) + d).Store(sums + i);
                 }
             }
@@ -173,7 +211,8 @@ internal static unsafe partial class ActivationDriver
                 for (; i <= cols - Vector256<float>.Count; i += Vector256<float>.Count)
                 {
                     Vector256<float> d = op.Invoke(Vector256.Load(g + i), Vector256.Load(v + i));
-                    d.Store(dx + i);
+                    if (typeof(TOp) != typeof(SumOnlyGradientOp))
+                        d.Store(dx + i);
                     (Vector256.Load(sums + i) + d).Store(sums + i);
                 }
             }
@@ -181,7 +220,8 @@ internal static unsafe partial class ActivationDriver
             for (; i < cols; i++)
             {
                 float d = op.Invoke(g[i], v[i]);
-                dx[i] = d;
+                if (typeof(TOp) != typeof(SumOnlyGradientOp))
+                    dx[i] = d;
                 sums[i] += d;
             }
         }
@@ -200,7 +240,7 @@ internal static unsafe partial class ActivationDriver
         {
             int first = (int)((long)Rows * item / Slots), last = (int)((long)Rows * (item + 1) / Slots);
             nint at = (nint)first * Cols;
-            SumRows(in Op, Width, G + at, V + at, Dx + at, Partials + ((nint)item * Cols), last - first, Cols);
+            SumRows(in Op, Width, G + at, V + at, Dx == null ? null : Dx + at, Partials + ((nint)item * Cols), last - first, Cols);
         }
     }
 }

@@ -17,6 +17,16 @@ internal readonly struct ReluGradientOp : IActivationGradientOp
         Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), g, Vector512<float>.Zero);
 }
 
+/// <summary>g itself, for <see cref="ActivationDriver.ColumnSums"/>: the column sums of a buffer, with no dx written.</summary>
+internal readonly struct SumOnlyGradientOp : IActivationGradientOp
+{
+    public float Invoke(float g, float v) => g;
+
+    public Vector256<float> Invoke(Vector256<float> g, Vector256<float> v) => g;
+
+    public Vector512<float> Invoke(Vector512<float> g, Vector512<float> v) => g;
+}
+
 /// <summary>sigmoid: σ' = σ(1 − σ), so dx = g·y·(1 − y) (v = y).</summary>
 internal readonly struct SigmoidGradientOp : IActivationGradientOp
 {

@@ -61,4 +61,34 @@ public sealed class ActivationColumnSumSlotsTests : IDisposable
             Assert.True(expectedSums.AsSpan().SequenceEqual(sums), $"sums, {rows} × {cols}, {slots} slots");
         }
     }
+
+    // ColumnSums (the bias gradient of a convolution fused with its pooling) sums a buffer exactly as
+    // MapGradientColumnSums sums a gradient equal to it (ReLU's, where the buffer is already masked), without writing
+    // to the buffer: the same bits, on one thread or all, in registers or in memory, one slot or several.
+    [Theory]
+    [MemberData(nameof(PathsAndThreads))]
+    public void Column_sums_of_a_buffer_are_the_gradient_driver_s_bits(string path, int threads)
+    {
+        using var forced = new ForcedSimd(path);
+        SpatialThreads.MaxThreads = threads;
+        SpatialThreads.MinElementsPerThread = 0;
+        foreach ((int rows, int cols) in new[] { (25_088, 32), (6_272, 64), (5_000, 41), (37, 64), (3, 7) })
+        {
+            float[] x = TestData.UniformArray(rows * cols, seed: cols);
+            for (int i = 0; i < x.Length; i += 3)
+                x[i] = 0f;
+            float[] ones = Enumerable.Repeat(1f, x.Length).ToArray(), dx = new float[x.Length];
+            float[] expected = new float[cols], sums = Enumerable.Repeat(99f, cols).ToArray();
+            ActivationDriver.MapGradientColumnSums(new ReluGradientOp(), x, ones, dx, expected);
+            float[] before = (float[])x.Clone();
+            ActivationDriver.ColumnSums(x, sums);
+            Assert.True(expected.AsSpan().SequenceEqual(sums), $"sums, {rows} × {cols}");
+            Assert.Equal(before, x);
+        }
+
+        float[] empty = Enumerable.Repeat(5f, 4).ToArray();
+        ActivationDriver.ColumnSums([], empty);
+        Assert.All(empty, v => Assert.Equal(0f, v));
+        AssertEx.Throws<ArgumentException>(() => ActivationDriver.ColumnSums(new float[10], new float[4]), "10", "4");
+    }
 }
