@@ -38,9 +38,10 @@ public static partial class Ops
             fixed (float* py = y.Span, pa = argmax is null ? default : argmax.Span)
             {
                 Pooling.MaxPoolSink sink = Pooling.MaxPoolSink.Start(in pool, py, (int*)pa);
-                bool fused = Convolution.ForwardInto(in geometry, x.Span, kernel.Span, bias is null ? default : bias.Span,
-                    activation.IsLinear ? null : activation, sink);
-                Debug.Assert(fused, "CanStreamForward held");
+                if (!Convolution.ForwardInto(in geometry, x.Span, kernel.Span, bias is null ? default : bias.Span, activation.IsLinear ? null : activation, sink))
+                {
+                    throw new InvalidOperationException($"Conv2DMaxPool: the convolution {geometry} did not stream its output though CanStreamForward held.");
+                }
             }
         }
 

@@ -29,15 +29,15 @@ internal static unsafe partial class Convolution
 
     // Weight gradient: the pixel blocks are dealt into a fixed number of slots (by the shapes alone); each slot sums
     // its blocks' im2colᵀ·dy into its own partial, and the partials are added in slot order, so the bits do not depend
-    // on the threads. Row-major im2col blocks are summed transposed, dwᵀ = dyᵀ·col, so that GEMM packs the large
-    // operand (col) from its rows and only dy, a quarter of its size or less, across them; the sum is transposed into dw
-    // at the end. (W5's second layer at batch 32: 147-149 -> 155 GFLOP/s on two threads, 79 -> 82 on one.)
+    // on the threads. Row-major im2col blocks are summed transposed, dwᵀ = dyᵀ·col, so that GEMM packs col from its
+    // rows and dy across them (on W5's second layer col is 4.5 times dy's size); the sum is transposed into dw at the
+    // end. (W5's second layer at batch 32: 147-149 -> 155 GFLOP/s on two threads, 79 -> 82 on one.)
     private static void Im2ColWeightGradient(in Conv2DGeometry g, float* x, float* dy, float* dw, bool accumulate)
     {
         int blockPixels = BlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
         int slots = Slots(blocks, g.KernelLength);
         bool transposed = !TapMajor(in g);
-        float* scratch = slots == 1 && !transposed ? null : ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (transposed ? 1 : 0)) * g.KernelLength);
+        float* scratch = slots == 1 && !transposed ? null : ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (slots > 1 && transposed ? 1 : 0)) * g.KernelLength);
         var work = new Im2ColWeightGradientWork
         {
             G = g,

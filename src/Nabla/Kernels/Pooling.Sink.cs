@@ -4,13 +4,15 @@ internal static unsafe partial class Pooling
 {
     /// <summary>
     /// Whether <paramref name="pool"/> can take a convolution's output block by block (<see cref="MaxPoolSink"/>):
-    /// windows that tile whole rows of one image (stride equal to the pool, no padding, and a pool height that divides
-    /// the image's rows), so that a block of whole pool rows holds every window it needs.
+    /// whole windows that tile rows of one image (stride equal to the pool, no padding, a pool height that divides the
+    /// image's rows, and no window cut short by the right edge, as "same" padding cuts the last one of an odd width),
+    /// so that a block of whole pool rows holds every window it needs and every window is full.
     /// </summary>
     /// <param name="pool">The pooling of the convolution's output.</param>
     public static bool CanPoolBlocks(in Pool2DGeometry pool) =>
         pool.StrideHeight == pool.PoolHeight && pool.StrideWidth == pool.PoolWidth && pool.PadTop == 0 && pool.PadLeft == 0
-        && pool.InputHeight % pool.PoolHeight == 0 && pool.OutputHeight == pool.InputHeight / pool.PoolHeight;
+        && pool.InputHeight % pool.PoolHeight == 0 && pool.OutputHeight == pool.InputHeight / pool.PoolHeight
+        && pool.OutputWidth == pool.InputWidth / pool.PoolWidth;
 
     /// <summary>Max pooling of a convolution's output as the convolution finishes each block of it (see <see cref="IOutputSink"/>).</summary>
     /// <remarks>

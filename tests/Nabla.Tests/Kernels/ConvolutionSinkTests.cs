@@ -118,5 +118,6 @@ public sealed unsafe class ConvolutionSinkTests : IDisposable
         Assert.False(Pooling.CanPoolBlocks(Pool2DGeometry.Create(2, 28, 28, 32, 3, 3, 2, 2, PaddingMode.Valid)));
         Assert.False(Pooling.CanPoolBlocks(Pool2DGeometry.Create(2, 28, 28, 32, 2, 2, 1, 1, PaddingMode.Valid)));
         Assert.False(Pooling.CanPoolBlocks(Pool2DGeometry.Create(2, 27, 27, 32, 2, 2, 2, 2, PaddingMode.Same)));
+        Assert.False(Pooling.CanPoolBlocks(Pool2DGeometry.Create(2, 28, 27, 32, 2, 2, 2, 2, PaddingMode.Same)));
     }
 }

@@ -57,7 +57,7 @@ public class ConvolutionalModelTests
     // Predict runs each Conv2D and the MaxPooling2D after it as one pass (Ops.Conv2DMaxPool); the result is the same
     // bits as applying the layers one by one. Under a tape the pair is recorded as one op, and the gradient reaches the input.
     [Fact]
-    public void Inference_fuses_each_convolution_with_its_pooling_to_the_same_bits()
+    public void Predict_and_a_tape_run_each_convolution_fused_with_its_pooling_to_the_same_bits()
     {
         Backend.ClearSession();
         Sequential model = IssueCnn();

@@ -130,10 +130,10 @@ public sealed class Conv2D : Layer
 
     /// <summary>
     /// This layer then <paramref name="pool"/> on <paramref name="inputs"/>, in one pass (see
-    /// <see cref="Ops.Conv2DMaxPool"/>): what <c>pool.Apply(Apply(inputs, training))</c> returns (neither layer depends on
-    /// training), or null, having computed nothing, when the pair cannot run fused (a layer not built yet, an activation
-    /// applied apart, a gradient to record through an activation other than ReLU or linear, a pooling or an algorithm
-    /// that cannot take the output in blocks).
+    /// <see cref="Ops.Conv2DMaxPool"/>): what <c>pool.Apply(Apply(inputs, training), training)</c> returns for either
+    /// value of training (neither layer depends on it), or null, having computed nothing, when the pair cannot run
+    /// fused (a layer not built yet, an activation applied apart, a gradient to record through an activation other than
+    /// ReLU or linear, a pooling or an algorithm that cannot take the output in blocks).
     /// </summary>
     internal Tensor? ApplyPooled(Tensor inputs, MaxPooling2D pool)
     {
