@@ -31,9 +31,26 @@ internal struct AlignedBuffer
     {
         nint size = Math.Max(floats, _capacity + (_capacity / 2));
         float[] array = GC.AllocateUninitializedArray<float>(checked((int)size + (Alignment / sizeof(float))), pinned: true);
-        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
         _array = array;
-        _offset = (int)(((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
+        _offset = AlignedOffset(array);
         _capacity = size;
+    }
+
+    /// <summary>
+    /// Allocates a pinned array of at least <paramref name="floats"/> floats past the returned offset, at which the
+    /// elements start on a 64-byte boundary (the array never moves, so the boundary holds for its life).
+    /// </summary>
+    /// <param name="floats">Floats wanted, 0 or more.</param>
+    public static (float[] Array, int Offset) AllocatePinned(int floats)
+    {
+        float[] array = GC.AllocateUninitializedArray<float>(checked(floats + (Alignment / sizeof(float))), pinned: true);
+        return (array, AlignedOffset(array));
+    }
+
+    // Floats from the start of a pinned array to its first 64-byte boundary.
+    private static unsafe int AlignedOffset(float[] array)
+    {
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (int)(((Alignment - (start & (Alignment - 1))) & (Alignment - 1)) / sizeof(float));
     }
 }

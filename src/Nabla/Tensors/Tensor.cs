@@ -212,6 +212,24 @@ public sealed partial class Tensor
         return copy;
     }
 
+    /// <summary>
+    /// A copy, like <see cref="Clone"/>, whose host elements start on a 64-byte boundary of pinned memory: a
+    /// variable's storage, which the kernels read in place every step (GEMM reads a weight matrix as its B operand
+    /// unpacked, and loads that cross a cache line cost it 7-18%).
+    /// </summary>
+    internal Tensor CloneAligned()
+    {
+        if (_memory is not null)
+        {
+            return Clone();
+        }
+
+        (float[] storage, int offset) = Kernels.AlignedBuffer.AllocatePinned(_size);
+        var copy = new Tensor(storage, offset, _dims.AsSpan().ToArray());
+        Span.CopyTo(copy.Span);
+        return copy;
+    }
+
     private string DebuggerText => _memory is null ? $"Tensor {ShapeUtil.Format(_dims)}" : $"Tensor {ShapeUtil.Format(_dims)} on {_memory.Backend.Device.Name}";
 
     private void ThrowBadAxis(int axis) => throw new ArgumentOutOfRangeException(nameof(axis), axis,

@@ -5,6 +5,28 @@ namespace Nabla.Tests.Autodiff;
 
 public class VariableTests
 {
+    // A variable's elements start on a 64-byte boundary (the kernels read weights in place), hold the initial value,
+    // and keep that boundary through Assign and a training step; the value is a copy, not the initial tensor.
+    [Fact]
+    public unsafe void The_value_starts_on_a_cache_line_and_is_a_copy()
+    {
+        foreach (int size in new[] { 1, 7, 33, 3136 * 128 })
+        {
+            float[] data = TestData.UniformArray(size, seed: size);
+            var initial = Tensor.FromArray(data, size);
+            var v = new Variable(initial, "kernel");
+            Assert.NotSame(initial, v.Value);
+            Assert.Equal(data, v.Value.ToArray());
+            fixed (float* p = v.Value.AsReadOnlySpan())
+                Assert.Equal(0, (nint)p % 64);
+            v.Assign(Tensor.FromArray(data.Select(x => -x).ToArray(), size));
+            fixed (float* p = v.Value.AsReadOnlySpan())
+                Assert.Equal(0, (nint)p % 64);
+            Assert.Equal(data.Select(x => -x), v.Value.ToArray());
+            Assert.Equal(data, initial.ToArray());
+        }
+    }
+
     [Fact]
     public void Assign_copies_the_value_into_the_same_tensor()
     {
