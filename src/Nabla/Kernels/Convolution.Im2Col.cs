@@ -29,14 +29,17 @@ internal static unsafe partial class Convolution
 
     // Weight gradient: the pixel blocks are dealt into a fixed number of slots (by the shapes alone); each slot sums
     // its blocks' im2colᵀ·dy into its own partial, and the partials are added in slot order, so the bits do not depend
-    // on the threads. Row-major im2col blocks are summed transposed, dwᵀ = dyᵀ·col, so that GEMM packs col from its
-    // rows and dy across them (on W5's second layer col is 4.5 times dy's size); the sum is transposed into dw at the
-    // end. (W5's second layer at batch 32: 147-149 -> 155 GFLOP/s on two threads, 79 -> 82 on one.)
+    // on the threads. A row-major im2col block whose rows fill GEMM's 16-column panels (a window depth of 16 or more,
+    // or at least the group's filters) is summed transposed, dwᵀ = dyᵀ·col, so that GEMM packs col from its rows and
+    // dy across them, and the sum is transposed into dw at the end: W5's second layer at batch 32 (depth 288, col 4.5
+    // times dy's size) 147-149 -> 155 GFLOP/s on two threads; a 1 × 1 convolution of 32 channels into 128, 104 -> 125.
+    // Narrower ones (1 × 1 from 8 or 12 channels into 32-128 filters: 35-52 GFLOP/s transposed, 47-61 not) keep
+    // dw = colᵀ·dy.
     private static void Im2ColWeightGradient(in Conv2DGeometry g, float* x, float* dy, float* dw, bool accumulate)
     {
         int blockPixels = BlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
         int slots = Slots(blocks, g.KernelLength);
-        bool transposed = !TapMajor(in g);
+        bool transposed = !TapMajor(in g) && (g.GroupDepth >= 16 || g.GroupDepth >= g.GroupOutputChannels);
         float* scratch = slots == 1 && !transposed ? null : ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (slots > 1 && transposed ? 1 : 0)) * g.KernelLength);
         var work = new Im2ColWeightGradientWork
         {
@@ -212,10 +215,14 @@ internal static unsafe partial class Convolution
                     }
                     else
                     {
-                        // dw_g[depth, ocg] (+)= colᵀ · dy_g, col tap-major [depth, rows].
-                        Im2Col.PackTransposedRows(in G, X, group, p0, rows, col, rows);
-                        Gemm.Multiply(false, false, depth, ocg, rows, new ReadOnlySpan<float>(col, rows * depth), rows, dyGroup, oc,
-                            new Span<float>(dw + (group * ocg), ((depth - 1) * oc) + ocg), oc, accumulate);
+                        // dw_g[depth, ocg] (+)= colᵀ · dy_g: col [rows, depth] read transposed, or tap-major read as is.
+                        bool tapMajor = TapMajor(in G);
+                        if (tapMajor)
+                            Im2Col.PackTransposedRows(in G, X, group, p0, rows, col, rows);
+                        else
+                            Im2Col.PackRows(in G, X, group, p0, rows, col, depth);
+                        Gemm.Multiply(!tapMajor, false, depth, ocg, rows, new ReadOnlySpan<float>(col, rows * depth), tapMajor ? rows : depth,
+                            dyGroup, oc, new Span<float>(dw + (group * ocg), ((depth - 1) * oc) + ocg), oc, accumulate);
                     }
                 }
             }

@@ -18,6 +18,7 @@ public sealed class ConvolutionTests : IDisposable
     private static readonly ConvCase[] Larger =
     [
         new(3, 20, 19, 5, 40, 3, 3, true, 1, 1, 1),
+        new(2, 9, 11, 8, 40, 1, 1, true, 1, 1, 1),
         new(2, 9, 8, 300, 20, 3, 3, true, 1, 1, 1),
         new(2, 6, 29, 3, 40, 3, 3, true, 1, 1, 1),
         new(1, 5, 29, 1, 32, 3, 3, true, 1, 1, 1),
