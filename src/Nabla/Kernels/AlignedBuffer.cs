@@ -27,12 +27,10 @@ internal struct AlignedBuffer
         return (float*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_array!), _offset));
     }
 
-    private unsafe void Grow(nint floats)
+    private void Grow(nint floats)
     {
         nint size = Math.Max(floats, _capacity + (_capacity / 2));
-        float[] array = GC.AllocateUninitializedArray<float>(checked((int)size + (Alignment / sizeof(float))), pinned: true);
-        _array = array;
-        _offset = AlignedOffset(array);
+        (_array, _offset) = AllocatePinned(checked((int)size));
         _capacity = size;
     }
 

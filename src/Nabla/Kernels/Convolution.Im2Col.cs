@@ -40,7 +40,10 @@ internal static unsafe partial class Convolution
         int blockPixels = BlockPixels(in g), blocks = Blocks(g.OutputPixels, blockPixels);
         int slots = Slots(blocks, g.KernelLength);
         bool transposed = !TapMajor(in g) && (g.GroupDepth >= 16 || g.GroupDepth >= g.GroupOutputChannels);
-        float* scratch = slots == 1 && !transposed ? null : ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (slots > 1 && transposed ? 1 : 0)) * g.KernelLength);
+        // The partials: dw itself for a single slot summed as dw; otherwise one per slot, and for the transposed sum one
+        // more, which holds dwᵀ (several slots) or dwᵀ transposed before it is added to dw (one slot).
+        bool inPlace = slots == 1 && !transposed;
+        float* partials = inPlace ? dw : ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (transposed ? 1 : 0)) * g.KernelLength);
         var work = new Im2ColWeightGradientWork
         {
             G = g,
@@ -49,49 +52,31 @@ internal static unsafe partial class Convolution
             BlockPixels = blockPixels,
             Blocks = blocks,
             Slots = slots,
-            Partials = scratch == null ? dw : scratch,
-            AccumulateFirst = scratch == null && accumulate,
+            Partials = partials,
+            AccumulateFirst = inPlace && accumulate,
             Transposed = transposed,
         };
         SpatialThreads.Run(slots, SpatialThreads.PartsForFlops(g.Flops, slots), ref work);
         if (!transposed)
         {
             if (slots > 1)
-                ReducePartials(work.Partials, slots, g.KernelLength, dw, accumulate);
+                ReducePartials(partials, slots, g.KernelLength, dw, accumulate);
             return;
         }
 
-        float* sum = work.Partials;
+        // dwᵀ [OutputChannels, GroupDepth] into dw [GroupDepth, OutputChannels], through a free partial when adding.
+        float* sum = partials, spare = partials + g.KernelLength;
         if (slots > 1)
         {
-            sum = work.Partials + ((nint)slots * g.KernelLength);
-            ReducePartials(work.Partials, slots, g.KernelLength, sum, accumulate: false);
+            sum = partials + ((nint)slots * g.KernelLength);
+            ReducePartials(partials, slots, g.KernelLength, sum, accumulate: false);
+            spare = partials;
         }
 
-        TransposeInto(sum, g.OutputChannels, g.GroupDepth, dw, accumulate);
-    }
-
-    // dst[j, i] (+)= src[i, j] for a [rows, cols] src, in 8 × 8 tiles.
-    private static void TransposeInto(float* src, int rows, int cols, float* dst, bool accumulate)
-    {
-        const int Tile = 8;
-        for (int i0 = 0; i0 < rows; i0 += Tile)
-        {
-            int i1 = Math.Min(i0 + Tile, rows);
-            for (int j0 = 0; j0 < cols; j0 += Tile)
-            {
-                int j1 = Math.Min(j0 + Tile, cols);
-                for (int j = j0; j < j1; j++)
-                {
-                    float* d = dst + ((nint)j * rows);
-                    for (int i = i0; i < i1; i++)
-                    {
-                        float v = src[((nint)i * cols) + j];
-                        d[i] = accumulate ? d[i] + v : v;
-                    }
-                }
-            }
-        }
+        int length = g.KernelLength;
+        Transpose.Matrix(new ReadOnlySpan<float>(sum, length), g.OutputChannels, g.GroupDepth, new Span<float>(accumulate ? spare : dw, length));
+        if (accumulate)
+            RowOps.Add(dw, spare, length, VectorWidth.Current);
     }
 
     // Few channels per group (a first layer): im2col tap-major, whose rows are runs of input rows (see Im2Col).
@@ -197,6 +182,7 @@ internal static unsafe partial class Convolution
             int firstBlock = (int)((long)Blocks * item / Slots), lastBlock = (int)((long)Blocks * (item + 1) / Slots);
             float* dw = Partials + ((nint)item * G.KernelLength);
             float* col = ConvScratch.Get(ScratchSlot.Job, (nint)BlockPixels * depth);
+            bool tapMajor = TapMajor(in G);
             for (int block = firstBlock; block < lastBlock; block++)
             {
                 int p0 = block * BlockPixels, rows = Math.Min(BlockPixels, G.OutputPixels - p0);
@@ -216,7 +202,6 @@ internal static unsafe partial class Convolution
                     else
                     {
                         // dw_g[depth, ocg] (+)= colᵀ · dy_g: col [rows, depth] read transposed, or tap-major read as is.
-                        bool tapMajor = TapMajor(in G);
                         if (tapMajor)
                             Im2Col.PackTransposedRows(in G, X, group, p0, rows, col, rows);
                         else
