@@ -72,10 +72,8 @@ internal static unsafe partial class Pooling
                     nint rowPitch = (nint)G.InputWidth * c, first = ((((nint)n * G.InputHeight) + h0) * G.InputWidth * c) + ((nint)w0 * c);
                     if (Argmax == null)
                         MaxWindowValues(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Width);
-                    else if (Is2x2Vectorized(h1 - h0, w1 - w0, c, Width))
-                        MaxWindowRow2x2(X, first, rowPitch, c, Y + o, Argmax + o, 1);
                     else
-                        MaxWindow(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Argmax + o, Width);
+                        MaxWindowRow(X, first, h1 - h0, w1 - w0, rowPitch, c, Y + o, Argmax + o, Width, 1);
                 }
             }
         }
@@ -133,14 +131,10 @@ internal static unsafe partial class Pooling
                     nint o = (((nint)oh * G.OutputWidth) + ow) * c;
                     (int h0, int h1, int w0, int w1) = Window(in G, oh, ow);
                     nint first = start + (h0 * rowPitch) + ((nint)w0 * c);
-                    if (Is2x2Vectorized(h1 - h0, w1 - w0, c, Width))
-                    {
-                        if (!GatherWindow2x2(Dx, first, rowPitch, c, dy + o, argmax + o, Accumulate))
-                            throw new ArgumentOutOfRangeException(nameof(argmax), $"Pooling.MaxBackward: an argmax index of image {item}, output ({oh}, {ow}) does not point into its {h1 - h0}×{w1 - w0} window; pass the indices MaxForward wrote for the same geometry.");
-                        continue;
-                    }
-
-                    if (!GatherWindow(Dx, first, h1 - h0, w1 - w0, rowPitch, c, dy + o, argmax + o, Accumulate, Width))
+                    bool found = Is2x2Vectorized(h1 - h0, w1 - w0, c, Width)
+                        ? GatherWindow2x2(Dx, first, rowPitch, c, dy + o, argmax + o, Accumulate)
+                        : GatherWindow(Dx, first, h1 - h0, w1 - w0, rowPitch, c, dy + o, argmax + o, Accumulate, Width);
+                    if (!found)
                         throw new ArgumentOutOfRangeException(nameof(argmax), $"Pooling.MaxBackward: an argmax index of image {item}, output ({oh}, {ow}) does not point into its {h1 - h0}×{w1 - w0} window; pass the indices MaxForward wrote for the same geometry.");
                 }
             }
@@ -217,6 +211,22 @@ internal static unsafe partial class Pooling
         }
 
         return ok;
+    }
+
+    // MaxWindow for `pixels` windows of one size side by side, window i starting cols·c floats after window i − 1 and
+    // its output and indices c after i − 1 (a row of a pooling that tiles its input); 2 × 2 windows of whole vectors
+    // take their unrolled fold, the same values and indices.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxWindowRow(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, int* argmax, VectorWidth width, int pixels)
+    {
+        if (Is2x2Vectorized(rows, cols, c, width))
+        {
+            MaxWindowRow2x2(x, first, rowPitch, c, y, argmax, pixels);
+            return;
+        }
+
+        for (int i = 0; i < pixels; i++, first += (nint)cols * c, y += c, argmax += c)
+            MaxWindow(x, first, rows, cols, rowPitch, c, y, argmax, width);
     }
 
     // y[c] = max over the window's rows × cols positions (pitch rowPitch between rows, c floats per position) of

@@ -11,13 +11,8 @@ internal static unsafe partial class Pooling
     // else its first maximum (ties, −0 against +0 included), exactly as MaxWindow's single pass does. Folding the rows
     // separately shortens the chain of dependent compares (two instead of four for a 2 × 2 window).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxWindowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width)
-    {
-        if (Is2x2Vectorized(rows, cols, c, width))
-            MaxWindowRowValues2x2(x, first, rowPitch, c, y, 1);
-        else
-            MaxWindowChannels(x, first, rows, cols, rowPitch, c, y, width);
-    }
+    private static void MaxWindowValues(float* x, nint first, int rows, int cols, nint rowPitch, int c, float* y, VectorWidth width) =>
+        MaxWindowRowValues(x, first, rows, cols, rowPitch, c, y, width, 1, (nint)cols * c);
 
     // The same for `pixels` windows of one size side by side, window i starting `stride` floats after window i − 1 and
     // its output c floats after output i − 1: a row of a pooling that tiles its input, in one call.

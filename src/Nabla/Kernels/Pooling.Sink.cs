@@ -70,15 +70,7 @@ internal static unsafe partial class Pooling
                 // The fold indexes from its base pointer: based where the whole output would start, it writes flat
                 // indices into that output while it reads only this block's rows.
                 float* origin = block - ((nint)firstRow * rowPitch);
-                nint first = (nint)(firstRow + r) * rowPitch;
-                if (Is2x2Vectorized(ph, pw, c, _width))
-                {
-                    MaxWindowRow2x2(origin, first, rowPitch, c, _y + o, _argmax + o, ow);
-                    continue;
-                }
-
-                for (int q = 0; q < ow; q++, o += c, first += (nint)pw * c)
-                    MaxWindow(origin, first, ph, pw, rowPitch, c, _y + o, _argmax + o, _width);
+                MaxWindowRow(origin, (nint)(firstRow + r) * rowPitch, ph, pw, rowPitch, c, _y + o, _argmax + o, _width, ow);
             }
         }
     }
