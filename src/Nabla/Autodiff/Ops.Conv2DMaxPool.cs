@@ -77,6 +77,12 @@ public static partial class Ops
 
             Conv2DGeometry g = Geometry;
             Tensor pooled = ActivationGradient(grad, this, Activation, null, g.OutputChannels, null);
+            if (Convolution.PooledGradientsApply(in g, in Pool))
+            {
+                PooledGradients(tape, pooled, needX, needKernel, needBias);
+                return;
+            }
+
             Tensor dz = OpSupport.Empty([g.Batch, g.OutputHeight, g.OutputWidth, g.OutputChannels], grad);
             Pooling.MaxBackward(in Pool, pooled.Span, MemoryMarshal.Cast<float, int>(Argmax.Span), dz.Span);
             if (needBias)
@@ -95,6 +101,34 @@ public static partial class Ops
             }
 
             ConvolutionGradients(tape, this, X, Kernel, dz, in g, needX, needKernel);
+        }
+
+        // The gradients straight from the pooled gradient and the argmax (see Convolution.PooledGradientsApply): dZ is
+        // never formed, and its products with the kernel and the input take only the windows' argmax outputs. db sums
+        // the pooled gradient, whose values are dZ's nonzeros.
+        private void PooledGradients(Tape tape, Tensor pooled, bool needX, bool needKernel, bool needBias)
+        {
+            ReadOnlySpan<int> argmax = MemoryMarshal.Cast<float, int>(Argmax.Span);
+            if (needBias)
+            {
+                Tensor db = OpSupport.Empty(Bias!.Dims, pooled);
+                Convolution.BiasGradient(pooled.Span, Pool.OutputLength / Pool.Channels, Pool.Channels, db.Span);
+                tape.Accumulate(Bias, db, owned: true);
+            }
+
+            if (needKernel)
+            {
+                Tensor dk = OpSupport.Empty(Kernel.Dims, pooled);
+                Convolution.PooledWeightGradient(in Geometry, in Pool, X.Span, pooled.Span, argmax, dk.Span);
+                tape.Accumulate(Kernel, dk, owned: true);
+            }
+
+            if (needX)
+            {
+                Tensor dx = OpSupport.Empty(X.Dims, pooled);
+                Convolution.PooledInputGradient(in Geometry, in Pool, pooled.Span, argmax, Kernel.Span, dx.Span);
+                tape.Accumulate(X, dx, owned: true);
+            }
         }
     }
 }

@@ -116,7 +116,7 @@ internal static unsafe partial class Convolution
         }
 
         // dst[j, :] = x[n, ih, j − PadLeft, :] for j in [0, stripWidth), zero where the column or the row is outside the input.
-        private static void FillStripRow(in Conv2DGeometry g, float* x, int stripWidth, int n, int ih, float* dst)
+        internal static void FillStripRow(in Conv2DGeometry g, float* x, int stripWidth, int n, int ih, float* dst)
         {
             int c = g.InputChannels, w = g.InputWidth, left = g.PadLeft;
             nint width = stripWidth;

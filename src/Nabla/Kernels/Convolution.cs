@@ -58,6 +58,15 @@ internal static unsafe partial class Convolution
     /// </summary>
     internal const int MinForwardBlocks = 8;
 
+    /// <summary>The pooled gradients (<see cref="PooledGradientsApply"/>) run for pooling windows of at least this many outputs (2 × 2).</summary>
+    internal const int MinPooledWindowArea = 4;
+
+    /// <summary>The pooled gradients run for pooling windows of at most this many outputs (2 × 4: a window's places fit one vector).</summary>
+    internal const int MaxPooledWindowArea = 8;
+
+    /// <summary>The pooled gradients run for at most this many output channels (their grouping keeps one index per channel on the stack).</summary>
+    internal const int MaxPooledChannels = 4096;
+
     /// <summary>Most partial weight gradients a call keeps (each one kernel's size); more slots balance threads better.</summary>
     private const int MaxSlots = 8;
 

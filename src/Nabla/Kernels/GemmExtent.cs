@@ -48,3 +48,9 @@ internal readonly struct GemmExtent32 : IGemmExtent
 {
     public static int Value => 32;
 }
+
+/// <summary>Extent 1.</summary>
+internal readonly struct GemmExtent1 : IGemmExtent
+{
+    public static int Value => 1;
+}

@@ -26,6 +26,11 @@ internal static class ThrowHelper
         throw new ArgumentException($"Destination span '{name}' is too short: it needs {required} elements but has {actual}.", name);
 
     [DoesNotReturn]
+    public static void ArgmaxOutsideWindow(int index, int image, int row, int column, int channel) =>
+        throw new ArgumentOutOfRangeException("argmax", index,
+            $"Argmax index {index} of image {image}, channel {channel} lies outside that channel's pooling window at row {row}, column {column} of the pooled output.");
+
+    [DoesNotReturn]
     public static void LeadingDimensionTooSmall(string name, int required, int actual) =>
         throw new ArgumentOutOfRangeException(name, actual, $"Leading dimension '{name}' must be at least the row length {required}, but is {actual}.");
 

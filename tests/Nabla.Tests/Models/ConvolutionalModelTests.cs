@@ -83,8 +83,9 @@ public class ConvolutionalModelTests
     }
 
     // Training runs each Conv2D (ReLU) and its MaxPooling2D as one recorded op too. A functional model of the same layers
-    // applies them one by one; from the same weights, three Adam steps give the same losses and the same weights, bit
-    // for bit.
+    // applies them one by one; from the same weights, three Adam steps give the same losses and weights to rounding: the
+    // second pair's gradients are summed from the pooled gradient (Convolution.PooledGradientsApply), in another order
+    // than the dense passes over the scattered one (5e-7 apart at most here, a two-thousandth of an Adam step).
     [Fact]
     public void Training_the_fused_pairs_follows_the_layers_applied_one_by_one()
     {
@@ -105,11 +106,15 @@ public class ConvolutionalModelTests
         for (int step = 0; step < 3; step++)
             losses.Add((sequential.TrainOnBatch(x, labels)["loss"], functional.TrainOnBatch(x, labels)["loss"]));
 
-        Assert.All(losses, l => Assert.Equal(l.Functional, l.Sequential));
+        Assert.All(losses, l => Assert.Equal(l.Functional, l.Sequential, 1e-5 * Math.Abs(l.Functional)));
         Assert.True(losses[2].Sequential < losses[0].Sequential, $"the loss falls: {string.Join(", ", losses)}");
         IReadOnlyList<Tensor> expected = functional.GetWeights(), actual = sequential.GetWeights();
         for (int i = 0; i < expected.Count; i++)
-            Assert.Equal(expected[i].ToArray(), actual[i].ToArray());
+        {
+            float[] e = expected[i].ToArray(), a = actual[i].ToArray();
+            int worst = Enumerable.Range(0, e.Length).MaxBy(j => Math.Abs(e[j] - a[j]));
+            Assert.True(Math.Abs(e[worst] - a[worst]) <= 1e-5, $"weight {i}[{worst}]: {a[worst]:R} fused, {e[worst]:R} apart");
+        }
     }
 
     // A batch-1 Predict keeps the second convolution's packed kernel between calls (PackedKernelCache): after a training
