@@ -104,8 +104,8 @@ internal sealed class PeerComparison
                     ratio is double rr ? rr.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "",
                     peerFigure.RatioGoal is Goal g ? (g.Direction == GoalDirection.AtMost ? "≤ " : "≥ ") + g.Limit.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "",
                     passed switch { true => "pass", false => "MISS", null => "" },
-                    Share(peerFigure, figure.Value),
-                    Share(peerFigure, best),
+                    Share(peerFigure.OwnGflops ?? peerFigure.Gflops, figure.Value),
+                    Share(peerFigure.Gflops, best),
                 ]));
             }
         }
@@ -133,8 +133,8 @@ internal sealed class PeerComparison
         ? $"{p.Name} = {(e.TryGetProperty("config", out JsonElement c) && c.TryGetProperty("label", out JsonElement l) ? l.ToString() : p.File)}"
         : $"{p.Name}: no {p.File}"));
 
-    private string Share(PeerFigure peerFigure, double? value) =>
-        peerFigure.Gflops is { } gflops && value is double v && _peakGflops is double peak
+    private string Share(Func<double, double>? gflops, double? value) =>
+        gflops is not null && value is double v && _peakGflops is double peak
             ? (100 * gflops(v) / peak).ToString("F1", CultureInfo.InvariantCulture) + "%"
             : "";
 

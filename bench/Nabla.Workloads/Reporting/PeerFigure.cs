@@ -15,4 +15,10 @@ namespace Nabla.Workloads.Reporting;
 /// For a compute-bound figure, the arithmetic rate a value of it stands for, in GFLOP/s (e.g. an epoch's FLOPs over
 /// its seconds), so that Nabla's and the peers' values can be shown as shares of the machine's FMA peak; null otherwise.
 /// </param>
-internal sealed record PeerFigure(string Figure, string PeerKey, bool HigherIsBetter, Goal? RatioGoal = null, Func<double, double>? Gflops = null);
+/// <param name="OwnGflops">
+/// Nabla's rate for its own value where it computes fewer FLOPs than the peers for the same work (W5's convolution
+/// gradients taken from the pooled gradient): the FLOPs it executes over the seconds; null when it is
+/// <paramref name="Gflops"/>.
+/// </param>
+internal sealed record PeerFigure(string Figure, string PeerKey, bool HigherIsBetter, Goal? RatioGoal = null, Func<double, double>? Gflops = null,
+    Func<double, double>? OwnGflops = null);
