@@ -287,9 +287,12 @@ internal static unsafe partial class Convolution
             int first = (int)((long)G.Batch * item / Slots), last = (int)((long)G.Batch * (item + 1) / Slots);
             float* dwT = Partials + ((nint)item * G.KernelLength);
 
-            // Job scratch: the image with its padding, then each window's channels' argmax offsets into it ([windows, oc]).
-            float* xPadded = ConvScratch.Get(ScratchSlot.Job, padded + 16 + ((nint)oc * windows));
+            // Job scratch: the image with its padding, then for eight channels at a time their windows' argmax offsets
+            // into it and their gradients ([windows, 8]: small enough to stay in L1 while the eight channels' sums read
+            // them).
+            float* xPadded = ConvScratch.Get(ScratchSlot.Job, padded + 16 + (2 * 8 * (nint)windows));
             int* offsets = (int*)(xPadded + ((padded + 15) & ~15));
+            float* gzGroup = (float*)(offsets + (8 * (nint)windows));
             int* placeOffsets = stackalloc int[8];
             for (int j = 0; j < 8; j++)
                 placeOffsets[j] = j < Pool.PoolHeight * Pool.PoolWidth ? (int)(((j / Pool.PoolWidth) * rowPitch) + ((nint)(j % Pool.PoolWidth) * c)) : 0;
@@ -301,39 +304,41 @@ internal static unsafe partial class Convolution
 
                 float* gz = Gz + ((nint)n * windows * oc);
                 int* argmax = Argmax + ((nint)n * windows * oc);
-                for (int q = 0; q < windows; q++)
-                {
-                    int ph = q / Pool.OutputWidth, pw = q - (ph * Pool.OutputWidth);
-                    int firstOutput = WindowFirst(in G, in Pool, n, ph, pw);
-                    var window = Vector256.Create((int)((ph * Pool.PoolHeight * rowPitch) + ((nint)pw * Pool.PoolWidth * c)));
-                    for (int co = 0; co < oc; co += 8)
-                    {
-                        Vector256<int> places = WindowPlaces(in G, in Pool, argmax + (q * oc) + co, firstOutput, n, ph, pw, co);
-                        (window + Avx2.PermuteVar8x32(placeOffset, places)).Store(offsets + (q * oc) + co);
-                    }
-                }
-
                 bool accumulate = n > first;
-                for (int co = 0; co < oc; co++)
+                for (int co0 = 0; co0 < oc; co0 += 8)
                 {
-                    for (int kh = 0; kh < G.KernelHeight; kh++)
+                    for (int q = 0; q < windows; q++)
                     {
-                        for (int start = 0; start < kernelRow;)
-                        {
-                            int vectors = RunVectors(kernelRow, start);
-                            float* sums = dwT + ((nint)co * depth) + (kh * kernelRow) + start;
-                            float* x = xPadded + (kh * rowPitch) + start;
-                            int* o = offsets + co;
-                            float* v = gz + co;
-                            if (vectors == PooledTileAvx2.MaxVectors)
-                                PooledTileAvx2.SumWindows<GemmExtent12>(o, v, oc, windows, x, sums, accumulate);
-                            else if (vectors == 4)
-                                PooledTileAvx2.SumWindows<GemmExtent4>(o, v, oc, windows, x, sums, accumulate);
-                            else
-                                PooledTileAvx2.SumWindows<GemmExtent1>(o, v, oc, windows, x, sums, accumulate);
-                            start += vectors * 8;
-                        }
+                        int ph = q / Pool.OutputWidth, pw = q - (ph * Pool.OutputWidth);
+                        var window = Vector256.Create((int)((ph * Pool.PoolHeight * rowPitch) + ((nint)pw * Pool.PoolWidth * c)));
+                        Vector256<int> places = WindowPlaces(in G, in Pool, argmax + (q * oc) + co0, WindowFirst(in G, in Pool, n, ph, pw), n, ph, pw, co0);
+                        (window + Avx2.PermuteVar8x32(placeOffset, places)).Store(offsets + (q * 8));
+                        Vector256.Load(gz + (q * oc) + co0).Store(gzGroup + (q * 8));
                     }
+
+                    for (int lane = 0; lane < 8; lane++)
+                        SumChannel(dwT + ((nint)(co0 + lane) * depth), offsets + lane, gzGroup + lane, windows, xPadded, rowPitch, kernelRow, accumulate);
+                }
+            }
+        }
+
+        // One output channel's kernel rows (+)= Σ_q gz[q] · the input at its window q's argmax, run by run.
+        private readonly void SumChannel(float* dwT, int* offsets, float* gz, int windows, float* xPadded, nint rowPitch, int kernelRow, bool accumulate)
+        {
+            for (int kh = 0; kh < G.KernelHeight; kh++)
+            {
+                for (int start = 0; start < kernelRow;)
+                {
+                    int vectors = RunVectors(kernelRow, start);
+                    float* sums = dwT + (kh * kernelRow) + start;
+                    float* x = xPadded + (kh * rowPitch) + start;
+                    if (vectors == PooledTileAvx2.MaxVectors)
+                        PooledTileAvx2.SumWindows<GemmExtent12>(offsets, gz, 8, windows, x, sums, accumulate);
+                    else if (vectors == 4)
+                        PooledTileAvx2.SumWindows<GemmExtent4>(offsets, gz, 8, windows, x, sums, accumulate);
+                    else
+                        PooledTileAvx2.SumWindows<GemmExtent1>(offsets, gz, 8, windows, x, sums, accumulate);
+                    start += vectors * 8;
                 }
             }
         }
