@@ -77,7 +77,8 @@ public static partial class Ops
 
             Conv2DGeometry g = Geometry;
             Tensor pooled = ActivationGradient(grad, this, Activation, null, g.OutputChannels, null);
-            if (Convolution.PooledGradientsApply(in g, in Pool))
+            bool pooledX = Convolution.PooledInputGradientApplies(in g, in Pool), pooledKernel = Convolution.PooledWeightGradientApplies(in g, in Pool);
+            if ((pooledX || pooledKernel) && (pooledX || !needX) && (pooledKernel || !needKernel))
             {
                 PooledGradients(tape, pooled, needX, needKernel, needBias);
                 return;
@@ -103,9 +104,10 @@ public static partial class Ops
             ConvolutionGradients(tape, this, X, Kernel, dz, in g, needX, needKernel);
         }
 
-        // The gradients straight from the pooled gradient and the argmax (see Convolution.PooledGradientsApply): dZ is
-        // never formed, and its products with the kernel and the input take only the windows' argmax outputs. db sums
-        // the pooled gradient, whose values are dZ's nonzeros.
+        // The gradients straight from the pooled gradient and the argmax (see Convolution.PooledInputGradientApplies),
+        // where every one asked for can be so taken (a first layer's input gradient, which training never asks for,
+        // cannot): dZ is never formed, and its products with the kernel and the input take only the windows' argmax
+        // outputs. db sums the pooled gradient, whose values are dZ's nonzeros.
         private void PooledGradients(Tape tape, Tensor pooled, bool needX, bool needKernel, bool needBias)
         {
             ReadOnlySpan<int> argmax = MemoryMarshal.Cast<float, int>(Argmax.Span);

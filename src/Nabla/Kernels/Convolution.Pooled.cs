@@ -7,10 +7,9 @@ namespace Nabla.Kernels;
 internal static unsafe partial class Convolution
 {
     /// <summary>
-    /// Whether <see cref="PooledInputGradient"/> and <see cref="PooledWeightGradient"/> apply: a one-group, stride-1,
-    /// undilated convolution over a multiple of 8 input channels, pooled by a max pooling whose disjoint windows
-    /// (<see cref="Pooling.CanPoolBlocks"/>) hold at least <see cref="MinPooledWindowArea"/> outputs, on a vector path
-    /// with FMA.
+    /// Whether <see cref="PooledInputGradient"/> applies: a one-group, stride-1, undilated convolution over a multiple of
+    /// 8 input channels into a multiple of 8 filters, pooled by a max pooling whose disjoint windows
+    /// (<see cref="Pooling.CanPoolBlocks"/>) hold 4 to 8 outputs, on a vector path with FMA.
     /// </summary>
     /// <remarks>
     /// The convolution's output gradient dz is then zero except at each window's argmax (one output per window and
@@ -20,10 +19,23 @@ internal static unsafe partial class Convolution
     /// </remarks>
     /// <param name="g">The convolution.</param>
     /// <param name="pool">The pooling of its output.</param>
-    public static bool PooledGradientsApply(in Conv2DGeometry g, in Pool2DGeometry pool) =>
+    public static bool PooledInputGradientApplies(in Conv2DGeometry g, in Pool2DGeometry pool) =>
+        PooledApplies(in g, in pool) && g.InputChannels % 8 == 0;
+
+    /// <summary>
+    /// Whether <see cref="PooledWeightGradient"/> applies: as <see cref="PooledInputGradientApplies"/>, or with fewer
+    /// input channels when the whole kernel has at most <see cref="PooledTileAvx2.MaxVectors"/> elements per filter (a
+    /// 3 × 3 first layer over one channel).
+    /// </summary>
+    /// <param name="g">The convolution.</param>
+    /// <param name="pool">The pooling of its output.</param>
+    public static bool PooledWeightGradientApplies(in Conv2DGeometry g, in Pool2DGeometry pool) =>
+        PooledApplies(in g, in pool) && (g.InputChannels % 8 == 0 || g.GroupDepth <= PooledTileAvx2.MaxVectors);
+
+    private static bool PooledApplies(in Conv2DGeometry g, in Pool2DGeometry pool) =>
         Gemm.ActivePath != GemmPath.Scalar && Avx2.IsSupported && Fma.IsSupported
         && g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1
-        && g.InputChannels % 8 == 0 && Pooling.CanPoolBlocks(in pool) && pool.PoolHeight * pool.PoolWidth >= MinPooledWindowArea
+        && Pooling.CanPoolBlocks(in pool) && pool.PoolHeight * pool.PoolWidth >= MinPooledWindowArea
         && pool.PoolHeight * pool.PoolWidth <= MaxPooledWindowArea && g.OutputChannels % 8 == 0 && g.OutputChannels <= MaxPooledChannels
         && (long)g.OutputLength <= int.MaxValue
         && (long)(g.OutputHeight + g.KernelHeight) * (g.OutputWidth + g.KernelWidth) * g.InputChannels < int.MaxValue
@@ -39,18 +51,18 @@ internal static unsafe partial class Convolution
     /// registers and added once at that pixel's window in a zero-padded copy of the image's dx. The bits depend on the
     /// shapes alone, not on the threads.
     /// </remarks>
-    /// <param name="g">The convolution; <see cref="PooledGradientsApply"/> must hold.</param>
+    /// <param name="g">The convolution; <see cref="PooledInputGradientApplies"/> must hold.</param>
     /// <param name="pool">The pooling of its output.</param>
     /// <param name="gz">The pooled gradient, [Batch, pool.OutputHeight, pool.OutputWidth, OutputChannels].</param>
     /// <param name="argmax">Each pooled value's flat index into the convolution's output, as the pooling recorded it.</param>
     /// <param name="w">The kernel [KernelHeight, KernelWidth, InputChannels, OutputChannels].</param>
     /// <param name="dx">The input gradient [Batch, InputHeight, InputWidth, InputChannels], overwritten.</param>
     /// <exception cref="ArgumentOutOfRangeException">An index in argmax lies outside its window.</exception>
-    /// <exception cref="ArgumentException">The pooled gradients do not apply (<see cref="PooledGradientsApply"/>), or a span is too short.</exception>
+    /// <exception cref="ArgumentException">The pooled gradient does not apply (<see cref="PooledInputGradientApplies"/>), or a span is too short.</exception>
     public static void PooledInputGradient(in Conv2DGeometry g, in Pool2DGeometry pool, ReadOnlySpan<float> gz, ReadOnlySpan<int> argmax,
         ReadOnlySpan<float> w, Span<float> dx)
     {
-        CheckPooled(in g, in pool, gz, argmax);
+        CheckPooled(in g, in pool, gz, argmax, PooledInputGradientApplies(in g, in pool), "input");
         CheckSource(w, g.KernelLength, nameof(w));
         CheckDestination(dx, g.InputLength, nameof(dx));
         if (g.Batch == 0)
@@ -75,18 +87,18 @@ internal static unsafe partial class Convolution
     /// times the input at its argmax's window (read from a zero-padded copy of the image). Images are dealt into slots
     /// fixed by the shapes, summed in slot order and transposed into dw, so the bits do not depend on the threads.
     /// </remarks>
-    /// <param name="g">The convolution; <see cref="PooledGradientsApply"/> must hold.</param>
+    /// <param name="g">The convolution; <see cref="PooledWeightGradientApplies"/> must hold.</param>
     /// <param name="pool">The pooling of its output.</param>
     /// <param name="x">The input [Batch, InputHeight, InputWidth, InputChannels].</param>
     /// <param name="gz">The pooled gradient, [Batch, pool.OutputHeight, pool.OutputWidth, OutputChannels].</param>
     /// <param name="argmax">Each pooled value's flat index into the convolution's output, as the pooling recorded it.</param>
     /// <param name="dw">The kernel gradient [KernelHeight, KernelWidth, InputChannels, OutputChannels], overwritten.</param>
     /// <exception cref="ArgumentOutOfRangeException">An index in argmax lies outside its window.</exception>
-    /// <exception cref="ArgumentException">The pooled gradients do not apply (<see cref="PooledGradientsApply"/>), or a span is too short.</exception>
+    /// <exception cref="ArgumentException">The pooled gradient does not apply (<see cref="PooledWeightGradientApplies"/>), or a span is too short.</exception>
     public static void PooledWeightGradient(in Conv2DGeometry g, in Pool2DGeometry pool, ReadOnlySpan<float> x, ReadOnlySpan<float> gz,
         ReadOnlySpan<int> argmax, Span<float> dw)
     {
-        CheckPooled(in g, in pool, gz, argmax);
+        CheckPooled(in g, in pool, gz, argmax, PooledWeightGradientApplies(in g, in pool), "weight");
         CheckSource(x, g.InputLength, nameof(x));
         CheckDestination(dw, g.KernelLength, nameof(dw));
         if (g.Batch == 0)
@@ -98,11 +110,22 @@ internal static unsafe partial class Convolution
         fixed (float* px = x, pgz = gz, pdw = dw)
         fixed (int* pa = argmax)
         {
-            // One [OutputChannels, depth] partial per slot, and the sum of several.
-            int slots = Slots(g.Batch, g.KernelLength), length = g.KernelLength;
-            float* partials = ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (slots > 1 ? 1 : 0)) * length);
+            // One partial per slot, and the sum of several: [OutputChannels, depth], or dw's own layout when the whole
+            // kernel's elements are summed eight filters at a time (few input channels).
+            int slots = Slots(g.Batch, g.KernelLength), length = g.KernelLength, parts = SpatialThreads.PartsForFlops(g.Flops / (pool.PoolHeight * pool.PoolWidth), slots);
+            bool few = g.InputChannels % 8 != 0;
+            float* partials = slots == 1 && few ? pdw : ConvScratch.Get(ScratchSlot.Call, (nint)(slots + (slots > 1 ? 1 : 0)) * length);
+            if (few)
+            {
+                var small = new PooledFewChannelsWeightGradientWork { G = g, Pool = pool, X = px, Gz = pgz, Argmax = pa, Partials = partials, Slots = slots };
+                SpatialThreads.Run(slots, parts, ref small);
+                if (slots > 1)
+                    ReducePartials(partials, slots, length, pdw, accumulate: false);
+                return;
+            }
+
             var work = new PooledWeightGradientWork { G = g, Pool = pool, X = px, Gz = pgz, Argmax = pa, Partials = partials, Slots = slots };
-            SpatialThreads.Run(slots, SpatialThreads.PartsForFlops(g.Flops / (pool.PoolHeight * pool.PoolWidth), slots), ref work);
+            SpatialThreads.Run(slots, parts, ref work);
             float* sum = partials;
             if (slots > 1)
             {
@@ -114,11 +137,11 @@ internal static unsafe partial class Convolution
         }
     }
 
-    private static void CheckPooled(in Conv2DGeometry g, in Pool2DGeometry pool, ReadOnlySpan<float> gz, ReadOnlySpan<int> argmax)
+    private static void CheckPooled(in Conv2DGeometry g, in Pool2DGeometry pool, ReadOnlySpan<float> gz, ReadOnlySpan<int> argmax, bool applies, string which)
     {
         g.ThrowIfDefault();
-        if (!PooledGradientsApply(in g, in pool))
-            throw new ArgumentException($"The pooled gradients do not apply to {g} pooled by {pool}.", nameof(pool));
+        if (!applies)
+            throw new ArgumentException($"The pooled {which} gradient does not apply to {g} pooled by {pool}.", nameof(pool));
         CheckSource(gz, pool.OutputLength, nameof(gz));
         if (argmax.Length < pool.OutputLength)
             ThrowHelper.SourceTooShort(nameof(argmax), pool.OutputLength, argmax.Length);
@@ -339,6 +362,75 @@ internal static unsafe partial class Convolution
                     else
                         PooledTileAvx2.SumWindows<GemmExtent1>(offsets, gz, 8, windows, x, sums, accumulate);
                     start += vectors * 8;
+                }
+            }
+        }
+    }
+
+    // The weight gradient of a convolution with few input channels (a whole kernel of at most 12 elements per filter):
+    // eight filters at a time, every element of their kernels summed in registers over the slot's windows
+    // (PooledTileAvx2.SumPlaces), straight into dw's layout.
+    private struct PooledFewChannelsWeightGradientWork : IWorkItems
+    {
+        public Conv2DGeometry G;
+        public Pool2DGeometry Pool;
+        public float* X, Gz, Partials;
+        public int* Argmax;
+        public int Slots;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Run(int item)
+        {
+            int c = G.InputChannels, oc = G.OutputChannels, depth = G.GroupDepth, positions = Pool.PoolHeight * Pool.PoolWidth;
+            int paddedHeight = G.OutputHeight + G.KernelHeight - 1, paddedWidth = G.OutputWidth + G.KernelWidth - 1;
+            int windows = Pool.OutputHeight * Pool.OutputWidth;
+            nint rowPitch = (nint)paddedWidth * c, padded = (nint)paddedHeight * rowPitch;
+            int first = (int)((long)G.Batch * item / Slots), last = (int)((long)G.Batch * (item + 1) / Slots);
+            float* dw = Partials + ((nint)item * G.KernelLength);
+
+            // Job scratch: the image with its padding, then per window its offset in it, and eight filters' argmax
+            // places and gradients ([windows, 8]).
+            float* xPadded = ConvScratch.Get(ScratchSlot.Job, padded + 16 + (3 * 8 * (nint)windows));
+            int* windowOffsets = (int*)(xPadded + ((padded + 15) & ~15));
+            int* places = windowOffsets + (8 * (nint)windows);
+            float* gzGroup = (float*)(places + (8 * (nint)windows));
+            int* placeOffsets = stackalloc int[MaxPooledWindowArea];
+            int* taps = stackalloc int[PooledTileAvx2.MaxVectors];
+            for (int j = 0; j < positions; j++)
+                placeOffsets[j] = (int)(((j / Pool.PoolWidth) * rowPitch) + ((nint)(j % Pool.PoolWidth) * c));
+            for (int i = 0; i < PooledTileAvx2.MaxVectors; i++)
+            {
+                int tap = i / c, kh = tap / G.KernelWidth, kw = tap - (kh * G.KernelWidth);
+                taps[i] = i < depth ? (int)((kh * rowPitch) + ((nint)kw * c) + (i - (tap * c))) : 0;
+            }
+
+            for (int q = 0; q < windows; q++)
+            {
+                int ph = q / Pool.OutputWidth, pw = q - (ph * Pool.OutputWidth);
+                windowOffsets[q] = (int)((ph * Pool.PoolHeight * rowPitch) + ((nint)pw * Pool.PoolWidth * c));
+            }
+
+            for (int n = first; n < last; n++)
+            {
+                for (int row = 0; row < paddedHeight; row++)
+                    WindowBlock.FillStripRow(in G, X, paddedWidth, n, row - G.PadTop, xPadded + (row * rowPitch));
+
+                float* gz = Gz + ((nint)n * windows * oc);
+                int* argmax = Argmax + ((nint)n * windows * oc);
+                bool accumulate = n > first;
+                for (int co0 = 0; co0 < oc; co0 += 8)
+                {
+                    for (int q = 0; q < windows; q++)
+                    {
+                        int ph = q / Pool.OutputWidth, pw = q - (ph * Pool.OutputWidth);
+                        WindowPlaces(in G, in Pool, argmax + (q * oc) + co0, WindowFirst(in G, in Pool, n, ph, pw), n, ph, pw, co0).Store(places + (q * 8));
+                        Vector256.Load(gz + (q * oc) + co0).Store(gzGroup + (q * 8));
+                    }
+
+                    if (depth == 9)
+                        PooledTileAvx2.SumPlaces<GemmExtent9>(places, gzGroup, windowOffsets, windows, placeOffsets, positions, taps, depth, xPadded, dw + co0, oc, accumulate);
+                    else
+                        PooledTileAvx2.SumPlaces<GemmExtent12>(places, gzGroup, windowOffsets, windows, placeOffsets, positions, taps, depth, xPadded, dw + co0, oc, accumulate);
                 }
             }
         }

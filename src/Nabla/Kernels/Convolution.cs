@@ -58,7 +58,7 @@ internal static unsafe partial class Convolution
     /// </summary>
     internal const int MinForwardBlocks = 8;
 
-    /// <summary>The pooled gradients (<see cref="PooledGradientsApply"/>) run for pooling windows of at least this many outputs (2 × 2).</summary>
+    /// <summary>The pooled gradients (<see cref="PooledInputGradientApplies"/>) run for pooling windows of at least this many outputs (2 × 2).</summary>
     internal const int MinPooledWindowArea = 4;
 
     /// <summary>The pooled gradients run for pooling windows of at most this many outputs (2 × 4: a window's places fit one vector).</summary>

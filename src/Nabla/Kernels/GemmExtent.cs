@@ -31,6 +31,12 @@ internal readonly struct GemmExtent6 : IGemmExtent
     public static int Value => 6;
 }
 
+/// <summary>Extent 9.</summary>
+internal readonly struct GemmExtent9 : IGemmExtent
+{
+    public static int Value => 9;
+}
+
 /// <summary>Extent 12.</summary>
 internal readonly struct GemmExtent12 : IGemmExtent
 {

@@ -62,6 +62,128 @@ internal static unsafe class PooledTileAvx2
         return BitOperations.PopCount(mask);
     }
 
+    /// <summary>
+    /// sums[i·stride + lane] (+)= Σ_q Σ_j [places[q, lane] = j] · gz[q, lane] · x[windows[q] + placeOffsets[j] + taps[i]]
+    /// for i &lt; <paramref name="count"/> (at most TN): eight output channels' kernel gradients of a convolution with
+    /// few input channels (a whole kernel fits the accumulators), each window adding, for each place, the input values
+    /// at that place's window times the gradients of the channels whose argmax it is.
+    /// </summary>
+    /// <param name="places">Per window, the eight channels' argmax places.</param>
+    /// <param name="gz">Per window, the eight channels' gradients.</param>
+    /// <param name="windows">Per window, the offset of its first output's window in x.</param>
+    /// <param name="windowCount">Windows.</param>
+    /// <param name="placeOffsets">Per place, its offset from the window's first output's window.</param>
+    /// <param name="positions">Places in a window.</param>
+    /// <param name="taps">Per kernel element (tap and channel), its offset in a window; TN of them, those past the kernel 0.</param>
+    /// <param name="count">Kernel elements, at most TN.</param>
+    /// <param name="x">The zero-padded input image.</param>
+    /// <param name="sums">The eight channels' gradient of the first kernel element.</param>
+    /// <param name="stride">Floats between kernel elements' gradients.</param>
+    /// <param name="accumulate">Add to sums instead of overwriting them.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SumPlaces<TN>(int* places, float* gz, int* windows, int windowCount, int* placeOffsets, int positions, int* taps, int count,
+        float* x, float* sums, nint stride, bool accumulate)
+        where TN : struct, IGemmExtent
+    {
+        Vector256<float> a0 = default;
+        Vector256<float> a1 = default;
+        Vector256<float> a2 = default;
+        Vector256<float> a3 = default;
+        Vector256<float> a4 = default;
+        Vector256<float> a5 = default;
+        Vector256<float> a6 = default;
+        Vector256<float> a7 = default;
+        Vector256<float> a8 = default;
+        Vector256<float> a9 = default;
+        Vector256<float> a10 = default;
+        Vector256<float> a11 = default;
+        if (accumulate)
+        {
+            a0 = Vector256.Load(sums + (0 * stride));
+            if (TN.Value > 1)
+                a1 = Vector256.Load(sums + (1 * stride));
+            if (TN.Value > 2)
+                a2 = Vector256.Load(sums + (2 * stride));
+            if (TN.Value > 3)
+                a3 = Vector256.Load(sums + (3 * stride));
+            if (TN.Value > 4)
+                a4 = Vector256.Load(sums + (4 * stride));
+            if (TN.Value > 5)
+                a5 = Vector256.Load(sums + (5 * stride));
+            if (TN.Value > 6)
+                a6 = Vector256.Load(sums + (6 * stride));
+            if (TN.Value > 7)
+                a7 = Vector256.Load(sums + (7 * stride));
+            if (TN.Value > 8)
+                a8 = Vector256.Load(sums + (8 * stride));
+            if (TN.Value > 9)
+                a9 = Vector256.Load(sums + (9 * stride));
+            if (TN.Value > 10)
+                a10 = Vector256.Load(sums + (10 * stride));
+            if (TN.Value > 11)
+                a11 = Vector256.Load(sums + (11 * stride));
+        }
+
+        for (int q = 0; q < windowCount; q++)
+        {
+            Vector256<int> place = Vector256.Load(places + (q * 8));
+            Vector256<float> g = Vector256.Load(gz + (q * 8));
+            float* window = x + windows[q];
+            for (int j = 0; j < positions; j++)
+            {
+                Vector256<float> v = g & Vector256.Equals(place, Vector256.Create(j)).AsSingle();
+                float* at = window + placeOffsets[j];
+                a0 = Fma.MultiplyAdd(Vector256.Create(at[taps[0]]), v, a0);
+                if (TN.Value > 1)
+                    a1 = Fma.MultiplyAdd(Vector256.Create(at[taps[1]]), v, a1);
+                if (TN.Value > 2)
+                    a2 = Fma.MultiplyAdd(Vector256.Create(at[taps[2]]), v, a2);
+                if (TN.Value > 3)
+                    a3 = Fma.MultiplyAdd(Vector256.Create(at[taps[3]]), v, a3);
+                if (TN.Value > 4)
+                    a4 = Fma.MultiplyAdd(Vector256.Create(at[taps[4]]), v, a4);
+                if (TN.Value > 5)
+                    a5 = Fma.MultiplyAdd(Vector256.Create(at[taps[5]]), v, a5);
+                if (TN.Value > 6)
+                    a6 = Fma.MultiplyAdd(Vector256.Create(at[taps[6]]), v, a6);
+                if (TN.Value > 7)
+                    a7 = Fma.MultiplyAdd(Vector256.Create(at[taps[7]]), v, a7);
+                if (TN.Value > 8)
+                    a8 = Fma.MultiplyAdd(Vector256.Create(at[taps[8]]), v, a8);
+                if (TN.Value > 9)
+                    a9 = Fma.MultiplyAdd(Vector256.Create(at[taps[9]]), v, a9);
+                if (TN.Value > 10)
+                    a10 = Fma.MultiplyAdd(Vector256.Create(at[taps[10]]), v, a10);
+                if (TN.Value > 11)
+                    a11 = Fma.MultiplyAdd(Vector256.Create(at[taps[11]]), v, a11);
+            }
+        }
+
+        a0.Store(sums + (0 * stride));
+        if (TN.Value > 1 && count > 1)
+            a1.Store(sums + (1 * stride));
+        if (TN.Value > 2 && count > 2)
+            a2.Store(sums + (2 * stride));
+        if (TN.Value > 3 && count > 3)
+            a3.Store(sums + (3 * stride));
+        if (TN.Value > 4 && count > 4)
+            a4.Store(sums + (4 * stride));
+        if (TN.Value > 5 && count > 5)
+            a5.Store(sums + (5 * stride));
+        if (TN.Value > 6 && count > 6)
+            a6.Store(sums + (6 * stride));
+        if (TN.Value > 7 && count > 7)
+            a7.Store(sums + (7 * stride));
+        if (TN.Value > 8 && count > 8)
+            a8.Store(sums + (8 * stride));
+        if (TN.Value > 9 && count > 9)
+            a9.Store(sums + (9 * stride));
+        if (TN.Value > 10 && count > 10)
+            a10.Store(sums + (10 * stride));
+        if (TN.Value > 11 && count > 11)
+            a11.Store(sums + (11 * stride));
+    }
+
     private static int[] BuildLeftPack()
     {
         int[] table = new int[256 * 8];

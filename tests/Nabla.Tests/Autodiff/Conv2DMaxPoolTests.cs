@@ -38,7 +38,7 @@ public sealed class Conv2DMaxPoolTests : IDisposable
     // Under a tape the fused op gives the same pooled values, bit for bit, as Conv2D then MaxPool2D, and the same
     // gradients: bit for bit where it rebuilds the convolution's output gradient from the pooled values and the argmax
     // (the one the pooling's scatter and the activation's derivative give) and sums the bias gradient as they do; to
-    // rounding where it takes them from the pooled gradient directly (Convolution.PooledGradientsApply: W5's second
+    // rounding where it takes them from the pooled gradient directly (Convolution.PooledInputGradientApplies: W5's second
     // layer and the 2 × 4 pool of 8 channels, on the vector paths). A pooling
     // whose windows are not all whole (a "same" pooling of an odd width) is not fused, with or without a tape.
     [Theory]
@@ -88,9 +88,9 @@ public sealed class Conv2DMaxPoolTests : IDisposable
         (Tensor fused, Tensor[] gFused) = Gradients.Of(() => Ops.Conv2DMaxPool(x, kernel, bias, in g, a, in pool)!, r, x, kernel, bias);
 
         Assert.Equal(apart.ToArray(), fused.ToArray());
-        if (Convolution.PooledGradientsApply(in g, in pool))
+        if (Convolution.PooledInputGradientApplies(in g, in pool))
         {
-            // Summed from the pooled gradient (see Convolution.PooledGradientsApply): the same gradients to rounding.
+            // Summed from the pooled gradient (see Convolution.PooledInputGradientApplies): the same gradients to rounding.
             string what = $"{g} pooled {ph}x{pw}, {activation}";
             AssertClose(gApart[0], gFused[0], $"dx of {what}");
             AssertClose(gApart[1], gFused[1], $"dkernel of {what}");
@@ -158,10 +158,33 @@ public sealed class Conv2DMaxPoolTests : IDisposable
             }
 
             // 8 channels into 16: the gradients from the pooled gradient (a column left out of the windows).
-            Assert.True(c == 1 || Convolution.PooledGradientsApply(in g, in pool) || !Gemm.IsSupported(GemmPath.Avx2), $"{g} pooled");
+            Assert.True(c == 1 || Convolution.PooledInputGradientApplies(in g, in pool) || !Gemm.IsSupported(GemmPath.Avx2), $"{g} pooled");
             GradCheck.Assert(t => Ops.MaxPool2D(Ops.Conv2D(t[0], t[1], t[2], in g, a), in pool), [x, kernel, bias]);
             GradCheck.Assert(t => Ops.Conv2DMaxPool(t[0], t[1], t[2], in g, a, in pool)!, [x, kernel, bias]);
         }
+    }
+
+    // A first layer (one input channel) in training: only the kernel and the bias need gradients, and the kernel's is
+    // summed from the pooled gradient (Convolution.PooledWeightGradientApplies), the whole 3 × 3 kernel of eight filters
+    // at a time in registers. It matches finite differences and, to rounding, the ops apart.
+    [Theory]
+    [InlineData("relu", 8)]
+    [InlineData("linear", 16)]
+    public void A_first_layers_kernel_gradient_comes_from_the_pooled_gradient(string activation, int filters)
+    {
+        ActivationDescriptor a = ActivationTable.Parse(activation);
+        Conv2DGeometry g = Conv2DGeometry.Create(2, 6, 7, 1, filters, 3, 3, PaddingMode.Same);
+        var pool = Pool2DGeometry.Create(2, 6, 7, filters, 2, 2, 2, 2, PaddingMode.Valid);
+        Assert.True(Convolution.PooledWeightGradientApplies(in g, in pool) || !Gemm.IsSupported(GemmPath.Avx2), $"{g} pooled");
+        Assert.False(Convolution.PooledInputGradientApplies(in g, in pool), "one input channel");
+        Tensor x = TestData.Uniform([2, 6, 7, 1], seed: 11), kernel = TestData.Uniform([3, 3, 1, filters], seed: 12), bias = TestData.Uniform([filters], seed: 13);
+        Tensor r = TestData.Uniform([2, 3, 3, filters], seed: 34);
+        (_, Tensor[] apart) = Gradients.Of(() => Ops.MaxPool2D(Ops.Conv2D(x, kernel, bias, in g, a), in pool), r, kernel, bias);
+        (_, Tensor[] fused) = Gradients.Of(() => Ops.Conv2DMaxPool(x, kernel, bias, in g, a, in pool)!, r, kernel, bias);
+        AssertClose(apart[0], fused[0], $"dkernel of {g}");
+        AssertClose(apart[1], fused[1], $"dbias of {g}");
+        GradCheck.Assert(t => Ops.MaxPool2D(Ops.Conv2D(x, t[0], t[1], in g, a), in pool), [kernel, bias]);
+        GradCheck.Assert(t => Ops.Conv2DMaxPool(x, t[0], t[1], in g, a, in pool)!, [kernel, bias]);
     }
 
     // Under a tape only ReLU and linear run fused: other activations' derivatives would need the convolution's output

@@ -16,7 +16,9 @@ public sealed class ConvolutionPooledTests : IDisposable
     // (case, pool height, pool width): W5's second layer; a valid convolution whose odd output width leaves a column
     // out of the pooling; a 2 × 4 kernel ("same": one more pad on one side) under 2 × 4 windows (the largest, eight
     // places); a 5 × 5 kernel (kernel rows of 5 vectors: runs of 4 and 1) under 4 × 2 windows; 48 channels (rows of 18
-    // vectors: 12, 4, 1, 1) with 24 filters; a 1 × 1 convolution.
+    // vectors: 12, 4, 1, 1) with 24 filters; a 1 × 1 convolution; and the weight gradient alone of convolutions with
+    // few input channels (a whole kernel in registers): W5's first layer, two channels under a 2 × 2 kernel, one
+    // under a 2 × 4 kernel ("same": more padding on one side), three under a 2 × 2 kernel (12 elements).
     private static readonly (ConvCase Conv, int PoolHeight, int PoolWidth)[] Cases =
     [
         (new ConvCase(3, 14, 14, 32, 64, 3, 3, true, 1, 1, 1), 2, 2),
@@ -25,6 +27,10 @@ public sealed class ConvolutionPooledTests : IDisposable
         (new ConvCase(1, 8, 8, 8, 8, 5, 5, true, 1, 1, 1), 4, 2),
         (new ConvCase(2, 6, 6, 48, 24, 3, 3, true, 1, 1, 1), 2, 2),
         (new ConvCase(1, 4, 6, 8, 8, 1, 1, true, 1, 1, 1), 2, 2),
+        (new ConvCase(3, 28, 28, 1, 32, 3, 3, true, 1, 1, 1), 2, 2),
+        (new ConvCase(2, 9, 8, 2, 16, 2, 2, false, 1, 1, 1), 2, 2),
+        (new ConvCase(2, 6, 8, 1, 8, 2, 4, true, 1, 1, 1), 2, 4),
+        (new ConvCase(1, 8, 8, 3, 24, 2, 2, true, 1, 1, 1), 2, 2),
     ];
 
     [Theory]
@@ -34,6 +40,10 @@ public sealed class ConvolutionPooledTests : IDisposable
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
     public void Gradients_match_the_naive_gradients_of_the_scattered_output_gradient(int index)
     {
         (ConvCase c, int ph, int pw) = Cases[index];
@@ -45,22 +55,33 @@ public sealed class ConvolutionPooledTests : IDisposable
                 (Conv2DGeometry g, Pool2DGeometry pool) = Geometries(c, ph, pw);
                 if (path == nameof(GemmPath.Scalar))
                 {
-                    Assert.False(Convolution.PooledGradientsApply(in g, in pool), "the scalar path has no pooled gradients");
+                    Assert.False(Convolution.PooledWeightGradientApplies(in g, in pool), "the scalar path has no pooled gradients");
                     continue;
                 }
 
-                Assert.True(Convolution.PooledGradientsApply(in g, in pool), $"{c} pooled {ph}x{pw}");
+                bool input = c.C % 8 == 0;
+                Assert.Equal(input, Convolution.PooledInputGradientApplies(in g, in pool));
+                Assert.True(Convolution.PooledWeightGradientApplies(in g, in pool), $"{c} pooled {ph}x{pw}");
                 float[] x = ConvReference.Random(c.InputLength, 1), w = ConvReference.Random(c.KernelLength, 2), gz = ConvReference.Random(pool.OutputLength, 3);
                 int[] argmax = RandomArgmax(in g, in pool, seed: 4);
                 float[] dz = Scatter(c.OutputLength, gz, argmax);
                 string what = $"{c} pooled {ph}x{pw} ({path}, {threads} threads)";
 
                 float[] dx = Filled(c.InputLength + 3, float.NaN), dw = Filled(c.KernelLength + 3, float.NaN);
-                Convolution.PooledInputGradient(in g, in pool, gz, argmax, w, dx);
+                if (input)
+                {
+                    Convolution.PooledInputGradient(in g, in pool, gz, argmax, w, dx);
+                    ConvReference.AssertClose(ConvReference.InputGradient(c, dz, w), dx, Atol(c.KH * c.KW * c.Filters), Rtol, $"input gradient {what}");
+                    Assert.All(dx[^3..], v => Assert.True(float.IsNaN(v), $"{what}: dx written past its end"));
+                }
+                else
+                {
+                    var e = Assert.Throws<ArgumentException>(() => Convolution.PooledInputGradient(in g, in pool, gz, argmax, w, dx));
+                    Assert.Contains("The pooled input gradient does not apply to", e.Message);
+                }
+
                 Convolution.PooledWeightGradient(in g, in pool, x, gz, argmax, dw);
-                ConvReference.AssertClose(ConvReference.InputGradient(c, dz, w), dx, Atol(c.KH * c.KW * c.Filters), Rtol, $"input gradient {what}");
                 ConvReference.AssertClose(ConvReference.WeightGradient(c, x, dz), dw, Atol(c.OutputLength / c.Filters), Rtol, $"weight gradient {what}");
-                Assert.All(dx[^3..], v => Assert.True(float.IsNaN(v), $"{what}: dx written past its end"));
                 Assert.All(dw[^3..], v => Assert.True(float.IsNaN(v), $"{what}: dw written past its end"));
             }
         }
@@ -87,6 +108,19 @@ public sealed class ConvolutionPooledTests : IDisposable
             firstDw ??= dw;
             Assert.Equal(firstDx, dx);
             Assert.Equal(firstDw, dw);
+        }
+
+        var first = new ConvCase(9, 28, 28, 1, 32, 3, 3, true, 1, 1, 1);
+        float[]? firstLayer = null;
+        foreach (int threads in new[] { 1, 2, 3, 8 })
+        {
+            KernelPaths.Use(nameof(GemmPath.Avx2), threads);
+            (Conv2DGeometry g, Pool2DGeometry pool) = Geometries(first, 2, 2);
+            float[] x = ConvReference.Random(first.InputLength, 5), gz = ConvReference.Random(pool.OutputLength, 7);
+            float[] dw = new float[first.KernelLength];
+            Convolution.PooledWeightGradient(in g, in pool, x, gz, RandomArgmax(in g, in pool, seed: 8), dw);
+            firstLayer ??= dw;
+            Assert.Equal(firstLayer, dw);
         }
     }
 
@@ -137,10 +171,14 @@ public sealed class ConvolutionPooledTests : IDisposable
         };
         foreach ((Conv2DGeometry g, Pool2DGeometry pool) in refused)
         {
-            Assert.False(Convolution.PooledGradientsApply(in g, in pool), $"{g} pooled by {pool}");
+            Assert.False(Convolution.PooledInputGradientApplies(in g, in pool), $"{g} pooled by {pool}");
+            Assert.False(Convolution.PooledWeightGradientApplies(in g, in pool), $"{g} pooled by {pool}");
             var e = Assert.Throws<ArgumentException>(() => Convolution.PooledInputGradient(in g, in pool, new float[pool.OutputLength],
                 new int[pool.OutputLength], new float[g.KernelLength], new float[g.InputLength]));
-            Assert.Contains("The pooled gradients do not apply to", e.Message);
+            Assert.Contains("The pooled input gradient does not apply to", e.Message);
+            e = Assert.Throws<ArgumentException>(() => Convolution.PooledWeightGradient(in g, in pool, new float[g.InputLength], new float[pool.OutputLength],
+                new int[pool.OutputLength], new float[g.KernelLength]));
+            Assert.Contains("The pooled weight gradient does not apply to", e.Message);
         }
     }
 

@@ -84,7 +84,7 @@ public class ConvolutionalModelTests
 
     // Training runs each Conv2D (ReLU) and its MaxPooling2D as one recorded op too. A functional model of the same layers
     // applies them one by one; from the same weights, three Adam steps give the same losses and weights to rounding: the
-    // second pair's gradients are summed from the pooled gradient (Convolution.PooledGradientsApply), in another order
+    // pairs' gradients are summed from the pooled gradient (Convolution.PooledWeightGradientApplies), in another order
     // than the dense passes over the scattered one (5e-7 apart at most here, a two-thousandth of an Adam step).
     [Fact]
     public void Training_the_fused_pairs_follows_the_layers_applied_one_by_one()
