@@ -15,7 +15,9 @@ internal static unsafe partial class Convolution
     /// The convolution's output gradient dz is then zero except at each window's argmax (one output per window and
     /// channel), so its products with the kernel and the input need only those: a quarter of the dense passes' products
     /// for 2 × 2 windows. The dense passes over a materialised dz run at 80-93% of the FMA peak; these run from the
-    /// pooled gradient and the argmax directly and never write dz.
+    /// pooled gradient and the argmax directly and never write dz. The products they skip are dz's zeros: a NaN or an
+    /// infinity in the kernel or the input that the dense passes would multiply by those zeros leaves a zero here, not
+    /// a NaN. The pooled output and the loss are then not finite already, which training reports.
     /// </remarks>
     /// <param name="g">The convolution.</param>
     /// <param name="pool">The pooling of its output.</param>
