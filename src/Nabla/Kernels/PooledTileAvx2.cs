@@ -100,27 +100,27 @@ internal static unsafe class PooledTileAvx2
         if (accumulate)
         {
             a0 = Vector256.Load(sums + (0 * stride));
-            if (TN.Value > 1)
+            if (TN.Value > 1 && count > 1)
                 a1 = Vector256.Load(sums + (1 * stride));
-            if (TN.Value > 2)
+            if (TN.Value > 2 && count > 2)
                 a2 = Vector256.Load(sums + (2 * stride));
-            if (TN.Value > 3)
+            if (TN.Value > 3 && count > 3)
                 a3 = Vector256.Load(sums + (3 * stride));
-            if (TN.Value > 4)
+            if (TN.Value > 4 && count > 4)
                 a4 = Vector256.Load(sums + (4 * stride));
-            if (TN.Value > 5)
+            if (TN.Value > 5 && count > 5)
                 a5 = Vector256.Load(sums + (5 * stride));
-            if (TN.Value > 6)
+            if (TN.Value > 6 && count > 6)
                 a6 = Vector256.Load(sums + (6 * stride));
-            if (TN.Value > 7)
+            if (TN.Value > 7 && count > 7)
                 a7 = Vector256.Load(sums + (7 * stride));
-            if (TN.Value > 8)
+            if (TN.Value > 8 && count > 8)
                 a8 = Vector256.Load(sums + (8 * stride));
-            if (TN.Value > 9)
+            if (TN.Value > 9 && count > 9)
                 a9 = Vector256.Load(sums + (9 * stride));
-            if (TN.Value > 10)
+            if (TN.Value > 10 && count > 10)
                 a10 = Vector256.Load(sums + (10 * stride));
-            if (TN.Value > 11)
+            if (TN.Value > 11 && count > 11)
                 a11 = Vector256.Load(sums + (11 * stride));
         }
 

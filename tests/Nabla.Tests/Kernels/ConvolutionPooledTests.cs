@@ -18,7 +18,8 @@ public sealed class ConvolutionPooledTests : IDisposable
     // places); a 5 × 5 kernel (kernel rows of 5 vectors: runs of 4 and 1) under 4 × 2 windows; 48 channels (rows of 18
     // vectors: 12, 4, 1, 1) with 24 filters; a 1 × 1 convolution; and the weight gradient alone of convolutions with
     // few input channels (a whole kernel in registers): W5's first layer, two channels under a 2 × 2 kernel, one
-    // under a 2 × 4 kernel ("same": more padding on one side), three under a 2 × 2 kernel (12 elements).
+    // under a 2 × 4 kernel ("same": more padding on one side), three under a 2 × 2 kernel (12 elements), and 16 images
+    // of one channel under a 2 × 2 kernel (4 elements: fewer than the accumulators, in slots of two images).
     private static readonly (ConvCase Conv, int PoolHeight, int PoolWidth)[] Cases =
     [
         (new ConvCase(3, 14, 14, 32, 64, 3, 3, true, 1, 1, 1), 2, 2),
@@ -31,6 +32,7 @@ public sealed class ConvolutionPooledTests : IDisposable
         (new ConvCase(2, 9, 8, 2, 16, 2, 2, false, 1, 1, 1), 2, 2),
         (new ConvCase(2, 6, 8, 1, 8, 2, 4, true, 1, 1, 1), 2, 4),
         (new ConvCase(1, 8, 8, 3, 24, 2, 2, true, 1, 1, 1), 2, 2),
+        (new ConvCase(16, 4, 4, 1, 8, 2, 2, true, 1, 1, 1), 2, 2),
     ];
 
     [Theory]
@@ -44,6 +46,7 @@ public sealed class ConvolutionPooledTests : IDisposable
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(9)]
+    [InlineData(10)]
     public void Gradients_match_the_naive_gradients_of_the_scattered_output_gradient(int index)
     {
         (ConvCase c, int ph, int pw) = Cases[index];
