@@ -17,7 +17,7 @@ public static partial class Ops
     /// the separate pooling read back from memory. Fused where the tensors are in host memory, the pooling tiles whole
     /// rows of one image (<see cref="Pooling.CanPoolBlocks"/>) and the convolution's algorithm can stream its output.
     /// Under a tape the activation must also be ReLU or linear: the pooling then keeps its argmax, and the backward
-    /// pass rebuilds the convolution's gradient from the pooled values alone (see <see cref="Conv2DMaxPoolNode"/>).
+    /// pass takes the convolution's gradients from the pooled values alone (see <see cref="Conv2DMaxPoolNode"/>).
     /// </remarks>
     internal static Tensor? Conv2DMaxPool(Tensor x, Tensor kernel, Tensor? bias, in Conv2DGeometry geometry, ActivationDescriptor activation, in Pool2DGeometry pool)
     {
@@ -66,7 +66,10 @@ public static partial class Ops
         //   dZ[argmax[o]] = g[o] ⊙ f'(y[o]) and dZ = 0 elsewhere: the same bits as the pooling's scatter then f''s
         //   derivative over the whole output, whose select leaves those zeros as they are;
         //   db = Σ_pixels dZ, summed as the unfused op sums it (ReLU's backward pass, or the linear bias gradient), so
-        //   the two train to the same bits; dW and dx from dZ as the convolution's.
+        //   the two train to the same bits; dW and dx from dZ as the convolution's. Where the convolution and the
+        //   pooling allow (Convolution.PooledInputGradientApplies, PooledWeightGradientApplies), dZ is not formed: the
+        //   gradients are summed from g ⊙ f'(y) and the argmax directly, a quarter of the products for 2 × 2 windows,
+        //   equal to the above to rounding (PooledGradients).
         public override void Backward(Tensor grad, Tape tape)
         {
             bool needX = tape.NeedsGradient(X), needKernel = tape.NeedsGradient(Kernel), needBias = tape.NeedsGradient(Bias);

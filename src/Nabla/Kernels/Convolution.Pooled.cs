@@ -39,7 +39,6 @@ internal static unsafe partial class Convolution
         && g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1
         && Pooling.CanPoolBlocks(in pool) && pool.PoolHeight * pool.PoolWidth >= MinPooledWindowArea
         && pool.PoolHeight * pool.PoolWidth <= MaxPooledWindowArea && g.OutputChannels % 8 == 0 && g.OutputChannels <= MaxPooledChannels
-        && (long)g.OutputLength <= int.MaxValue
         && (long)(g.OutputHeight + g.KernelHeight) * (g.OutputWidth + g.KernelWidth) * g.InputChannels < int.MaxValue
         && pool.Batch == g.Batch && pool.InputHeight == g.OutputHeight && pool.InputWidth == g.OutputWidth && pool.Channels == g.OutputChannels;
 
@@ -86,8 +85,9 @@ internal static unsafe partial class Convolution
     /// </summary>
     /// <remarks>
     /// Each output channel's kernel rows are summed in registers over the windows, each window adding its gradient
-    /// times the input at its argmax's window (read from a zero-padded copy of the image). Images are dealt into slots
-    /// fixed by the shapes, summed in slot order and transposed into dw, so the bits do not depend on the threads.
+    /// times the input at its argmax's window (read from a zero-padded copy of the image); with few input channels,
+    /// eight output channels' whole kernels at a time. Images are dealt into slots fixed by the shapes and the slots
+    /// summed in order (then transposed into dw, for the first form), so the bits do not depend on the threads.
     /// </remarks>
     /// <param name="g">The convolution; <see cref="PooledWeightGradientApplies"/> must hold.</param>
     /// <param name="pool">The pooling of its output.</param>
