@@ -52,8 +52,8 @@ namespace Nabla.Workloads;
 /// </para>
 /// <para>
 /// Beside the end-to-end figures, the workload times the five convolution passes a training step runs (the first
-/// layer's forward pass and weight gradient, the second's forward pass, and its weight and input gradients from the
-/// pooled gradient) alone at batch 32, on warm buffers, and reports the rate they sustain (executed FLOPs) as a share
+/// layer's forward pass and weight gradient, the second's forward pass and its weight and input gradients, the
+/// gradients from the pooled gradient where the step takes them so) alone at batch 32, on warm buffers, and reports the rate they sustain (executed FLOPs) as a share
 /// of the FMA peak it measures on every core, and the part of the epoch they account for.
 /// </para>
 /// </remarks>
@@ -168,11 +168,20 @@ internal sealed class FashionCnnWorkload() : Workload("fashion-cnn", "w5",
 
     private static double ExecutedFlops()
     {
+        (bool first, bool second) = PooledInTraining();
+        return TrainingFlopsPerImage - (first ? 451_584 * 0.75 : 0) - (second ? 2 * 7_225_344 * 0.75 : 0);
+    }
+
+    // Whether a training step takes each layer's gradients from the pooled gradient: the pair must run fused
+    // (Ops.Conv2DMaxPool: the pooling takes whole blocks and the convolution streams its output, which the second layer
+    // does through the AVX2 window kernel only), and every gradient the step asks for must have its pooled form (the
+    // first layer's weight gradient; the second's input and weight gradients).
+    private static (bool First, bool Second) PooledInTraining()
+    {
         (Conv2DGeometry first, Conv2DGeometry second, Pool2DGeometry pool1, Pool2DGeometry pool2) = Layers();
-        double saved = (Convolution.PooledWeightGradientApplies(first, pool1) ? 451_584 * 0.75 : 0)
-            + (Convolution.PooledWeightGradientApplies(second, pool2) ? 7_225_344 * 0.75 : 0)
-            + (Convolution.PooledInputGradientApplies(second, pool2) ? 7_225_344 * 0.75 : 0);
-        return TrainingFlopsPerImage - saved;
+        static bool Fused(Conv2DGeometry g, Pool2DGeometry pool) => Pooling.CanPoolBlocks(pool) && Convolution.CanStreamForward(g, pool.PoolHeight);
+        return (Fused(first, pool1) && Convolution.PooledWeightGradientApplies(first, pool1),
+            Fused(second, pool2) && Convolution.PooledInputGradientApplies(second, pool2) && Convolution.PooledWeightGradientApplies(second, pool2));
     }
 
     private static (Conv2DGeometry First, Conv2DGeometry Second, Pool2DGeometry Pool1, Pool2DGeometry Pool2) Layers() =>
@@ -180,8 +189,9 @@ internal sealed class FashionCnnWorkload() : Workload("fashion-cnn", "w5",
             Pool2DGeometry.Create(BatchSize, 28, 28, 32, 2, 2, 2, 2, PaddingMode.Valid), Pool2DGeometry.Create(BatchSize, 14, 14, 64, 2, 2, 2, 2, PaddingMode.Valid));
 
     // The convolution passes of one training step at batch 32, each the best of several runs on warm buffers:
-    // (their executed FLOPs, their summed seconds). The second layer's gradients come from a pooled gradient and the
-    // argmax of its output's 2 × 2 max pooling, as in training.
+    // (their executed FLOPs, their summed seconds). The gradients a training step takes from the pooled gradient (the
+    // first layer's weight gradient, the second's input and weight gradients; see PooledInTraining) come from a pooled
+    // gradient and the argmax of the layer's output's 2 × 2 max pooling, as in training.
     private static (double Flops, double Seconds) ConvolutionsPerStep(RunnerOptions options)
     {
         (Conv2DGeometry first, Conv2DGeometry second, Pool2DGeometry pool1, Pool2DGeometry pool2) = Layers();
@@ -193,8 +203,8 @@ internal sealed class FashionCnnWorkload() : Workload("fashion-cnn", "w5",
         float[] dw2 = new float[second.KernelLength], dx2 = new float[second.InputLength];
         (float[] gz1, int[] argmax1) = PooledGradient(first, pool1, x1, w1, b1, y1, random);
         (float[] gz2, int[] argmax2) = PooledGradient(second, pool2, x2, w2, b2, y2, random);
-        bool pooledW1 = Convolution.PooledWeightGradientApplies(first, pool1);
-        bool pooledW2 = Convolution.PooledWeightGradientApplies(second, pool2), pooledX2 = Convolution.PooledInputGradientApplies(second, pool2);
+        (bool pooledW1, bool pooled2) = PooledInTraining();
+        bool pooledW2 = pooled2, pooledX2 = pooled2;
         int runs = options.Quick ? 3 : 7;
         var minRunTime = TimeSpan.FromMilliseconds(options.Quick ? 30 : 100);
         double Best(Action pass) => Timing.BestSecondsPerCall(pass, runs, minRunTime);

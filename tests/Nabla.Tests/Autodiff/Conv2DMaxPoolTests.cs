@@ -39,7 +39,7 @@ public sealed class Conv2DMaxPoolTests : IDisposable
     // gradients: bit for bit where it rebuilds the convolution's output gradient from the pooled values and the argmax
     // (the one the pooling's scatter and the activation's derivative give) and sums the bias gradient as they do; to
     // rounding where it takes them from the pooled gradient directly (Convolution.PooledInputGradientApplies: W5's second
-    // layer and the 2 × 4 pool of 8 channels, on the vector paths). A pooling
+    // layer and the 2 × 4 pool of 8 channels, on the AVX2 path, whose window kernel streams them fused). A pooling
     // whose windows are not all whole (a "same" pooling of an odd width) is not fused, with or without a tape.
     [Theory]
     [MemberData(nameof(Cases))]
