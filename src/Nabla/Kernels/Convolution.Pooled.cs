@@ -22,7 +22,7 @@ internal static unsafe partial class Convolution
     /// <param name="g">The convolution.</param>
     /// <param name="pool">The pooling of its output.</param>
     public static bool PooledInputGradientApplies(in Conv2DGeometry g, in Pool2DGeometry pool) =>
-        PooledApplies(in g, in pool) && g.InputChannels % 8 == 0;
+        Gemm.ActivePath != GemmPath.Scalar && PooledInputShapes(in g, in pool);
 
     /// <summary>
     /// Whether <see cref="PooledWeightGradient"/> applies: as <see cref="PooledInputGradientApplies"/>, or with fewer
@@ -32,10 +32,18 @@ internal static unsafe partial class Convolution
     /// <param name="g">The convolution.</param>
     /// <param name="pool">The pooling of its output.</param>
     public static bool PooledWeightGradientApplies(in Conv2DGeometry g, in Pool2DGeometry pool) =>
-        PooledApplies(in g, in pool) && (g.InputChannels % 8 == 0 || g.GroupDepth <= PooledTileAvx2.MaxVectors);
+        Gemm.ActivePath != GemmPath.Scalar && PooledWeightShapes(in g, in pool);
 
-    private static bool PooledApplies(in Conv2DGeometry g, in Pool2DGeometry pool) =>
-        Gemm.ActivePath != GemmPath.Scalar && Avx2.IsSupported && Fma.IsSupported
+    // What the kernels themselves need, whatever path the other kernels are forced to: the op decides with the path
+    // (above), and a test forcing the scalar path meanwhile does not make a call it decided on refuse.
+    private static bool PooledInputShapes(in Conv2DGeometry g, in Pool2DGeometry pool) =>
+        PooledShapes(in g, in pool) && g.InputChannels % 8 == 0;
+
+    private static bool PooledWeightShapes(in Conv2DGeometry g, in Pool2DGeometry pool) =>
+        PooledShapes(in g, in pool) && (g.InputChannels % 8 == 0 || g.GroupDepth <= PooledTileAvx2.MaxVectors);
+
+    private static bool PooledShapes(in Conv2DGeometry g, in Pool2DGeometry pool) =>
+        Avx2.IsSupported && Fma.IsSupported
         && g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1
         && Pooling.CanPoolBlocks(in pool) && pool.PoolHeight * pool.PoolWidth >= MinPooledWindowArea
         && pool.PoolHeight * pool.PoolWidth <= MaxPooledWindowArea && g.OutputChannels % 8 == 0 && g.OutputChannels <= MaxPooledChannels
@@ -59,11 +67,11 @@ internal static unsafe partial class Convolution
     /// <param name="w">The kernel [KernelHeight, KernelWidth, InputChannels, OutputChannels].</param>
     /// <param name="dx">The input gradient [Batch, InputHeight, InputWidth, InputChannels], overwritten.</param>
     /// <exception cref="ArgumentOutOfRangeException">An index in argmax lies outside its window.</exception>
-    /// <exception cref="ArgumentException">The pooled gradient does not apply (<see cref="PooledInputGradientApplies"/>), or a span is too short.</exception>
+    /// <exception cref="ArgumentException">The pooled gradient does not apply to the shapes or the CPU (<see cref="PooledInputGradientApplies"/>, the path aside), or a span is too short.</exception>
     public static void PooledInputGradient(in Conv2DGeometry g, in Pool2DGeometry pool, ReadOnlySpan<float> gz, ReadOnlySpan<int> argmax,
         ReadOnlySpan<float> w, Span<float> dx)
     {
-        CheckPooled(in g, in pool, gz, argmax, PooledInputGradientApplies(in g, in pool), "input");
+        CheckPooled(in g, in pool, gz, argmax, PooledInputShapes(in g, in pool), "input");
         CheckSource(w, g.KernelLength, nameof(w));
         CheckDestination(dx, g.InputLength, nameof(dx));
         if (g.Batch == 0)
@@ -96,11 +104,11 @@ internal static unsafe partial class Convolution
     /// <param name="argmax">Each pooled value's flat index into the convolution's output, as the pooling recorded it.</param>
     /// <param name="dw">The kernel gradient [KernelHeight, KernelWidth, InputChannels, OutputChannels], overwritten.</param>
     /// <exception cref="ArgumentOutOfRangeException">An index in argmax lies outside its window.</exception>
-    /// <exception cref="ArgumentException">The pooled gradient does not apply (<see cref="PooledWeightGradientApplies"/>), or a span is too short.</exception>
+    /// <exception cref="ArgumentException">The pooled gradient does not apply to the shapes or the CPU (<see cref="PooledWeightGradientApplies"/>, the path aside), or a span is too short.</exception>
     public static void PooledWeightGradient(in Conv2DGeometry g, in Pool2DGeometry pool, ReadOnlySpan<float> x, ReadOnlySpan<float> gz,
         ReadOnlySpan<int> argmax, Span<float> dw)
     {
-        CheckPooled(in g, in pool, gz, argmax, PooledWeightGradientApplies(in g, in pool), "weight");
+        CheckPooled(in g, in pool, gz, argmax, PooledWeightShapes(in g, in pool), "weight");
         CheckSource(x, g.InputLength, nameof(x));
         CheckDestination(dw, g.KernelLength, nameof(dw));
         if (g.Batch == 0)
