@@ -130,6 +130,20 @@ internal static class ConvReference
         return data;
     }
 
+    /// <summary>The absolute tolerance of a float sum of <paramref name="terms"/> products of values in [-1, 1) against the double reference.</summary>
+    public static double Atol(int terms) => (1e-5 * terms) + 1e-6;
+
+    /// <summary>The relative tolerance against the double reference.</summary>
+    public const double Rtol = 1e-4;
+
+    /// <summary>An array of <paramref name="length"/> copies of <paramref name="value"/> (NaN, to see that a kernel writes every element, or past none).</summary>
+    public static float[] Filled(int length, float value)
+    {
+        var data = new float[length];
+        Array.Fill(data, value);
+        return data;
+    }
+
     /// <summary>Σ a·b in double.</summary>
     public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

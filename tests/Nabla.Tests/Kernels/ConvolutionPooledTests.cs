@@ -70,11 +70,11 @@ public sealed class ConvolutionPooledTests : IDisposable
                 float[] dz = Scatter(c.OutputLength, gz, argmax);
                 string what = $"{c} pooled {ph}x{pw} ({path}, {threads} threads)";
 
-                float[] dx = Filled(c.InputLength + 3, float.NaN), dw = Filled(c.KernelLength + 3, float.NaN);
+                float[] dx = ConvReference.Filled(c.InputLength + 3, float.NaN), dw = ConvReference.Filled(c.KernelLength + 3, float.NaN);
                 if (input)
                 {
                     Convolution.PooledInputGradient(in g, in pool, gz, argmax, w, dx);
-                    ConvReference.AssertClose(ConvReference.InputGradient(c, dz, w), dx, Atol(c.KH * c.KW * c.Filters), Rtol, $"input gradient {what}");
+                    ConvReference.AssertClose(ConvReference.InputGradient(c, dz, w), dx, ConvReference.Atol(c.KH * c.KW * c.Filters), ConvReference.Rtol, $"input gradient {what}");
                     Assert.All(dx[^3..], v => Assert.True(float.IsNaN(v), $"{what}: dx written past its end"));
                 }
                 else
@@ -84,7 +84,7 @@ public sealed class ConvolutionPooledTests : IDisposable
                 }
 
                 Convolution.PooledWeightGradient(in g, in pool, x, gz, argmax, dw);
-                ConvReference.AssertClose(ConvReference.WeightGradient(c, x, dz), dw, Atol(c.OutputLength / c.Filters), Rtol, $"weight gradient {what}");
+                ConvReference.AssertClose(ConvReference.WeightGradient(c, x, dz), dw, ConvReference.Atol(c.OutputLength / c.Filters), ConvReference.Rtol, $"weight gradient {what}");
                 Assert.All(dw[^3..], v => Assert.True(float.IsNaN(v), $"{what}: dw written past its end"));
             }
         }
@@ -222,15 +222,4 @@ public sealed class ConvolutionPooledTests : IDisposable
             dz[argmax[i]] = gz[i];
         return dz;
     }
-
-    private static float[] Filled(int length, float value)
-    {
-        var data = new float[length];
-        Array.Fill(data, value);
-        return data;
-    }
-
-    private static double Atol(int terms) => (1e-5 * terms) + 1e-6;
-
-    private const double Rtol = 1e-4;
 }

@@ -111,19 +111,19 @@ public sealed class ConvolutionTests : IDisposable
             string what = $"{c} ({path}, {threads} threads, {algorithm})";
 
             // Outputs start as NaN (every element must be written) with a NaN tail that must stay untouched.
-            float[] y = Filled(c.OutputLength + 3, float.NaN);
+            float[] y = ConvReference.Filled(c.OutputLength + 3, float.NaN);
             Convolution.Forward(g, e.X, e.W, withBias ? e.Bias : default, y);
-            ConvReference.AssertClose(withBias ? e.YBias : e.Y, y, Atol(c.KH * c.KW * c.C / c.Groups), Rtol, $"forward {what}");
+            ConvReference.AssertClose(withBias ? e.YBias : e.Y, y, ConvReference.Atol(c.KH * c.KW * c.C / c.Groups), ConvReference.Rtol, $"forward {what}");
             AssertTail(y, c.OutputLength, what);
 
-            float[] dx = accumulate ? StartWithTail(e.Start, c.InputLength) : Filled(c.InputLength + 3, float.NaN);
+            float[] dx = accumulate ? StartWithTail(e.Start, c.InputLength) : ConvReference.Filled(c.InputLength + 3, float.NaN);
             Convolution.InputGradient(g, e.Dy, e.W, dx, accumulate);
-            ConvReference.AssertClose(accumulate ? Add(e.Dx, e.Start) : e.Dx, dx, Atol(c.KH * c.KW * c.Filters), Rtol, $"input gradient {what}");
+            ConvReference.AssertClose(accumulate ? Add(e.Dx, e.Start) : e.Dx, dx, ConvReference.Atol(c.KH * c.KW * c.Filters), ConvReference.Rtol, $"input gradient {what}");
             AssertTail(dx, c.InputLength, what);
 
-            float[] dw = accumulate ? StartWithTail(e.Start, c.KernelLength) : Filled(c.KernelLength + 3, float.NaN);
+            float[] dw = accumulate ? StartWithTail(e.Start, c.KernelLength) : ConvReference.Filled(c.KernelLength + 3, float.NaN);
             Convolution.WeightGradient(g, e.X, e.Dy, dw, accumulate);
-            ConvReference.AssertClose(accumulate ? Add(e.Dw, e.Start) : e.Dw, dw, Atol(c.OutputLength / c.Filters), Rtol, $"weight gradient {what}");
+            ConvReference.AssertClose(accumulate ? Add(e.Dw, e.Start) : e.Dw, dw, ConvReference.Atol(c.OutputLength / c.Filters), ConvReference.Rtol, $"weight gradient {what}");
             AssertTail(dw, c.KernelLength, what);
         }
     }
@@ -143,15 +143,15 @@ public sealed class ConvolutionTests : IDisposable
                     expected[ch] += dy[(p * channels) + ch];
             }
 
-            float[] db = Filled(channels + 1, float.NaN);
+            float[] db = ConvReference.Filled(channels + 1, float.NaN);
             Convolution.BiasGradient(dy, pixels, channels, db);
-            ConvReference.AssertClose(expected, db, Atol(pixels), Rtol, $"bias gradient {pixels}×{channels}");
+            ConvReference.AssertClose(expected, db, ConvReference.Atol(pixels), ConvReference.Rtol, $"bias gradient {pixels}×{channels}");
             Assert.True(float.IsNaN(db[channels]));
 
             float[] start = ConvReference.Random(channels, 5);
             float[] acc = (float[])start.Clone();
             Convolution.BiasGradient(dy, pixels, channels, acc, accumulate: true);
-            ConvReference.AssertClose([.. expected.Select((v, i) => v + start[i])], acc, Atol(pixels), Rtol, $"accumulated bias gradient {pixels}×{channels}");
+            ConvReference.AssertClose([.. expected.Select((v, i) => v + start[i])], acc, ConvReference.Atol(pixels), ConvReference.Rtol, $"accumulated bias gradient {pixels}×{channels}");
         }
     }
 
@@ -370,17 +370,6 @@ public sealed class ConvolutionTests : IDisposable
             double numeric = (plus - minus) / (2.0 * h);
             Assert.True(Math.Abs(numeric - gradient[i]) <= 1e-3 + (1e-2 * Math.Abs(numeric)), $"{what}[{i}]: analytic {gradient[i]}, numeric {numeric}");
         }
-    }
-
-    private static double Atol(int terms) => (1e-5 * terms) + 1e-6;
-
-    private const double Rtol = 1e-4;
-
-    private static float[] Filled(int length, float value)
-    {
-        var data = new float[length];
-        Array.Fill(data, value);
-        return data;
     }
 
     // The first 'length' start values followed by three NaN.

@@ -51,7 +51,7 @@ public sealed class PoolingTests : IDisposable
             float[] x = ConvReference.Random(g.InputLength, ++seed), dy = ConvReference.Random(g.OutputLength, ++seed);
             (double[] max, int[] argmax, double[] mean, int[] count) = Naive(g, x);
 
-            float[] y = Filled(g.OutputLength + 2, float.NaN);
+            float[] y = ConvReference.Filled(g.OutputLength + 2, float.NaN);
             int[] indices = new int[g.OutputLength + 2];
             indices[^1] = indices[^2] = -7;
             Pooling.MaxForward(g, x, y, indices);
@@ -66,7 +66,7 @@ public sealed class PoolingTests : IDisposable
             var expectedDx = new double[g.InputLength];
             for (int i = 0; i < argmax.Length; i++)
                 expectedDx[argmax[i]] += dy[i];
-            float[] dx = Filled(g.InputLength, float.NaN);
+            float[] dx = ConvReference.Filled(g.InputLength, float.NaN);
             Pooling.MaxBackward(g, dy, indices, dx);
             ConvReference.AssertClose(expectedDx, dx, 1e-6, 1e-6, "max backward " + what);
             float[] before = ConvReference.Random(g.InputLength, ++seed);
@@ -219,7 +219,7 @@ public sealed class PoolingTests : IDisposable
             });
             int[] expected = [.. expectedIndices.Select(i => BitConverter.SingleToInt32Bits(x[i]))];
 
-            float[] y = Filled(g.OutputLength, float.NaN), values = Filled(g.OutputLength, float.NaN);
+            float[] y = ConvReference.Filled(g.OutputLength, float.NaN), values = ConvReference.Filled(g.OutputLength, float.NaN);
             int[] indices = new int[g.OutputLength];
             Pooling.MaxForward(g, x, y, indices);
             Pooling.MaxForward(g, x, values, default);
@@ -366,12 +366,5 @@ public sealed class PoolingTests : IDisposable
                 }
             }
         }
-    }
-
-    private static float[] Filled(int length, float value)
-    {
-        var data = new float[length];
-        Array.Fill(data, value);
-        return data;
     }
 }
