@@ -60,6 +60,14 @@ public sealed class PackageTests : IDisposable
         }
 
         CheckPackage(Path.Combine(feed, $"Nabla.{_version}.nupkg"), "Nabla", "lib/net10.0/Nabla.dll", "lib/net10.0/Nabla.xml", "build/Nabla.targets", "buildTransitive/Nabla.targets");
+        using (ZipArchive nupkg = ZipFile.OpenRead(Path.Combine(feed, $"Nabla.{_version}.nupkg")))
+        {
+            // The packed library is the ReadyToRun image of the Release build (IL beside the machine code).
+            string dll = Path.Combine(_temp.Path, "packed-Nabla.dll");
+            nupkg.GetEntry("lib/net10.0/Nabla.dll")!.ExtractToFile(dll);
+            Assert.Equal(ReadyToRunImage.Expected, ReadyToRunImage.Has(dll));
+        }
+
         CheckPackage(Path.Combine(feed, $"Nabla.Plotting.{_version}.nupkg"), "Nabla.Plotting", "lib/net10.0/Nabla.Plotting.dll");
         Assert.True(File.Exists(Path.Combine(feed, $"Nabla.{_version}.snupkg")), "the symbols package is missing");
         Assert.True(File.Exists(Path.Combine(feed, $"Nabla.Plotting.{_version}.snupkg")), "the symbols package is missing");
