@@ -104,6 +104,7 @@ public sealed class PackageTests : IDisposable
 
         // The package's build file gave the application Nabla's JIT settings.
         string runtimeConfig = File.ReadAllText(Directory.GetFiles(Path.Combine(app, "bin"), "app.runtimeconfig.json", SearchOption.AllDirectories).Single());
+        Assert.Contains("\"System.Runtime.TieredCompilation\": false", runtimeConfig, StringComparison.Ordinal);
         Assert.Contains("\"System.Runtime.TieredCompilation.CallCountingDelayMs\": 0", runtimeConfig, StringComparison.Ordinal);
         Assert.Contains("\"System.Runtime.TieredPGO\": false", runtimeConfig, StringComparison.Ordinal);
     }
