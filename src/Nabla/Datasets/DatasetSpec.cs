@@ -71,6 +71,7 @@ internal sealed record DatasetSpec
     /// </summary>
     public ((Tensor X, Tensor Y) Train, (Tensor X, Tensor Y) Test, DataFolder Folder) Load(string? path, bool download, DataSources sources)
     {
+        Kernels.Precompilation.Start();
         if (download && path is not null)
         {
             throw new ArgumentException(
