@@ -70,7 +70,7 @@ internal static unsafe class PackedKernelCache
             }
         }
 
-        if (entry is not null && entry.Holds(w, bias))
+        if (entry is not null && entry.Holds(w, bias, VectorWidth.Current))
             return entry.Packed;
 
         if (entry is null)
@@ -106,9 +106,9 @@ internal static unsafe class PackedKernelCache
         public float* Packed { get; private set; }
 
         // Whether w and bias have the bits this entry was packed from.
-        public bool Holds(float* w, float* bias) =>
-            new ReadOnlySpan<int>(w, Key.KernelFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart, Key.KernelFloats))
-            && (bias == null || new ReadOnlySpan<int>(bias, Key.BiasFloats).SequenceEqual(new ReadOnlySpan<int>(_sourceStart + Key.KernelFloats, Key.BiasFloats)));
+        public bool Holds(float* w, float* bias, VectorWidth width) =>
+            RowOps.SameBits(w, _sourceStart, Key.KernelFloats, width)
+            && (bias == null || RowOps.SameBits(bias, _sourceStart + Key.KernelFloats, Key.BiasFloats, width));
 
         // Takes this entry for the given kernel: records its bits and makes room for its packing, after which the
         // caller sets IsPacked.
