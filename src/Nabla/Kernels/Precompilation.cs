@@ -31,7 +31,7 @@ namespace Nabla.Kernels;
 /// counted in <see cref="Failures"/>.
 /// </para>
 /// <para>
-/// It takes about 0.17 s of one core once (on a Zen 3), which the loader's own 0.4 s on one core hides: the main
+/// It takes 0.17-0.22 s of one core once (on a Zen 3), which the loader's own 0.4 s on one core hides: the main
 /// sample's first epoch went from 1.4 to 1.1 times the later ones. It is not started where training follows at once
 /// (a model's constructor, <c>Fit</c>): fitting data already in memory, compiling every kernel beside the two
 /// training threads made the first epoch 0.1-0.2 s slower, not faster. An application that does not want it sets
