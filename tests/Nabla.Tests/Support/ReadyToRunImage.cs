@@ -1,9 +1,10 @@
+using System.Reflection;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 
 namespace Nabla.Tests.Support;
 
-/// <summary>Whether an assembly file holds ReadyToRun code, and whether this build and machine should give it some.</summary>
+/// <summary>Whether an assembly file holds ReadyToRun code, and whether a build of Nabla should give it some.</summary>
 internal static class ReadyToRunImage
 {
     /// <summary>
@@ -18,14 +19,16 @@ internal static class ReadyToRunImage
     }
 
     /// <summary>
-    /// Whether src/Nabla/build/ReadyToRun.targets compiles an image in this kind of build: Release, on an x64 Linux,
-    /// Windows or macOS machine.
+    /// Whether the build of the loaded Nabla meant to make an image: src/Nabla/build/ReadyToRun.targets records it in
+    /// the assembly's <c>Nabla.ReadyToRun</c> metadata (true in Release builds on x64 Linux, Windows and macOS,
+    /// unless turned off).
     /// </summary>
-    public static bool Expected =>
-#if RELEASE
-        RuntimeInformation.OSArchitecture == Architecture.X64 &&
-        (OperatingSystem.IsLinux() || OperatingSystem.IsWindows() || OperatingSystem.IsMacOS());
-#else
-        false;
-#endif
+    public static bool Intended =>
+        typeof(Tensor).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Nabla.ReadyToRun").Value == "true";
+
+    /// <summary>
+    /// Whether a Release build on this machine makes an image: the runtime identifiers the targets compile for (a
+    /// distribution's own SDK reports its own identifier, for which the IL is kept).
+    /// </summary>
+    public static bool ExpectedInRelease => RuntimeInformation.RuntimeIdentifier is "linux-x64" or "win-x64" or "osx-x64";
 }
