@@ -22,13 +22,15 @@ namespace Nabla.Kernels;
 /// </para>
 /// <para>
 /// <see cref="Start"/>, called when a dataset loader (<c>Mnist.LoadData</c>, <c>FashionMnist.LoadData</c>,
-/// <c>DatasetCatalog.Load</c>) begins, starts one background thread of below-normal priority, once per process. It
+/// <c>DatasetCatalog.Load</c>) begins, starts one background thread, once per process. It
 /// asks the runtime to compile every non-generic method of the kernel classes (and of their nested types) for the
 /// vector paths this machine has, and calls the <see cref="TensorPrimitives"/> functions that training uses on small
 /// arrays of its own. A method that the main thread reaches while the background thread compiles it is waited for,
-/// not compiled twice. The thread reads and writes no state of the library, so compiling ahead changes nothing but
-/// time; a method the runtime refuses to compile ahead is compiled on its first call, as without this class, and
-/// counted in <see cref="Failures"/>.
+/// not compiled twice. The thread changes no state of the library (it reads which GEMM path is active, to choose the
+/// instantiations), so compiling ahead changes nothing but time; a method the runtime refuses to compile ahead is
+/// compiled on its first call, as without this class, and counted in <see cref="Failures"/>, as is anything else
+/// that goes wrong on the thread, which never reaches the process. The thread asks for below-normal priority, a
+/// hint that the runtime on Linux may not apply.
 /// </para>
 /// <para>
 /// It takes 0.17-0.22 s of one core once (on a Zen 3), which the loader's own 0.4 s on one core hides: the main
@@ -61,7 +63,7 @@ internal static class Precompilation
     /// <summary>Starts the background compilation the first time it is called in the process, unless switched off.</summary>
     internal static void Start()
     {
-        Thread? worker = CreateOnce(ref started, Enabled, Run, "Nabla precompilation");
+        Thread? worker = CreateOnce(ref started, Enabled, RunGuarded, "Nabla precompilation");
         if (worker is not null)
         {
             Volatile.Write(ref thread, worker);
@@ -84,6 +86,20 @@ internal static class Precompilation
         }
 
         return new Thread(run) { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = name };
+    }
+
+    // Whatever escapes (reflection over the kernel classes) ends the thread's work, never the process.
+    private static void RunGuarded()
+    {
+        try
+        {
+            Run();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref failures);
+            Volatile.Write(ref lastFailure, $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private static void Run()
