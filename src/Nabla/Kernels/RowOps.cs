@@ -23,7 +23,7 @@ internal readonly record struct VectorWidth(bool Use512, bool Use256)
 /// </remarks>
 internal static unsafe class RowOps
 {
-    // Runs up to this many floats (1 KB) are copied and cleared inline; longer ones by CopyLong / ClearLong.
+    // Runs up to this many floats (1 KB) are copied inline; longer ones by CopyLong.
     private const int InlineFloats = 256;
 
     /// <summary>dst[i] = src[i] for i in [0, n).</summary>
@@ -54,16 +54,10 @@ internal static unsafe class RowOps
             dst[i] = src[i];
     }
 
-    /// <summary>dst[i] = 0 for i in [0, n).</summary>
+    /// <summary>dst[i] = 0 for i in [0, n), runs of any length inline (not the framework's precompiled clear).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear(float* dst, nint n)
     {
-        if (n > InlineFloats)
-        {
-            ClearLong(dst, n);
-            return;
-        }
-
         nint i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -121,27 +115,6 @@ internal static unsafe class RowOps
 
         for (; i < n; i++)
             dst[i] = src[i];
-    }
-
-    /// <summary><see cref="Clear"/> of a long run (not the framework's precompiled clear; see <see cref="CopyLong"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void ClearLong(float* dst, nint n)
-    {
-        nint i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-                Vector512<float>.Zero.Store(dst + i);
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - 8; i += 8)
-                Vector256<float>.Zero.Store(dst + i);
-        }
-
-        for (; i < n; i++)
-            dst[i] = 0f;
     }
 
     /// <summary>dst[i] += src[i] for i in [0, n).</summary>
