@@ -44,6 +44,21 @@ internal static unsafe partial class Convolution
         /// <summary>Floats of the copy rounded up to whole 64-byte lines: where what follows it in a scratch buffer starts.</summary>
         public nint AlignedFloats => (Floats + 15) & ~15;
 
+        /// <summary>
+        /// The job scratch of the weight gradients: the padded copy of an image (returned), then where each window lies in
+        /// it (<paramref name="windowOffsets"/>, one int per window), then for eight channels at a time one int per window
+        /// and channel (<paramref name="group"/>: argmax offsets or places, [windows, 8]) and their gradients
+        /// (<paramref name="gzGroup"/>, [windows, 8]), small enough to stay in L1 while the eight channels' sums read them.
+        /// </summary>
+        public float* WeightGradientScratch(out int* windowOffsets, out int* group, out float* gzGroup)
+        {
+            float* xPadded = ConvScratch.Get(ScratchSlot.Job, AlignedFloats + (17 * (nint)Windows));
+            windowOffsets = (int*)(xPadded + AlignedFloats);
+            group = windowOffsets + Windows;
+            gzGroup = (float*)(group + (8 * (nint)Windows));
+            return xPadded;
+        }
+
         /// <summary>Copies image <paramref name="n"/> of <paramref name="x"/> with its padding into <paramref name="dst"/>.</summary>
         public void Fill(in Conv2DGeometry g, float* x, int n, float* dst)
         {

@@ -24,13 +24,8 @@ internal static unsafe partial class Convolution
             int first = (int)((long)G.Batch * item / Slots), last = (int)((long)G.Batch * (item + 1) / Slots);
             float* dwT = Partials + ((nint)item * G.KernelLength);
 
-            // Job scratch: the image with its padding, where each window lies in it, then for eight channels at a time
-            // their windows' argmax offsets into it and their gradients ([windows, 8]: small enough to stay in L1 while
-            // the eight channels' sums read them).
-            float* xPadded = ConvScratch.Get(ScratchSlot.Job, image.AlignedFloats + (17 * (nint)windows));
-            int* windowOffsets = (int*)(xPadded + image.AlignedFloats);
-            int* offsets = windowOffsets + windows;
-            float* gzGroup = (float*)(offsets + (8 * (nint)windows));
+            // Job scratch: for eight channels at a time, their windows' argmax offsets into the padded image.
+            float* xPadded = image.WeightGradientScratch(out int* windowOffsets, out int* offsets, out float* gzGroup);
             int* placeOffsets = stackalloc int[8];
             image.Offsets(in G, in Pool, windowOffsets, placeOffsets);
             Vector256<int> placeOffset = Vector256.Load(placeOffsets);
@@ -91,12 +86,8 @@ internal static unsafe partial class Convolution
             int first = (int)((long)G.Batch * item / Slots), last = (int)((long)G.Batch * (item + 1) / Slots);
             float* dw = Partials + ((nint)item * G.KernelLength);
 
-            // Job scratch: the image with its padding, then per window its offset in it, and eight filters' argmax
-            // places and gradients ([windows, 8]).
-            float* xPadded = ConvScratch.Get(ScratchSlot.Job, image.AlignedFloats + (17 * (nint)windows));
-            int* windowOffsets = (int*)(xPadded + image.AlignedFloats);
-            int* places = windowOffsets + windows;
-            float* gzGroup = (float*)(places + (8 * (nint)windows));
+            // Job scratch: for eight filters at a time, their windows' argmax places.
+            float* xPadded = image.WeightGradientScratch(out int* windowOffsets, out int* places, out float* gzGroup);
             int* placeOffsets = stackalloc int[8];
             int* taps = stackalloc int[PooledTileAvx2.MaxVectors];
             image.Offsets(in G, in Pool, windowOffsets, placeOffsets);
