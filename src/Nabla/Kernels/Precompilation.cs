@@ -97,8 +97,7 @@ internal static class Precompilation
         }
         catch (Exception ex)
         {
-            Interlocked.Increment(ref failures);
-            Volatile.Write(ref lastFailure, $"{ex.GetType().Name}: {ex.Message}");
+            Fail("the thread", ex);
         }
     }
 
@@ -138,8 +137,7 @@ internal static class Precompilation
         }
         catch (Exception ex)
         {
-            Interlocked.Increment(ref failures);
-            Volatile.Write(ref lastFailure, $"TensorPrimitives: {ex.GetType().Name}: {ex.Message}");
+            Fail("TensorPrimitives", ex);
         }
 
         Prepare(typeof(Convolution));
@@ -230,10 +228,16 @@ internal static class Precompilation
         {
             // Whatever the runtime refuses to compile ahead is compiled on its first call instead, as it would be without
             // this class; counted so that the tests see it.
-            Interlocked.Increment(ref failures);
-            Volatile.Write(ref lastFailure, $"{type.FullName}.{method.Name}: {ex.GetType().Name}: {ex.Message}");
+            Fail($"{type.FullName}.{method.Name}", ex);
             return 0;
         }
+    }
+
+    // Counts what went wrong on the thread (Failures) and keeps the last (LastFailure) for the tests' message.
+    private static void Fail(string what, Exception ex)
+    {
+        Interlocked.Increment(ref failures);
+        Volatile.Write(ref lastFailure, $"{what}: {ex.GetType().Name}: {ex.Message}");
     }
 
     /// <summary>Runs the <see cref="TensorPrimitives"/> functions (float) that the library calls, on 40 elements.</summary>
