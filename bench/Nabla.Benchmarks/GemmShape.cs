@@ -13,7 +13,8 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
     /// The products of a Dense layer's training step for 784-wide inputs: forward Y = X·W (NN),
     /// input gradient dX = dY·Wᵀ (NT) and weight gradient dW = Xᵀ·dY (TN), for a 784→128 layer with
     /// batch 32 and a 784→512 layer with batch 128, plus the batch-256 forward pass and the batch-1 step (W7), whose
-    /// forward pass is a row vector times W and whose weight gradient is an outer product (k = 1).
+    /// forward pass is a row vector times W and whose weight gradient is an outer product (k = 1), and the three products
+    /// of W2's 256 → 256 layers at batch 20.
     /// </summary>
     public static readonly GemmShape[] Backprop =
     [
@@ -26,6 +27,9 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         new("256x784x128 fwd NN", false, false, 256, 128, 784),
         new("1x784x128 fwd NN", false, false, 1, 128, 784),
         new("1x784x128 dW TN", true, false, 784, 128, 1),
+        new("20x256x256 fwd NN", false, false, 20, 256, 256),
+        new("20x256x256 dX NT", false, true, 20, 256, 256),
+        new("20x256x256 dW TN", true, false, 256, 256, 20),
     ];
 
     /// <summary>Floating-point operations of the product, 2·m·n·k.</summary>

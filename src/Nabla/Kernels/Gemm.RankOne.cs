@@ -13,13 +13,13 @@ internal static unsafe partial class Gemm
     /// (Vector512, Vector256 or scalar; like the micro-kernels, forceable through <see cref="ForcedPath"/>).
     /// op(A)[i, 0] is A[i·lda] (A[i] when A is transposed); op(B)[0, j] is B[j] (B[j·ldb] when B is transposed,
     /// gathered into the thread's scratch buffer unless ldb is 1). Large C is split by rows over the threads
-    /// (<see cref="StreamingThreadCount"/>).
+    /// (<see cref="WritingThreadCount"/>).
     /// </remarks>
     private static void RankOne(in GemmOperands g, GemmPath path, int batch, nint strideA, nint strideB, nint strideC)
     {
         var job = new RankOneJob { Operands = g, StrideA = strideA, StrideB = strideB, StrideC = strideC, Batch = batch, Path = path };
         long rows = (long)batch * g.M;
-        job.Parts = (int)Math.Min(StreamingThreadCount(rows * g.N), rows);
+        job.Parts = (int)Math.Min(WritingThreadCount(rows * g.N), rows);
         ParallelRunner.For(job.Parts, ref job);
     }
 

@@ -411,6 +411,29 @@ public sealed class GemmTests : IDisposable
         Assert.Equal(before + 2, ParallelRunner.BatchCount);
     }
 
+    // A rank-one product's cost is writing C, so it is split from 64K elements of C (256 KB), far below the flops
+    // threshold: W7's 784 × 128 weight gradient runs on both threads, 255 × 256 on the caller, and one thread when
+    // only one is allowed.
+    [Fact]
+    public void Rank_one_products_are_split_from_64K_elements_of_C()
+    {
+        if (ParallelRunner.WorkerCount == 0)
+            return;   // one core: nothing can be split
+        float[] a = GemmReference.Matrix(new System.Random(3), 1, 784, 784, tail: 0), b = GemmReference.Matrix(new System.Random(4), 1, 256, 256, tail: 0);
+        var c = new float[784 * 256];
+        long before = ParallelRunner.BatchCount;
+        Gemm.Multiply(true, false, 255, 256, 1, a, 255, b, 256, c, 256);
+        Assert.Equal(before, ParallelRunner.BatchCount);
+        Gemm.Multiply(true, false, 256, 256, 1, a, 256, b, 256, c, 256);
+        Assert.Equal(before + 1, ParallelRunner.BatchCount);
+        Gemm.Multiply(true, false, 784, 128, 1, a, 784, b, 128, c, 128);
+        Assert.Equal(before + 2, ParallelRunner.BatchCount);
+
+        Gemm.MaxThreads = 1;
+        Gemm.Multiply(true, false, 784, 128, 1, a, 784, b, 128, c, 128);
+        Assert.Equal(before + 2, ParallelRunner.BatchCount);
+    }
+
     // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
     [Theory]
     [InlineData(1)]
