@@ -4,10 +4,8 @@ namespace Nabla.Kernels;
 
 internal static unsafe partial class Gemm
 {
-    // Elements of B a slot of a single row-vector product streams at least when its rows are cut into slots (192 KB),
-    // so that W4's Dense(128) on 784 inputs (392 KB) runs as two: on a 2-core Zen 3 the product took 2.9-3.7 µs in two
-    // slots, 3.8-4.1 in three and 4.9-5.6 in one (slots of 256 KB), and W4's batch-1 Predict 4.5 µs against 6.8 (medians).
-    private const int RowVectorSlotElements = 3 << 14;
+    // Elements of B a slot of a single row-vector product streams at least when its rows are cut into slots (256 KB).
+    private const int RowVectorSlotElements = 1 << 16;
 
     // At most this many slots: their partial rows of C are added in order at the end.
     private const int RowVectorMaxSlots = 8;
@@ -20,7 +18,7 @@ internal static unsafe partial class Gemm
     /// Cutting the columns between the threads (<see cref="RowVectorJob"/>) has each one read part of every row of B, a
     /// strided pattern that ran slower on two threads than on one below 4 MB of B. Here each slot streams a
     /// contiguous run of whole rows into its own partial row of C (the first into C itself), and the partial rows are
-    /// added to C in slot order. From two slots (384 KB of B) on, the threads share them: W5's Dense(128) on 3,136
+    /// added to C in slot order. From two slots (512 KB of B) on, the threads share them: W5's Dense(128) on 3,136
     /// inputs, 1.6 MB streamed from L3, took 13 µs less of a batch-1 Predict (107 → 94 µs).
     /// </remarks>
     private static void RowVectorSlotted(in GemmOperands g, GemmPath path, int slots)
