@@ -85,36 +85,37 @@ internal static unsafe class RowOps
     {
         nint i = 0;
         if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 64; i += 64)
-            {
-                Vector512<float> a = Vector512.Load(src + i), b = Vector512.Load(src + i + 16);
-                Vector512<float> c = Vector512.Load(src + i + 32), d = Vector512.Load(src + i + 48);
-                a.Store(dst + i);
-                b.Store(dst + i + 16);
-                c.Store(dst + i + 32);
-                d.Store(dst + i + 48);
-            }
-        }
+            i = CopyFourVectorSteps<Lanes512>(src, dst, i, n);
 
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= n - 32; i += 32)
-            {
-                Vector256<float> a = Vector256.Load(src + i), b = Vector256.Load(src + i + 8);
-                Vector256<float> c = Vector256.Load(src + i + 16), d = Vector256.Load(src + i + 24);
-                a.Store(dst + i);
-                b.Store(dst + i + 8);
-                c.Store(dst + i + 16);
-                d.Store(dst + i + 24);
-            }
-
+            i = CopyFourVectorSteps<Lanes256>(src, dst, i, n);
             for (; i <= n - 8; i += 8)
                 Vector256.Load(src + i).Store(dst + i);
         }
 
         for (; i < n; i++)
             dst[i] = src[i];
+    }
+
+    // Copies from i on in steps of four T vectors, all four loaded before any is stored; returns where it stopped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint CopyFourVectorSteps<T>(float* src, float* dst, nint i, nint n)
+        where T : struct, ILanes<T>
+    {
+        nint w = T.Count;
+        ref float s = ref *src, d = ref *dst;
+        for (; i <= n - (4 * w); i += 4 * w)
+        {
+            T a = T.Load(ref s, (nuint)i), b = T.Load(ref s, (nuint)(i + w));
+            T c = T.Load(ref s, (nuint)(i + (2 * w))), e = T.Load(ref s, (nuint)(i + (3 * w)));
+            T.Store(a, ref d, (nuint)i);
+            T.Store(b, ref d, (nuint)(i + w));
+            T.Store(c, ref d, (nuint)(i + (2 * w)));
+            T.Store(e, ref d, (nuint)(i + (3 * w)));
+        }
+
+        return i;
     }
 
     /// <summary>dst[i] += src[i] for i in [0, n).</summary>
