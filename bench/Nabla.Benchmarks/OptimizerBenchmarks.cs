@@ -37,10 +37,9 @@ public class OptimizerBenchmarks
             opt.Build(_variables);
         }
 
-        int count = _variables.Sum(v => v.Value.Size);
         _numerators = _gradients.SelectMany(g => g.ToArray()).ToArray();
         _squares = _numerators.Select(x => x * x).ToArray();
-        _quotients = new float[count];
+        _quotients = new float[_numerators.Length];
     }
 
     [Benchmark(Baseline = true)]
