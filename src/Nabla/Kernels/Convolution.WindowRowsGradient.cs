@@ -23,16 +23,17 @@ internal static unsafe partial class Convolution
             g.KernelHeight, g.KernelWidth, ReachHeight(in g) - g.PadTop, ReachHeight(in g) - g.PadBottom,
             ReachWidth(in g) - g.PadLeft, ReachWidth(in g) - g.PadRight, 1, 1, g.DilationHeight, g.DilationWidth);
         Debug.Assert(adjoint.OutputLength == g.InputLength, "the adjoint's output is dx");
-        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in adjoint) * WindowPanelFloats(in adjoint, withBias: false));
-        PackFlippedKernel(in g, w, packed);
-        RunWindowRows(in adjoint, dy, packed, withBias: false, dx, null, null, accumulate);
+        int columns = WindowColumns;
+        float* packed = ConvScratch.Get(ScratchSlot.Call, WindowPanels(in adjoint, columns) * WindowPanelFloats(in adjoint, withBias: false, columns));
+        PackFlippedKernel(in g, w, packed, columns);
+        RunWindowRows(in adjoint, dy, packed, withBias: false, columns, dx, null, null, accumulate);
     }
 
-    // packed[panel][(kh, kw, f)][j] = w[KH−1−kh, KW−1−kw, panel·16 + j, f], zero past the last input channel: w′ packed
-    // as PackKernel packs a forward kernel.
-    private static void PackFlippedKernel(in Conv2DGeometry g, float* w, float* packed)
+    // packed[panel][(kh, kw, f)][j] = w[KH−1−kh, KW−1−kw, panel·width + j, f], zero past the last input channel: w′
+    // packed as PackKernel packs a forward kernel, in panels of the tile's width.
+    private static void PackFlippedKernel(in Conv2DGeometry g, float* w, float* packed, int width)
     {
-        int c = g.InputChannels, f = g.OutputChannels, taps = g.KernelHeight * g.KernelWidth, width = WindowTileAvx2.Columns;
+        int c = g.InputChannels, f = g.OutputChannels, taps = g.KernelHeight * g.KernelWidth;
         for (int j0 = 0; j0 < c; j0 += width)
         {
             int columns = Math.Min(width, c - j0);

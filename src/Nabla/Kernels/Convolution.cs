@@ -21,8 +21,8 @@ namespace Nabla.Kernels;
 /// (for at most <see cref="DirectMaxInputChannels"/> channels per group the block is tap-major, built from runs of
 /// input rows; see <see cref="Im2Col"/>); implicit GEMMs for few-channel inputs (an image's first layer), whose
 /// forward pass gathers each window straight into the micro-kernel's panel and carries the bias as one more k step,
-/// and whose weight gradient feeds the micro-kernel windows from a strip of interleaved input rows; on the AVX2 path,
-/// a micro-kernel that reads each pixel's window where it lies (<see cref="WindowTileAvx2"/>), for the forward pass
+/// and whose weight gradient feeds the micro-kernel windows from a strip of interleaved input rows; on the vector paths,
+/// a micro-kernel that reads each pixel's window where it lies (<see cref="WindowTileAvx2"/>, <see cref="WindowTileAvx512"/>), for the forward pass
 /// and, over dy with the kernel flipped, the input gradient of a stride-1 convolution; for one input channel (a
 /// grayscale image's first layer), a forward kernel that sums register blocks of pixels by channels from a
 /// zero-padded strip of input rows; and per-channel loops for depthwise convolutions, whose groups are too narrow for a

@@ -9,7 +9,7 @@ internal enum ConvolutionAlgorithm
     /// forward pass and the weight gradient of a convolution with at most
     /// <see cref="Convolution.DirectMaxInputChannels"/> input channels and one group (a first layer);
     /// <see cref="WindowRows"/> for the other one-group forward passes and the input gradients of stride-1 one-group
-    /// convolutions on the AVX2 path; else <see cref="Im2Col"/>.
+    /// convolutions on the AVX2 and AVX-512 paths; else <see cref="Im2Col"/>.
     /// </summary>
     Auto,
 
@@ -36,8 +36,9 @@ internal enum ConvolutionAlgorithm
 
     /// <summary>
     /// Implicit GEMM whose micro-kernel reads each output pixel's window where it lies, in the input or in a zero-padded
-    /// copy of the rows a block of pixels needs (the forward pass of a one-group convolution, on the AVX2 path), and the
-    /// input gradient of a stride-1 one-group convolution as such a forward pass over dy with the kernel flipped.
+    /// copy of the rows a block of pixels needs (the forward pass of a one-group convolution, on the AVX2 and AVX-512
+    /// paths), and the input gradient of a stride-1 one-group convolution as such a forward pass over dy with the kernel
+    /// flipped.
     /// </summary>
     WindowRows,
 }

@@ -266,8 +266,9 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
         }
     }
 
+    // C row (+)= the two vectors of a tile row; also the window kernel's store (WindowTileAvx512).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(float* c, Vector512<float> low, Vector512<float> high, bool accumulate)
+    internal static void Update(float* c, Vector512<float> low, Vector512<float> high, bool accumulate)
     {
         if (accumulate)
         {
@@ -281,7 +282,7 @@ internal readonly unsafe struct GemmMicroKernelAvx512 : IGemmMicroKernel
 
     // Masked loads and stores touch only the columns below nr, so they never reach past C.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateMasked<TCols>(float* c, Vector512<float> low, Vector512<float> high,
+    internal static void UpdateMasked<TCols>(float* c, Vector512<float> low, Vector512<float> high,
         Vector512<float> lowMask, Vector512<float> highMask, bool accumulate)
         where TCols : struct, IGemmExtent
     {

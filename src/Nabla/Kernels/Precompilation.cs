@@ -150,6 +150,11 @@ internal static class Precompilation
             Prepare(typeof(WindowTileAvx2));
             Prepare(typeof(PooledTileAvx2));
         }
+
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            Prepare(typeof(WindowTileAvx512));
+        }
     }
 
     /// <summary>

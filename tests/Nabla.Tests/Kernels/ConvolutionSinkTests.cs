@@ -96,8 +96,8 @@ public sealed unsafe class ConvolutionSinkTests : IDisposable
         }
 
         // The single-channel cases stream unless Im2Col or WindowRows is forced (WindowRows takes them where it runs); the
-        // others where WindowRows runs, on the AVX2 path.
-        bool windows = Gemm.ActivePath == GemmPath.Avx2 && algorithm != "SingleChannel";
+        // others where WindowRows runs, on the AVX2 and AVX-512 paths.
+        bool windows = Gemm.ActivePath is GemmPath.Avx2 or GemmPath.Avx512 && algorithm != "SingleChannel";
         int expectedStreamed = algorithm switch
         {
             "Im2Col" => 0,

@@ -16,14 +16,18 @@ public sealed class ConvolutionWindowRowsTests : IDisposable
     // (a partial panel), and 5 × 8 images, so that one block of pixels spans several images and ends in a partial tile.
     // (No output row is one more than a multiple of six pixels wide: Direct's tiles are cut per row, and a one-pixel
     // tile runs its vector-matrix loop, which sums in another order.)
+    // On each vector path the window tile of its width (WindowTileAvx2, 16 channels; WindowTileAvx512, 32) runs against
+    // that path's direct kernel.
     [Theory]
-    [InlineData(1)]
-    [InlineData(0)]
-    public void The_outputs_are_the_direct_kernels_bits(int threads)
+    [InlineData(nameof(GemmPath.Avx2), 1)]
+    [InlineData(nameof(GemmPath.Avx2), 0)]
+    [InlineData(nameof(GemmPath.Avx512), 1)]
+    [InlineData(nameof(GemmPath.Avx512), 0)]
+    public void The_outputs_are_the_direct_kernels_bits(string path, int threads)
     {
-        if (!Gemm.IsSupported(GemmPath.Avx2))
+        if (!Gemm.IsSupported(Enum.Parse<GemmPath>(path)))
             return;
-        KernelPaths.Use(nameof(GemmPath.Avx2), threads == 0 ? Environment.ProcessorCount : threads);
+        KernelPaths.Use(path, threads == 0 ? Environment.ProcessorCount : threads);
         foreach (Conv2DGeometry g in new[]
         {
             Conv2DGeometry.Create(3, 14, 14, 32, 64, 3, 3, PaddingMode.Same),
