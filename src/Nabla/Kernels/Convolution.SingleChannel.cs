@@ -85,14 +85,16 @@ internal static unsafe partial class Convolution
             Sink?.Consume(block, firstRow, lastRow - firstRow);
         }
 
-        // strip[kh, j] = x[n, ih, j − PadLeft] for the input row ih of tap row kh, 0 outside the input.
+        // strip[kh, j] = x[n, ih, j − PadLeft] for the input row ih of tap row kh, 0 outside the input. Cleared with
+        // RowOps, not Span.Clear: with the framework's precompiled clear, W5's first layer ran at 26-28 GFLOP/s on one
+        // core of a Xeon (AVX-512) against 58-71 (and 67-75 with the whole framework compiled at run time).
         private readonly void FillStrip(int n, int oh, float* strip)
         {
             int w = G.InputWidth, left = G.PadLeft, width = StripWidth;
             for (int kh = 0; kh < G.KernelHeight; kh++, strip += width)
             {
                 int ih = (oh * G.StrideHeight) + (kh * G.DilationHeight) - G.PadTop;
-                new Span<float>(strip, width).Clear();
+                RowOps.Clear(strip, width);
                 if ((uint)ih < (uint)G.InputHeight)
                 {
                     int from = Math.Max(0, -left), count = Math.Min(w, width - left) - from;
