@@ -19,46 +19,39 @@ internal static unsafe partial class Gemm
     /// strided pattern that ran slower on two threads than on one below 4 MB of B. Here each slot streams a
     /// contiguous run of whole rows into its own partial row of C (the first into C itself), and the partial rows are
     /// added to C in slot order. From two slots (512 KB of B) on, the threads share them: W5's Dense(128) on 3,136
-    /// inputs, 1.6 MB streamed from L3, took 13 µs less of a batch-1 Predict (107 → 94 µs). The calling thread claims
-    /// slots from the first up and the others from the last down (<see cref="TwoEndedClaims"/>), so that from one call
-    /// to the next each core streams the same rows, which a core's L2 can then keep: on a 2-core Xeon (2 MB of L2 each)
-    /// that Dense(128) took 7 µs instead of 15, when slots claimed in turn went to either core.
+    /// inputs, 1.6 MB streamed from L3, took 13 µs less of a batch-1 Predict (107 → 94 µs). The runner hands the
+    /// calling thread the slots from the first up and the workers those from the last down, so from one call to the next
+    /// each core streams the same rows, which its L2 can then keep: on a 2-core Xeon (2 MB of L2 a core) that
+    /// Dense(128) took 7 µs instead of 15, when slots claimed in turn went to either core.
     /// </remarks>
     private static void RowVectorSlotted(in GemmOperands g, GemmPath path, int slots)
     {
-        TwoEndedClaims claims = default;
-        claims.Start(slots);
         var job = new RowVectorSlotJob
         {
             Operands = g,
             Path = path,
             Slots = slots,
             Partials = GemmScratch.Get((nint)(slots - 1) * g.N),
-            Claims = &claims,
-            Caller = Environment.CurrentManagedThreadId,
         };
-
-        // One part per thread, each claiming slots until none is left: a slower core takes fewer.
-        ParallelRunner.For(Math.Min(ThreadsFor(double.MaxValue), slots), ref job);
+        job.Parts = ThreadsFor(double.MaxValue) > 1 ? slots : 1;   // claimed one by one from two ends: a slower core takes fewer
+        ParallelRunner.For(job.Parts, ref job);
         Convolution.ReducePartials(job.Partials, slots - 1, g.N, g.C, accumulate: true);   // C += slots 1, 2, … in order
     }
 
-    // Each part claims slots until none is left, the calling thread from the first and the others from the last; slot s
-    // covers rows [Row(s), Row(s + 1)) of B, a multiple of four.
+    // Part p of Parts takes an equal run of the slots (one each when the threads share them); slot s covers rows
+    // [Row(s), Row(s + 1)) of B, a multiple of four.
     private struct RowVectorSlotJob : IParallelJob
     {
         public GemmOperands Operands;
         public GemmPath Path;
-        public int Slots, Caller;
+        public int Slots, Parts;
         public float* Partials;
-        public TwoEndedClaims* Claims;
 
         public readonly void Execute(int index)
         {
             GemmOperands g = Operands;
             nint aStep = g.TransposeA ? g.Lda : 1;
-            bool fromFirst = Environment.CurrentManagedThreadId == Caller;
-            while (Claims->TryClaim(fromFirst, out int s))
+            for (int s = Slots * index / Parts, end = Slots * (index + 1) / Parts; s < end; s++)
             {
                 int first = Row(s), last = Row(s + 1);
                 float* c = s == 0 ? g.C : Partials + ((nint)(s - 1) * g.N);

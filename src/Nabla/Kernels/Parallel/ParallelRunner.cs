@@ -11,13 +11,17 @@ namespace Nabla.Kernels.Parallel;
 /// Kernels (GEMM, elementwise, softmax, convolution) split their work into a few indices and call
 /// <see cref="For{TJob}(int, ref TJob)"/>. The runner owns <see cref="WorkerCount"/> background
 /// threads (one per core besides the caller's); the calling thread takes part in the work, so at
-/// most <see cref="MaxParallelism"/> indices run at once. Indices are claimed one at a time from a
-/// shared counter, so a thread that is descheduled (other processes share the cores) simply claims
-/// fewer of them.
+/// most <see cref="MaxParallelism"/> indices run at once. Indices are claimed one at a time, the
+/// caller from the first up and the workers from the last down (<see cref="TwoEndedClaims"/>), so a
+/// thread that is descheduled (other processes share the cores) simply claims fewer of them, and on two
+/// threads that keep pace each one takes the same indices call after call: a job that cuts its data
+/// the same way every call (an optimizer's share of the weights, a product's blocks) then finds its
+/// share in its own core's cache. Claimed in turn from one counter, Adam's two halves of W4's
+/// 101,770 weights went to either core from one step to the next.
 /// </para>
 /// <para>
 /// No allocation per call: the job stays on the caller's stack and workers reach it through a
-/// pointer and a <c>delegate*</c> to a generic trampoline, <see cref="Drain{TJob}(void*)"/>. The
+/// pointer and a <c>delegate*</c> to a generic trampoline, <see cref="Drain{TJob}(void*, bool)"/>. The
 /// caller returns only after every index has finished and every worker has left the batch, which is
 /// what keeps that pointer valid.
 /// </para>
@@ -45,9 +49,8 @@ internal static unsafe class ParallelRunner
     // State of the batch in flight. Only the thread that owns _busy writes it; workers read it.
     private static BatchCounters _state;
     private static int _busy;
-    private static int _count;
     private static void* _job;
-    private static delegate*<void*, void> _drain;
+    private static delegate*<void*, bool, void> _drain;
     private static Exception? _error;
     private static Worker[]? _workers;
     private static long _batches;
@@ -108,9 +111,8 @@ internal static unsafe class ParallelRunner
         TJob local = job;
         _job = Unsafe.AsPointer(ref local);
         _drain = &Drain<TJob>;
-        _count = count;
         _error = null;
-        _state.Next = 0;
+        _state.Claims.Start(count);
         Volatile.Write(ref _state.Open, 1);
         Interlocked.Increment(ref _state.Generation);   // full fence: publishes the batch, then reads Sleeping
 
@@ -126,7 +128,7 @@ internal static unsafe class ParallelRunner
         }
 
         _inBatch = true;
-        Drain<TJob>(_job);
+        Drain<TJob>(_job, fromFirst: true);
         _inBatch = false;
 
         // Close the batch, then wait for every worker that entered it. A worker that registers after
@@ -144,23 +146,21 @@ internal static unsafe class ParallelRunner
             ExceptionDispatchInfo.Throw(error);
     }
 
-    // Claims and executes indices of the current batch until none are left. Runs on the caller and
-    // on every worker that joined; the first exception stops the claiming everywhere.
-    private static void Drain<TJob>(void* state)
+    // Claims and executes indices of the current batch until none are left, from the first end on the caller and
+    // from the last on the workers that joined; the first exception stops the claiming everywhere.
+    private static void Drain<TJob>(void* state, bool fromFirst)
         where TJob : struct, IParallelJob, allows ref struct
     {
         ref TJob job = ref Unsafe.AsRef<TJob>(state);
-        int count = _count;
         try
         {
-            int index;
-            while ((index = Interlocked.Increment(ref _state.Next) - 1) < count)
+            while (_state.Claims.TryClaim(fromFirst, out int index))
                 job.Execute(index);
         }
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _error, e, null);
-            Volatile.Write(ref _state.Next, count);
+            _state.Claims.Start(0);
         }
     }
 
@@ -193,7 +193,7 @@ internal static unsafe class ParallelRunner
             // waits for Active to reach zero, so either it waits for us or we see it closed.
             Interlocked.Increment(ref _state.Active);
             if (Volatile.Read(ref _state.Open) != 0)
-                _drain(_job);
+                _drain(_job, false);
             Interlocked.Decrement(ref _state.Active);
         }
     }
@@ -245,12 +245,12 @@ internal static unsafe class ParallelRunner
     }
 
     // Each counter on its own cache line: idle workers poll Generation while the batch's threads
-    // hammer Next, and neither should slow the other down.
+    // hammer Claims, and neither should slow the other down.
     [StructLayout(LayoutKind.Explicit, Size = 4 * 64)]
     private struct BatchCounters
     {
         [FieldOffset(0)] public int Generation;
-        [FieldOffset(64)] public int Next;
+        [FieldOffset(64)] public TwoEndedClaims Claims;
         [FieldOffset(128)] public int Active;
         [FieldOffset(192)] public int Open;
     }

@@ -8,8 +8,8 @@ namespace Nabla.Kernels.Parallel;
 /// With two threads each one takes the same items call after call when they finish together, so the data an item reads
 /// stays in that core's cache from one call to the next; a thread that falls behind (a core shared with another guest,
 /// a worker slow to wake) is left fewer items, since the other one goes on claiming past the middle. The two ends are
-/// one 64-bit word changed by compare-and-swap, so a claim never hands out an item twice. Hold it where every thread
-/// of the call can reach it (the caller's stack, through a pointer in the job) and start it with <see cref="Start"/>.
+/// one 64-bit word changed by compare-and-swap, so a claim never hands out an item twice. <see cref="ParallelRunner"/>
+/// claims the indices of every batch this way.
 /// </remarks>
 internal struct TwoEndedClaims
 {

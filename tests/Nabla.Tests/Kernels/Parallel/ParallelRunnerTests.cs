@@ -45,6 +45,31 @@ public sealed class ParallelRunnerTests
         Assert.True(threadIds.Distinct().Count() > 1, "all indices ran on one thread");
     }
 
+    // The caller claims from the first index up and the workers from the last down, so each takes a contiguous run
+    // from its end (on two threads, the same run call after call when they keep pace): whatever the timing, the
+    // caller's indices are 0, 1, 2, … in order and the others' N−1, N−2, … in order.
+    [Fact]
+    public void The_caller_claims_from_the_first_index_and_the_workers_from_the_last()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        for (int round = 0; round < 20; round++)
+        {
+            var threadIds = new int[40];
+            var order = new int[40];
+            int next = 0;
+            var job = new OrderJob(threadIds, order, () => Interlocked.Increment(ref next));
+            ParallelRunner.For(threadIds.Length, ref job);
+
+            int[] mine = [.. Enumerable.Range(0, 40).Where(i => threadIds[i] == caller).OrderBy(i => order[i])];
+            int[] theirs = [.. Enumerable.Range(0, 40).Where(i => threadIds[i] != caller).OrderBy(i => order[i])];
+            Assert.Equal(Enumerable.Range(0, mine.Length), mine);
+            if (ParallelRunner.WorkerCount == 1)
+                Assert.Equal(Enumerable.Range(mine.Length, theirs.Length).Reverse(), theirs);
+            foreach (IGrouping<int, int> worker in theirs.GroupBy(i => threadIds[i]))
+                Assert.Equal([.. worker.OrderDescending()], worker.ToArray());
+        }
+    }
+
     [Fact]
     public void Sleeping_workers_are_woken_by_the_next_batch()
     {
@@ -156,6 +181,17 @@ public sealed class ParallelRunnerTests
         {
             threadIds[index] = Environment.CurrentManagedThreadId;
             Thread.Sleep(millisecondsPerIndex);
+        }
+    }
+
+    // Records which thread ran each index, and in which order the indices started.
+    private readonly struct OrderJob(int[] threadIds, int[] order, Func<int> tick) : IParallelJob
+    {
+        public void Execute(int index)
+        {
+            order[index] = tick();
+            threadIds[index] = Environment.CurrentManagedThreadId;
+            Thread.SpinWait(2000);
         }
     }
 
