@@ -23,9 +23,9 @@ internal static unsafe partial class Convolution
     {
         int columns = WindowColumns;
         nint floats = WindowPanels(in g, columns) * WindowPanelFloats(in g, bias != null, columns);
-        float* packed = columns == WindowTileAvx512.Columns
-            ? PackedKernelCache.Packed(in g, w, bias, floats, &PackKernel<GemmMicroKernelAvx512>)
-            : PackedKernelCache.Packed(in g, w, bias, floats, &PackKernel<GemmMicroKernelAvx2>);
+        delegate*<in Conv2DGeometry, float*, float*, float*, void> pack =
+            columns == WindowTileAvx512.Columns ? &PackKernel<GemmMicroKernelAvx512> : &PackKernel<GemmMicroKernelAvx2>;
+        float* packed = PackedKernelCache.Packed(in g, w, bias, floats, pack);
         RunWindowRows(in g, x, packed, bias != null, columns, y, epilogue, sink, accumulate: false);
     }
 

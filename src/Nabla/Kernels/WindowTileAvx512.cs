@@ -10,7 +10,7 @@ namespace Nabla.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The GEMM micro-kernel (<see cref="GemmMicroKernelAvx2"/>) broadcasts A values from a panel that packing wrote: for a
+/// The GEMM micro-kernel (<see cref="GemmMicroKernelAvx512"/>) broadcasts A values from a panel that packing wrote: for a
 /// channels-last convolution, im2col copies each window out of the input and packing then transposes it, two passes
 /// over data as large as the input times the kernel's area. Here each pixel's window is read where it lies. A window is
 /// a few runs of contiguous floats (one run per kernel row when the kernel's columns are adjacent: its taps' channels
@@ -33,7 +33,7 @@ internal static unsafe class WindowTileAvx512
     public const int Columns = 32;
 
     /// <summary>
-    /// <c>c[r·ldc + j] (+)= Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·16 + j] (+ bias[j])</c> for r &lt;
+    /// <c>c[r·ldc + j] (+)= Σ_s Σ_k pixels[r][offsets[s] + k] · b[((s·length) + k)·32 + j] (+ bias[j])</c> for r &lt;
     /// <paramref name="rows"/> and j &lt; <paramref name="columns"/>.
     /// </summary>
     /// <param name="pixels">Six pointers, one per pixel of the tile (those past <paramref name="rows"/> must still be readable, and are not stored).</param>
