@@ -39,6 +39,12 @@ internal interface ILanes<TSelf>
     /// </summary>
     static abstract TSelf FlushSubnormal(TSelf x);
 
+    /// <summary>
+    /// Zero where |x| is below <paramref name="threshold"/>, x elsewhere (NaN included): <see cref="FlushSubnormal"/>
+    /// with a higher floor, for a stored value whose product with a known factor must never be subnormal.
+    /// </summary>
+    static abstract TSelf FlushBelow(TSelf x, TSelf threshold);
+
     /// <summary>x · y + z, fused into one instruction where the hardware has FMA (one rounding), else multiplied then added.</summary>
     static abstract TSelf MultiplyAdd(TSelf x, TSelf y, TSelf z);
 
@@ -93,6 +99,10 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
         new(Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x._v), Vector512.Create(Lanes.SmallestNormal)), Vector512<float>.Zero, x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 FlushBelow(Lanes512 x, Lanes512 threshold) =>
+        new(Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x._v), threshold._v), Vector512<float>.Zero, x._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 MultiplyAdd(Lanes512 x, Lanes512 y, Lanes512 z) => new(Vector512.MultiplyAddEstimate(x._v, y._v, z._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -143,6 +153,10 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
         new(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x._v), Vector256.Create(Lanes.SmallestNormal)), Vector256<float>.Zero, x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 FlushBelow(Lanes256 x, Lanes256 threshold) =>
+        new(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x._v), threshold._v), Vector256<float>.Zero, x._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 MultiplyAdd(Lanes256 x, Lanes256 y, Lanes256 z) => new(Vector256.MultiplyAddEstimate(x._v, y._v, z._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,6 +204,9 @@ internal readonly struct Lane1 : ILanes<Lane1>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 FlushSubnormal(Lane1 x) => new(MathF.Abs(x._v) < Lanes.SmallestNormal ? 0f : x._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 FlushBelow(Lane1 x, Lane1 threshold) => new(MathF.Abs(x._v) < threshold._v ? 0f : x._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 MultiplyAdd(Lane1 x, Lane1 y, Lane1 z) => new(float.MultiplyAddEstimate(x._v, y._v, z._v));

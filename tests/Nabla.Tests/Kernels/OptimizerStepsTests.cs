@@ -199,6 +199,50 @@ public class OptimizerStepsTests
         Assert.Equal([0f, 0.9f], velocity);
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(0)]
+    public void Adam_zeroes_a_decaying_moment_before_its_products_would_be_subnormal(int bits)
+    {
+        // 1 − β1 = 0.1, 1 − β2 = 0.001, α = 0.01, g = 0: m decays by 0.9 and v by 0.999 a step. m · α is subnormal below
+        // 2^-126 / 0.01 = 1.1755e-36 (the larger of the two products' floors), v · 0.001 below 2^-126 / 0.001 =
+        // 1.1755e-35. Below its floor a moment becomes 0, so no later step multiplies a subnormal out of it (on x86
+        // each such instruction takes a microcode assist, about a hundred cycles); above it, it is the plain update.
+        const float mFloor = 1.17549435e-36f, vFloor = 1.17549435e-35f;
+        const int n = 16 + 8 + 3;
+        float[] m = new float[n], v = new float[n], w = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            // Before the step, so that after it (× 0.9, × 0.999) they straddle the floors: 0.5, 0.99, 1.01 and 2 floors.
+            float scale = (i % 4) switch { 0 => 0.5f, 1 => 0.99f, 2 => 1.01f, _ => 2f };
+            m[i] = (i % 2 == 0 ? 1 : -1) * mFloor * scale / 0.9f;
+            v[i] = vFloor * scale / 0.999f;
+        }
+
+        float[] m0 = (float[])m.Clone(), v0 = (float[])v.Clone();
+        WithWidth(bits, () => OptimizerSteps.Adam(w, g, m, v, default, 0.1f, 0.001f, 0.01f, 1e-7f));
+        for (int i = 0; i < n; i++)
+        {
+            float plainM = m0[i] + ((0f - m0[i]) * 0.1f), plainV = v0[i] + ((0f - v0[i]) * 0.001f);
+            Assert.Equal(MathF.Abs(plainM) < mFloor ? 0f : plainM, m[i]);
+            Assert.Equal(plainV < vFloor ? 0f : plainV, v[i]);
+            Assert.True(m[i] == 0f || MathF.Abs(m[i] * 0.01f) >= 1.17549435e-38f, $"element {i}: m · α = {m[i] * 0.01f} is subnormal");
+        }
+
+        // 0.5 and 0.99 floors are zeroed, 1.01 and 2 kept: the floor is where the comment says.
+        Assert.Equal([true, true, false, false], m[..4].Select(x => x == 0f));
+        Assert.Equal([true, true, false, false], v[..4].Select(x => x == 0f));
+
+        // A rate of 0 (the first step of a warm-up) moves no weight and caps the floor at 2^-100 = 7.8886e-31: the
+        // moments keep accumulating for the steps that follow.
+        float[] m1 = [1e-30f / 0.9f, 5e-31f / 0.9f], v1 = [1f, 1f], w1 = [3f, 4f], g1 = new float[2];
+        WithWidth(bits, () => OptimizerSteps.Adam(w1, g1, m1, v1, default, 0.1f, 0.001f, 0f, 1e-7f));
+        Assert.Equal([3f, 4f], w1);
+        Assert.Equal(1e-30f, m1[0], 1e-36f);
+        Assert.Equal(0f, m1[1]);
+    }
+
     [Fact]
     public void Length_mismatch_is_rejected()
     {
