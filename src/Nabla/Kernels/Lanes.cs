@@ -37,7 +37,8 @@ internal interface ILanes<TSelf>
     /// Replaces subnormal values (magnitude below the smallest normal float, 1.17549435e-38) with zero and keeps
     /// everything else, NaN included: what a CPU in flush-to-zero mode does.
     /// </summary>
-    static abstract TSelf FlushSubnormal(TSelf x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TSelf FlushSubnormal(TSelf x) => TSelf.FlushBelow(x, TSelf.Splat(Lanes.SmallestNormal));
 
     /// <summary>
     /// Zero where |x| is below <paramref name="threshold"/>, x elsewhere (NaN included): <see cref="FlushSubnormal"/>
@@ -95,10 +96,6 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     public static Lanes512 Max(Lanes512 x, Lanes512 y) => new(Vector512.Max(x._v, y._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512 FlushSubnormal(Lanes512 x) =>
-        new(Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x._v), Vector512.Create(Lanes.SmallestNormal)), Vector512<float>.Zero, x._v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 FlushBelow(Lanes512 x, Lanes512 threshold) =>
         new(Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x._v), threshold._v), Vector512<float>.Zero, x._v));
 
@@ -149,10 +146,6 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public static Lanes256 Max(Lanes256 x, Lanes256 y) => new(Vector256.Max(x._v, y._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256 FlushSubnormal(Lanes256 x) =>
-        new(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x._v), Vector256.Create(Lanes.SmallestNormal)), Vector256<float>.Zero, x._v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 FlushBelow(Lanes256 x, Lanes256 threshold) =>
         new(Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x._v), threshold._v), Vector256<float>.Zero, x._v));
 
@@ -201,9 +194,6 @@ internal readonly struct Lane1 : ILanes<Lane1>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Max(Lane1 x, Lane1 y) => new(MathF.Max(x._v, y._v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lane1 FlushSubnormal(Lane1 x) => new(MathF.Abs(x._v) < Lanes.SmallestNormal ? 0f : x._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 FlushBelow(Lane1 x, Lane1 threshold) => new(MathF.Abs(x._v) < threshold._v ? 0f : x._v);
