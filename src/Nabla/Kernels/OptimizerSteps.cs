@@ -108,7 +108,8 @@ internal static class OptimizerSteps
             Check(n, vHat.Length, nameof(vHat));
         }
 
-        var k = new AdamScalars(oneMinusBeta1, oneMinusBeta2, alpha, epsilon, amsgrad);
+        float floorM = MathF.Max(ProductFloor(oneMinusBeta1), MathF.Min(ProductFloor(alpha), MomentFloorCap));
+        var k = new AdamScalars(oneMinusBeta1, oneMinusBeta2, alpha, epsilon, amsgrad, floorM, ProductFloor(oneMinusBeta2));
         ref float pw = ref MemoryMarshal.GetReference(w);
         ref float pg = ref MemoryMarshal.GetReference(g);
         ref float pm = ref MemoryMarshal.GetReference(m);
@@ -231,8 +232,7 @@ internal static class OptimizerSteps
         where T : struct, ILanes<T>
     {
         T c1 = T.Splat(k.OneMinusBeta1), c2 = T.Splat(k.OneMinusBeta2), alpha = T.Splat(k.Alpha), eps = T.Splat(k.Epsilon);
-        T floorM = T.Splat(MathF.Max(ProductFloor(k.OneMinusBeta1), MathF.Min(ProductFloor(k.Alpha), MomentFloorCap)));
-        T floorV = T.Splat(ProductFloor(k.OneMinusBeta2));
+        T floorM = T.Splat(k.FloorM), floorV = T.Splat(k.FloorV);
         bool amsgrad = k.Amsgrad;
         for (; i <= n - T.Count; i += T.Count)
         {
@@ -337,7 +337,9 @@ internal static class OptimizerSteps
         }
     }
 
-    private readonly record struct AdamScalars(float OneMinusBeta1, float OneMinusBeta2, float Alpha, float Epsilon, bool Amsgrad);
+    // FloorM and FloorV: the moments' floors (see Adam's remarks), computed once per call for every width.
+    private readonly record struct AdamScalars(
+        float OneMinusBeta1, float OneMinusBeta2, float Alpha, float Epsilon, bool Amsgrad, float FloorM, float FloorV);
 
     private readonly record struct RmsScalars(
         float LearningRate, float Rho, float OneMinusRho, float Momentum, float Epsilon, bool UseMomentum, bool Centered);
