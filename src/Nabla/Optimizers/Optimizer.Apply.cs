@@ -140,11 +140,12 @@ public abstract partial class Optimizer
 
         float globalScale = GlobalClipnorm is float limit ? GlobalScale(grads, limit) : 1f;
         PrepareStep(lr);
-        // In parallel, each thread takes a fixed share of the elements of all variables, the same share every step,
-        // so that its weights, gradients and slots stay in its core's cache from one step to the next.
+        // In parallel, each thread takes a fixed share of every variable's rows, the same share every step and the
+        // same rows the products that read the weights give that thread (WeightShares), so that its weights,
+        // gradients and slots stay in its core's cache from one step to the next.
         bool clips = Clipnorm.HasValue || Clipvalue.HasValue || GlobalClipnorm.HasValue;
         int parts = UpdatesElementwise && !clips && total >= ParallelMinElements ? ParallelRunner.MaxParallelism : 1;
-        var update = new UpdateJob(this, grads, variables, lr, WeightDecay is float wd ? wd * lr : 0f, globalScale, total, parts);
+        var update = new UpdateJob(this, grads, variables, lr, WeightDecay is float wd ? wd * lr : 0f, globalScale, parts);
         ParallelRunner.For(parts, ref update);
 
         Iterations++;
@@ -163,26 +164,26 @@ public abstract partial class Optimizer
         return false;
     }
 
-    // Updates the elements [start, end) of the concatenation of all variables that have gradients.
-    private void UpdateElements(ReadOnlySpan<Tensor> grads, ReadOnlySpan<Variable> variables, long start, long end, in UpdateJob job)
+    // Updates part 'part' of 'parts' of every variable that has a gradient: the rows of its first axis that
+    // WeightShares gives that part (a scalar is one row).
+    private void UpdateShare(ReadOnlySpan<Tensor> grads, ReadOnlySpan<Variable> variables, int part, int parts, in UpdateJob job)
     {
-        long position = 0;
-        for (int i = 0; i < grads.Length && position < end; i++)
+        for (int i = 0; i < grads.Length; i++)
         {
             if (grads[i] is not Tensor g)
             {
                 continue;
             }
 
-            long first = Math.Max(start, position), last = Math.Min(end, position + g.Size);
-            position += g.Size;
-            if (first >= last)
+            int rows = g.Rank == 0 ? 1 : g.Dim(0), rowSize = rows == 0 ? 0 : g.Size / rows;
+            int offset = WeightShares.Start(rows, part, parts) * rowSize;
+            int length = (WeightShares.Start(rows, part + 1, parts) * rowSize) - offset;
+            if (length == 0)
             {
                 continue;
             }
 
             int slot = SlotOf(variables[i], i);
-            int offset = (int)(first - (position - g.Size)), length = (int)(last - first);
             Span<float> w = _variables[slot].Value.Span.Slice(offset, length);
             if (job.Decay != 0f)
             {
@@ -190,7 +191,7 @@ public abstract partial class Optimizer
                 TensorPrimitives.MultiplyAdd(w, -job.Decay, w, w);
             }
 
-            ReadOnlySpan<float> gradient = offset == 0 && length == g.Size ? Clip(g.Span, job.GlobalScale) : g.Span.Slice(offset, length);
+            ReadOnlySpan<float> gradient = length == g.Size ? Clip(g.Span, job.GlobalScale) : g.Span.Slice(offset, length);
             UpdateStep(w, gradient, slot, offset, job.LearningRate);
         }
     }
@@ -280,10 +281,11 @@ public abstract partial class Optimizer
         return g;
     }
 
-    // One update as a parallel job: part p of Parts updates its fixed share of the elements, cut at multiples of 16
-    // floats (a 64-byte cache line) so that no two threads write the same line. One part runs inline.
+    // One update as a parallel job: part p of Parts updates its share of every variable (UpdateShare). Shares are
+    // whole rows, so two threads write the same cache line only where a row boundary falls inside one. One part runs
+    // inline.
     private readonly ref struct UpdateJob(Optimizer owner, ReadOnlySpan<Tensor> grads, ReadOnlySpan<Variable> variables,
-        float learningRate, float decay, float globalScale, long total, int parts) : IParallelJob
+        float learningRate, float decay, float globalScale, int parts) : IParallelJob
     {
         private readonly ReadOnlySpan<Tensor> _grads = grads;
         private readonly ReadOnlySpan<Variable> _variables = variables;
@@ -294,12 +296,6 @@ public abstract partial class Optimizer
 
         public float GlobalScale { get; } = globalScale;
 
-        public void Execute(int index)
-        {
-            long start = Boundary(index), end = Boundary(index + 1);
-            owner.UpdateElements(_grads, _variables, start, end, in this);
-        }
-
-        private long Boundary(int part) => part >= parts ? total : total * part / parts / 16 * 16;
+        public void Execute(int index) => owner.UpdateShare(_grads, _variables, index, parts, in this);
     }
 }
