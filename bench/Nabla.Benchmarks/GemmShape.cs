@@ -25,6 +25,7 @@ public sealed record GemmShape(string Name, bool TransposeA, bool TransposeB, in
         new("128x784x512 dX NT", false, true, 128, 784, 512),
         new("128x784x512 dW TN", true, false, 784, 512, 128),
         new("256x784x128 fwd NN", false, false, 256, 128, 784),
+        new("256x784x128 dW TN", true, false, 784, 128, 256),
         new("1x784x128 fwd NN", false, false, 1, 128, 784),
         new("1x784x128 dW TN", true, false, 784, 128, 1),
         new("20x256x256 fwd NN", false, false, 20, 256, 256),

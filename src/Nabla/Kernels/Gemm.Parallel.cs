@@ -38,6 +38,12 @@ internal static unsafe partial class Gemm
             return;
         }
 
+        if (batch == 1 && SplitsDepth(in g, threads))
+        {
+            RunSplitDepth<TK>(in g, threads);
+            return;
+        }
+
         // Enough blocks per product that batch × blocks spreads evenly over the threads; with many
         // products, whole products per index are even enough (indices are claimed dynamically).
         int blocks = batch >= 8 * threads ? 1 : threads / Gcd(batch, threads);

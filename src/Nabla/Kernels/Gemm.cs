@@ -14,7 +14,8 @@ namespace Nabla.Kernels;
 /// (few rows or columns to reuse it, as with a batch of 32). A product with k = 1 (an outer product) skips the
 /// blocking and writes each row of C in one vectorised pass; one with m = 1 and B as is (a row vector times a
 /// matrix) streams B row by row. Large products are split into a
-/// grid of C blocks run on <see cref="Parallel.ParallelRunner"/>; each thread packs into its own
+/// grid of C blocks run on <see cref="Parallel.ParallelRunner"/>, or, when the depth is the largest size (a Dense
+/// layer's forward product), over k (<c>Gemm.SplitDepth.cs</c>); each thread packs into its own
 /// <see cref="GemmScratch"/> buffer, so a warm call allocates nothing.
 /// </para>
 /// <para>

@@ -434,6 +434,46 @@ public sealed class GemmTests : IDisposable
         Assert.Equal(before + 2, ParallelRunner.BatchCount);
     }
 
+    // A product whose depth is its largest size, with neither operand transposed (a Dense layer's forward x·W), is cut
+    // over k when the partial products are at most 32,768 floats; each part then reads the rows of W that the
+    // optimizer's update on the same thread wrote (WeightShares).
+    [Theory]
+    [InlineData(32, 128, 784, false, false, true)]     // W4's forward at batch 32
+    [InlineData(256, 128, 784, false, false, true)]    // and at batch 256: 32,768 partial floats, the limit
+    [InlineData(257, 128, 784, false, false, false)]   // one row more
+    [InlineData(128, 512, 784, false, false, false)]   // W3's first layer: 65,536
+    [InlineData(20, 256, 256, false, false, true)]     // W2's 256 → 256 layers at batch 20
+    [InlineData(20, 256, 255, false, false, false)]    // shallower than wide
+    [InlineData(20, 256, 256, false, true, false)]     // the input gradient dZ·Wᵀ: already cut along W's rows
+    [InlineData(256, 256, 20, true, false, false)]     // the weight gradient xᵀ·dZ: likewise
+    [InlineData(8, 8, 31, false, false, false)]        // under 16 depths a part
+    [InlineData(512, 512, 512, false, false, false)]
+    public void Forward_products_deeper_than_wide_are_split_over_their_depth(int m, int n, int k, bool transposeA, bool transposeB, bool split)
+    {
+        var g = new GemmOperands { M = m, N = n, K = k, TransposeA = transposeA, TransposeB = transposeB };
+        Assert.Equal(split, Gemm.SplitsDepth(in g, threads: 2));
+    }
+
+    // The depth-split products of the workloads at the default threshold, on every path: part 0 overwrites C or adds
+    // to it as asked, the partial products are added after (NaN in an overwritten C would show if it were read).
+    [Theory]
+    [InlineData(32, 128, 784)]
+    [InlineData(256, 128, 784)]
+    [InlineData(20, 256, 256)]
+    [InlineData(9, 33, 2100)]   // parts deeper than Kc: C accumulates over k blocks within a part
+    public void Depth_split_products_match_reference_on_every_path(int m, int n, int k)
+    {
+        foreach (GemmPath path in Paths)
+        {
+            Use(path, Environment.ProcessorCount, Gemm.DefaultMinFlopsPerThread);
+            long before = ParallelRunner.BatchCount;
+            CheckProduct(false, false, m, n, k, pad: 3, accumulate: false, seed: m + n);
+            CheckProduct(false, false, m, n, k, pad: 0, accumulate: true, seed: k);
+            if (ParallelRunner.WorkerCount > 0 && 2.0 * m * n * k >= 2 * Gemm.DefaultMinFlopsPerThread)
+                Assert.Equal(before + 2, ParallelRunner.BatchCount);
+        }
+    }
+
     // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
     [Theory]
     [InlineData(1)]
