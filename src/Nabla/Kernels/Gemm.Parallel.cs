@@ -48,7 +48,7 @@ internal static unsafe partial class Gemm
         // products, whole products per index are even enough (indices are claimed dynamically).
         int blocks = batch >= 8 * threads ? 1 : threads / Gcd(batch, threads);
         int rowUnits = ((g.M - 1) / TK.Mr) + 1, colUnits = ((g.N - 1) / TK.Nr) + 1;
-        (int gridRows, int gridCols) = ChooseGrid(blocks, rowUnits, colUnits, TK.Mr, TK.Nr);
+        (int gridRows, int gridCols) = ChooseGrid(blocks, rowUnits, colUnits, TK.Mr, TK.Nr, batch == 1 ? WeightAxis(in g) : 0);
         var job = new BlockJob<TK>
         {
             Operands = g,
@@ -95,7 +95,7 @@ internal static unsafe partial class Gemm
     // Picks gridRows × gridCols = blocks (or fewer, when a dimension has too few tiles) minimising
     // the per-thread cost: the multiply-adds of the largest block (padding included) plus packing
     // its rows of A and columns of B, which every block does for itself.
-    private static (int Rows, int Cols) ChooseGrid(int blocks, int rowUnits, int colUnits, int mr, int nr)
+    internal static (int Rows, int Cols) ChooseGrid(int blocks, int rowUnits, int colUnits, int mr, int nr, int weightAxis)
     {
         (int Rows, int Cols) best = (1, 1);
         double bestCost = double.MaxValue;
@@ -107,6 +107,8 @@ internal static unsafe partial class Gemm
             double height = (double)(((rowUnits - 1) / gridRows) + 1) * mr;
             double width = (double)(((colUnits - 1) / gridCols) + 1) * nr;
             double cost = (height * width) + (PackCostInMultiplyAdds * (height + width));
+            if ((weightAxis == 1 && gridCols == 1) || (weightAxis == 2 && gridRows == 1))
+                cost *= 1 - WeightAxisPreference;
             if (cost < bestCost)
             {
                 bestCost = cost;
@@ -116,6 +118,15 @@ internal static unsafe partial class Gemm
 
         return best;
     }
+
+    // How much cheaper a cut along the weight's rows is taken to be than its estimated cost (WeightAxis).
+    private const double WeightAxisPreference = 0.1;
+
+    // Which cut of C follows a Dense layer's weight rows, when the product has the shape of one of its gradients: the
+    // weight gradient xᵀ·dZ (A transposed) is W-shaped, so its rows (1); the input gradient dZ·Wᵀ (B transposed) has
+    // W's rows as its columns (2); otherwise 0. A cut along them, taken when it costs at most a tenth more, leaves each
+    // thread the gradient rows its own optimizer share reads (WeightShares).
+    internal static int WeightAxis(in GemmOperands g) => g.TransposeA == g.TransposeB ? 0 : g.TransposeA ? 1 : 2;
 
     private static int Gcd(int a, int b)
     {
