@@ -45,8 +45,7 @@ internal static unsafe class RowGather
                 throw new ArgumentOutOfRangeException(nameof(rows), $"RowGather.Copy: row {r} is outside the source's {available} rows.");
         }
 
-        long bytes = need * sizeof(float);
-        int parts = (int)Math.Clamp(bytes / Math.Max(1, MinBytesPerThread), 1, Math.Min(ParallelRunner.MaxParallelism, rows.Length));
+        int parts = Parts(need, rows.Length);
         fixed (float* s = src, d = dst)
         fixed (int* r = rows)
         {
@@ -54,6 +53,18 @@ internal static unsafe class RowGather
             ParallelRunner.For(parts, ref job);
         }
     }
+
+    /// <summary>The parts a gather of <paramref name="count"/> rows, <paramref name="elements"/> floats in all, runs as: one per <see cref="MinBytesPerThread"/>, at most one a row and one a thread.</summary>
+    /// <param name="elements">Floats gathered.</param>
+    /// <param name="count">Rows gathered.</param>
+    internal static int Parts(long elements, int count) =>
+        (int)Math.Clamp(elements * sizeof(float) / Math.Max(1, MinBytesPerThread), 1, Math.Max(1, Math.Min(ParallelRunner.MaxParallelism, count)));
+
+    /// <summary>The first of the rows that part <paramref name="part"/> of <paramref name="parts"/> copies (<paramref name="count"/> for the end).</summary>
+    /// <param name="count">Rows gathered.</param>
+    /// <param name="part">The part, from 0 to <paramref name="parts"/>.</param>
+    /// <param name="parts">How many parts.</param>
+    internal static int PartStart(int count, int part, int parts) => (int)((long)count * part / parts);
 
     private struct Job : IParallelJob
     {
@@ -63,7 +74,7 @@ internal static unsafe class RowGather
 
         public readonly void Execute(int index)
         {
-            int first = (int)((long)Count * index / Parts), last = (int)((long)Count * (index + 1) / Parts);
+            int first = PartStart(Count, index, Parts), last = PartStart(Count, index + 1, Parts);
             nint length = RowLength;
             for (int i = first; i < last; i++)
             {

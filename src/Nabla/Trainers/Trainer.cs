@@ -118,13 +118,13 @@ internal sealed partial class Trainer
     private static void CheckFinite(string operation, string what, Tensor batch, int batchIndex)
     {
         ReadOnlySpan<float> values = batch.Memory is null ? batch.Span : batch.ToArray();
-        int bad = Kernels.Finite.IndexOfNonFinite(values);
+        int rowSize = batch.Rank > 0 && batch.Dim(0) > 0 ? batch.Size / batch.Dim(0) : 1;
+        int bad = Kernels.Finite.IndexOfNonFinite(values, rowSize);
         if (bad < 0)
         {
             return;
         }
 
-        int rowSize = batch.Rank > 0 && batch.Dim(0) > 0 ? batch.Size / batch.Dim(0) : 1;
         float value = values[bad];
         string kind = float.IsNaN(value) ? "NaN" : value > 0 ? "infinity" : "-infinity";
         throw new ArgumentException(

@@ -1,8 +1,10 @@
 using Nabla.Kernels;
+using Nabla.Kernels.Parallel;
 using Nabla.Tests.Support;
 
 namespace Nabla.Tests.Kernels;
 
+[Collection(KernelSettingsCollection.Name)]
 public class FiniteTests
 {
     private static readonly float[] s_nonFinite = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
@@ -69,6 +71,45 @@ public class FiniteTests
         }
 
         Assert.Equal(-1, Finite.IndexOfNonFinite(x));   // the edge values left behind are all finite
+    }
+
+    // The batch check splits a matrix's rows over the threads as RowGather splits a gathered batch, and must still
+    // return the first bad element of the whole: one in every row of a small matrix (with every part finding one),
+    // one in the last part only, none, and lengths that are not whole rows (checked on one thread).
+    [Theory]
+    [InlineData(7, 5)]
+    [InlineData(256, 784)]
+    [InlineData(33, 17)]
+    [InlineData(1, 100)]
+    public void IndexOfNonFinite_by_rows_finds_the_first_bad_element_on_one_thread_and_split(int rows, int rowLength)
+    {
+        int saved = RowGather.MinBytesPerThread;
+        try
+        {
+            foreach (int minBytes in new[] { 1 << 30, 1 })
+            {
+                RowGather.MinBytesPerThread = minBytes;
+                int n = rows * rowLength;
+                float[] x = FiniteValues(n, seed: rows);
+                long before = ParallelRunner.BatchCount;
+                Assert.Equal(-1, Finite.IndexOfNonFinite(x, rowLength));
+                bool split = ParallelRunner.BatchCount > before;
+                Assert.Equal(minBytes == 1 && rows > 1 && ParallelRunner.MaxParallelism > 1, split);
+
+                for (int p = n - 1; p >= 0; p -= Math.Max(1, n / 23))
+                {
+                    x[p] = s_nonFinite[p % s_nonFinite.Length];
+                    Assert.Equal(Naive(x), Finite.IndexOfNonFinite(x, rowLength));
+                }
+
+                Assert.Equal(Naive(x), Finite.IndexOfNonFinite(x.AsSpan(0, n - 1), rowLength));   // not whole rows
+                Assert.Equal(Naive(x), Finite.IndexOfNonFinite(x, 0));
+            }
+        }
+        finally
+        {
+            RowGather.MinBytesPerThread = saved;
+        }
     }
 
     private static float[] FiniteValues(int n, int seed)
