@@ -30,17 +30,17 @@ internal static unsafe partial class Gemm
         where TK : struct, IGemmMicroKernel
     {
         int threads = ThreadCount(batch, g.M, g.N, g.K);
+        if (batch == 1 && SplitsDepth(in g))
+        {
+            RunSplitDepth<TK>(in g, threads);
+            return;
+        }
+
         if (threads <= 1)
         {
             GemmOperands item = g;
             for (int i = 0; i < batch; i++, item.A += strideA, item.B += strideB, item.C += strideC)
                 RunBlocked<TK>(in item, 0, g.M, 0, g.N);
-            return;
-        }
-
-        if (batch == 1 && SplitsDepth(in g, threads))
-        {
-            RunSplitDepth<TK>(in g, threads);
             return;
         }
 
@@ -135,6 +135,10 @@ internal static unsafe partial class Gemm
         return a;
     }
 
+    // Start of part 'part' of 'parts' when 'units' tiles of 'unit' elements are shared out.
+    private static int Boundary(int part, int parts, int units, int unit, int limit) =>
+        (int)Math.Min(limit, (long)part * units / parts * unit);
+
     // One index = one block of one product: index / (GridRows·GridCols) picks the product, the rest
     // the block. Blocks are whole tiles (Mr rows, Nr columns), spread as evenly as possible.
     private struct BlockJob<TK> : IParallelJob
@@ -162,8 +166,5 @@ internal static unsafe partial class Gemm
                 RunBlocked<TK>(in g, row0, row1, col0, col1);
         }
 
-        // Start of part 'part' of 'parts' when 'units' tiles of 'unit' elements are shared out.
-        private static int Boundary(int part, int parts, int units, int unit, int limit) =>
-            (int)Math.Min(limit, (long)part * units / parts * unit);
     }
 }

@@ -5,24 +5,33 @@ namespace Nabla.Kernels;
 
 internal static unsafe partial class Gemm
 {
-    /// <summary>Most floats of partial products a depth split may leave to add (128 KB), the forward product of W4's Dense(128) at batch 256.</summary>
-    private const long MaxSplitDepthPartials = 1 << 15;
+    /// <summary>The parts a depth-split product's k is cut into, whatever the threads: the bits depend on the shape alone.</summary>
+    internal const int DepthParts = 2;
 
-    // The calling thread's buffer for the partial products of the other parts, grown on demand.
+    /// <summary>Most floats of partial product a depth split leaves to add (128 KB), the forward product of W4's Dense(128) at batch 256.</summary>
+    private const long MaxSplitDepthPartial = 1 << 15;
+
+    // The calling thread's buffer for the partial product of the second part, grown on demand.
     [ThreadStatic]
-    private static AlignedBuffer t_partials;
+    private static AlignedBuffer t_partial;
 
     /// <summary>
-    /// Whether a product is split over its depth: each thread multiplies a range of k, one writes C and the others
-    /// partial products that are then added to it.
+    /// Whether a product is split over its depth: the first half of k is multiplied into C, the second into a partial
+    /// product that is then added to it.
     /// </summary>
     /// <remarks>
     /// <para>
     /// For a product x·W whose depth is at least its other two sizes: a Dense layer's forward product at batches up to
     /// the layer's width. Cut into rows or columns of C, every thread would read all of W's rows (packing all of B, or
-    /// half of every row of it); cut over k, each reads the rows <see cref="WeightShares"/> gives it, the ones the
-    /// optimizer's update of the same thread wrote last, and no operand is packed twice. The price is the partial
-    /// products: m·n floats per extra thread, written, then added to C on the caller.
+    /// half of every row of it); cut over k, each of two threads reads the rows <see cref="WeightShares"/> gives it,
+    /// the ones the optimizer's update on the same thread wrote last, and no operand is packed twice. The price is the
+    /// partial product: m·n floats written, then added to C on the caller.
+    /// </para>
+    /// <para>
+    /// The rule looks at the shape only, never at the threads, and a split product is cut into <see cref="DepthParts"/>
+    /// on one thread as on many, so its bits do not depend on the thread count (a convolution's, or a model's on
+    /// another machine). It applies to products of at least two threads' worth at the default threshold, so a product
+    /// that would run on one thread anyway is not made to add a partial product.
     /// </para>
     /// <para>
     /// Only with neither operand transposed: in a Dense layer's other products the weight is B transposed (the input
@@ -30,58 +39,77 @@ internal static unsafe partial class Gemm
     /// already cut along W's rows.
     /// </para>
     /// </remarks>
-    internal static bool SplitsDepth(in GemmOperands g, int threads) =>
-        !g.TransposeA && !g.TransposeB && g.K >= Math.Max(g.M, g.N) && g.K >= 16 * threads
-        && (long)g.M * g.N * (threads - 1) <= MaxSplitDepthPartials;
+    internal static bool SplitsDepth(in GemmOperands g) =>
+        !g.TransposeA && !g.TransposeB && g.K >= Math.Max(g.M, g.N) && g.K >= 16 * DepthParts
+        && (long)g.M * g.N <= MaxSplitDepthPartial && 2.0 * g.M * g.N * g.K >= 2 * DefaultMinFlopsPerThread;
 
-    // Runs one product as 'threads' parts over k, then adds the partial products of parts 1.. to C.
+    // Runs one product as the two depth parts, each cut into a grid of blocks of C when more than two threads may run,
+    // then adds the second part's partial product to C.
     private static void RunSplitDepth<TK>(in GemmOperands g, int threads)
         where TK : struct, IGemmMicroKernel
     {
-        long partial = (long)g.M * g.N;
+        // Blocks per part from MaxThreads rather than the threads that can run (the same unless a test asks for more
+        // threads than there are cores), so that the grids are exercised on any machine.
+        int blocks = threads <= 1 ? 1 : Math.Max(1, _maxThreads / DepthParts);
+        int rowUnits = ((g.M - 1) / TK.Mr) + 1, colUnits = ((g.N - 1) / TK.Nr) + 1;
+        (int gridRows, int gridCols) = ChooseGrid(blocks, rowUnits, colUnits, TK.Mr, TK.Nr, weightAxis: 0);
         var job = new SplitDepthJob<TK>
         {
             Operands = g,
-            Parts = threads,
-            Partials = t_partials.Get((nint)(partial * (threads - 1))),
+            Partial = t_partial.Get((nint)((long)g.M * g.N)),
+            GridRows = gridRows,
+            GridCols = gridCols,
+            RowUnits = rowUnits,
+            ColUnits = colUnits,
         };
-        ParallelRunner.For(threads, ref job);
-
-        for (int part = 1; part < threads; part++)
+        int count = DepthParts * gridRows * gridCols;
+        if (threads <= 1)
         {
-            float* p = job.Partials + ((part - 1) * partial);
-            for (int i = 0; i < g.M; i++)
-            {
-                var row = new Span<float>(g.C + (i * g.Ldc), g.N);
-                TensorPrimitives.Add(row, new ReadOnlySpan<float>(p + ((long)i * g.N), g.N), row);
-            }
+            for (int i = 0; i < count; i++)
+                job.Execute(i);
+        }
+        else
+        {
+            ParallelRunner.For(count, ref job);
+        }
+
+        for (int i = 0; i < g.M; i++)
+        {
+            var row = new Span<float>(g.C + (i * g.Ldc), g.N);
+            TensorPrimitives.Add(row, new ReadOnlySpan<float>(job.Partial + ((long)i * g.N), g.N), row);
         }
     }
 
-    // Part p multiplies the depths [WeightShares.Start(K, p), WeightShares.Start(K, p + 1)): part 0 into C as the
-    // caller asked (overwrite or accumulate), the others into their own m×n block of Partials.
+    // Index i is block i mod (GridRows·GridCols) of part i / (GridRows·GridCols); part p multiplies the depths
+    // [WeightShares.Start(K, p, 2), WeightShares.Start(K, p + 1, 2)): part 0 into C as the caller asked (overwrite or
+    // accumulate), part 1 into Partial, an m×n block. With two threads, the caller takes part 0 and the worker part 1.
     private struct SplitDepthJob<TK> : IParallelJob
         where TK : struct, IGemmMicroKernel
     {
         public GemmOperands Operands;
-        public float* Partials;
-        public int Parts;
+        public float* Partial;
+        public int GridRows, GridCols, RowUnits, ColUnits;
 
         public readonly void Execute(int index)
         {
+            int blocks = GridRows * GridCols, part = index / blocks, block = index - (part * blocks);
+            int gridRow = block / GridCols, gridCol = block - (gridRow * GridCols);
             GemmOperands g = Operands;
-            int k0 = WeightShares.Start(g.K, index, Parts), k1 = WeightShares.Start(g.K, index + 1, Parts);
+            int k0 = WeightShares.Start(g.K, part, DepthParts), k1 = WeightShares.Start(g.K, part + 1, DepthParts);
             g.A += k0;
             g.B += k0 * g.Ldb;
             g.K = k1 - k0;
-            if (index > 0)
+            if (part > 0)
             {
-                g.C = Partials + ((long)(index - 1) * g.M * g.N);
+                g.C = Partial;
                 g.Ldc = g.N;
                 g.Accumulate = false;
             }
 
-            RunBlocked<TK>(in g, 0, g.M, 0, g.N);
+            int row0 = Boundary(gridRow, GridRows, RowUnits, TK.Mr, g.M), row1 = Boundary(gridRow + 1, GridRows, RowUnits, TK.Mr, g.M);
+            int col0 = Boundary(gridCol, GridCols, ColUnits, TK.Nr, g.N), col1 = Boundary(gridCol + 1, GridCols, ColUnits, TK.Nr, g.N);
+            if (row0 < row1 && col0 < col1)
+                RunBlocked<TK>(in g, row0, row1, col0, col1);
         }
     }
 }

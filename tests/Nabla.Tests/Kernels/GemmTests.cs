@@ -439,8 +439,9 @@ public sealed class GemmTests : IDisposable
     }
 
     // A product whose depth is its largest size, with neither operand transposed (a Dense layer's forward x·W), is cut
-    // over k when the partial products are at most 32,768 floats; each part then reads the rows of W that the
-    // optimizer's update on the same thread wrote (WeightShares).
+    // over k when the partial product is at most 32,768 floats and the product is worth two threads at the default
+    // threshold; each part then reads the rows of W that the optimizer's update on the same thread wrote
+    // (WeightShares). The rule sees the shape only.
     [Theory]
     [InlineData(32, 128, 784, false, false, true)]     // W4's forward at batch 32
     [InlineData(256, 128, 784, false, false, true)]    // and at batch 256: 32,768 partial floats, the limit
@@ -451,11 +452,13 @@ public sealed class GemmTests : IDisposable
     [InlineData(20, 256, 256, false, true, false)]     // the input gradient dZ·Wᵀ: already cut along W's rows
     [InlineData(256, 256, 20, true, false, false)]     // the weight gradient xᵀ·dZ: likewise
     [InlineData(8, 8, 31, false, false, false)]        // under 16 depths a part
+    [InlineData(64, 64, 64, false, false, false)]      // 0.5 MFLOP: one thread's worth
+    [InlineData(81, 81, 81, false, false, true)]       // 1.06 MFLOP: two
     [InlineData(512, 512, 512, false, false, false)]
     public void Forward_products_deeper_than_wide_are_split_over_their_depth(int m, int n, int k, bool transposeA, bool transposeB, bool split)
     {
         var g = new GemmOperands { M = m, N = n, K = k, TransposeA = transposeA, TransposeB = transposeB };
-        Assert.Equal(split, Gemm.SplitsDepth(in g, threads: 2));
+        Assert.Equal(split, Gemm.SplitsDepth(in g));
     }
 
     // The gradients of a Dense layer are cut along the weight's rows when that costs at most a tenth more than the
@@ -477,8 +480,8 @@ public sealed class GemmTests : IDisposable
         Assert.Equal((2, 1), Gemm.ChooseGrid(2, 342, 2, 12, 32, weightAxis: 2));
     }
 
-    // The depth-split products of the workloads at the default threshold, on every path: part 0 overwrites C or adds
-    // to it as asked, the partial products are added after (NaN in an overwritten C would show if it were read).
+    // The depth-split products of the workloads, on every path and thread count: part 0 overwrites C or adds to it as
+    // asked, the partial product is added after (NaN in an overwritten C would show if it were read).
     [Theory]
     [InlineData(32, 128, 784)]
     [InlineData(256, 128, 784)]
@@ -488,13 +491,35 @@ public sealed class GemmTests : IDisposable
     {
         foreach (GemmPath path in Paths)
         {
-            Use(path, Environment.ProcessorCount, Gemm.DefaultMinFlopsPerThread);
-            long before = ParallelRunner.BatchCount;
-            CheckProduct(false, false, m, n, k, pad: 3, accumulate: false, seed: m + n);
-            CheckProduct(false, false, m, n, k, pad: 0, accumulate: true, seed: k);
-            if (ParallelRunner.WorkerCount > 0 && 2.0 * m * n * k >= 2 * Gemm.DefaultMinFlopsPerThread)
-                Assert.Equal(before + 2, ParallelRunner.BatchCount);
+            foreach (int threads in ThreadCounts.Append(4).Append(3))
+            {
+                Use(path, threads, Gemm.DefaultMinFlopsPerThread);
+                long before = ParallelRunner.BatchCount;
+                CheckProduct(false, false, m, n, k, pad: 3, accumulate: false, seed: m + n);
+                CheckProduct(false, false, m, n, k, pad: 0, accumulate: true, seed: k);
+                if (threads == 1 || ParallelRunner.WorkerCount == 0)
+                    Assert.Equal(before, ParallelRunner.BatchCount);
+                else
+                    Assert.Equal(before + 2, ParallelRunner.BatchCount);
+            }
         }
+    }
+
+    // The depth split is set by the shape: the same bits on one thread as on all, as convolutions and models moved
+    // between machines need.
+    [Theory]
+    [InlineData(32, 128, 784)]
+    [InlineData(81, 81, 81)]
+    public void Depth_split_products_give_the_same_bits_on_any_thread_count(int m, int n, int k)
+    {
+        var random = new System.Random(m);
+        float[] a = GemmReference.Matrix(random, m, k, k, tail: 0), b = GemmReference.Matrix(random, k, n, n, tail: 0);
+        float[] one = new float[m * n], all = new float[m * n];
+        Use(GemmPath.Auto, 1, Gemm.DefaultMinFlopsPerThread);
+        Gemm.Multiply(false, false, m, n, k, a, k, b, n, one, n);
+        Use(GemmPath.Auto, Environment.ProcessorCount, Gemm.DefaultMinFlopsPerThread);
+        Gemm.Multiply(false, false, m, n, k, a, k, b, n, all, n);
+        Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), all.Select(BitConverter.SingleToInt32Bits));
     }
 
     // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
