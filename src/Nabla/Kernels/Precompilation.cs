@@ -24,8 +24,9 @@ namespace Nabla.Kernels;
 /// <see cref="Start"/>, called when a dataset loader (<c>Mnist.LoadData</c>, <c>FashionMnist.LoadData</c>,
 /// <c>DatasetCatalog.Load</c>) begins, starts one background thread, once per process. It
 /// asks the runtime to compile every non-generic method of the kernel classes (and of their nested types) for the
-/// vector paths this machine has, and calls the <see cref="TensorPrimitives"/> functions that training uses on small
-/// arrays of its own. A method that the main thread reaches while the background thread compiles it is waited for,
+/// vector paths this machine has, and runs on small arrays of its own (<see cref="Rehearsal"/>) the
+/// <see cref="TensorPrimitives"/> functions that training uses and the generic instantiations that reflection does not
+/// reach (the GEMM edge tiles, the ReLU gradient's column sums, softmax's vector exponentials). A method that the main thread reaches while the background thread compiles it is waited for,
 /// not compiled twice. The thread changes no state of the library (it reads which GEMM path is active, to choose the
 /// instantiations), so compiling ahead changes nothing but time; a method the runtime refuses to compile ahead is
 /// compiled on its first call, as without this class, and counted in <see cref="Failures"/>, as is anything else
@@ -36,7 +37,9 @@ namespace Nabla.Kernels;
 /// It takes 0.17-0.22 s of one core once (on a Zen 3), which the loader's own 0.4 s on one core hides: the main
 /// sample's first epoch went from 1.4 to 1.1 times the later ones. It is not started where training follows at once
 /// (a model's constructor, <c>Fit</c>): fitting data already in memory, compiling every kernel beside the two
-/// training threads made the first epoch 0.1-0.2 s slower, not faster. An application that does not want it sets
+/// training threads made the first epoch 0.1-0.2 s slower, not faster. For the same reason the thread compiles the
+/// convolution kernels, which come last, only until <c>Fit</c> begins (<see cref="TrainingBegins"/>): on a 2-core Xeon
+/// it was still compiling them 0.15-0.3 s into the main sample's first epoch, beside the two training threads. An application that does not want it sets
 /// the <c>Nabla.Precompile</c> switch to false: <c>&lt;NablaPrecompile&gt;false&lt;/NablaPrecompile&gt;</c> in its
 /// project file, or <see cref="AppContext.SetSwitch"/> before it first loads a dataset.
 /// </para>
@@ -47,6 +50,7 @@ internal static class Precompilation
     internal const string Switch = "Nabla.Precompile";
 
     private static int started;
+    private static int trainingBegan;
     private static int failures;
     private static string? lastFailure;
     private static Thread? thread;
@@ -70,6 +74,15 @@ internal static class Precompilation
             worker.Start();
         }
     }
+
+    /// <summary>
+    /// Tells the background thread that training has begun (<c>Fit</c> calls it): the thread compiles nothing more, so
+    /// that it does not take a core from the training threads; what it has not compiled yet is compiled on first call.
+    /// </summary>
+    internal static void TrainingBegins() => Volatile.Write(ref trainingBegan, 1);
+
+    /// <summary>Whether <see cref="TrainingBegins"/> has been called in this process (for tests).</summary>
+    internal static bool HasTrainingBegun => Volatile.Read(ref trainingBegan) != 0;
 
     /// <summary>Whether the <see cref="Switch"/> allows the background compilation (it does unless set to false).</summary>
     internal static bool Enabled() => !AppContext.TryGetSwitch(Switch, out bool enabled) || enabled;
@@ -104,7 +117,9 @@ internal static class Precompilation
     private static void Run()
     {
         // What every training step uses comes first, so that it is ready soonest: the products, activations, softmax,
-        // optimizer steps, batch gathers and reductions, and TensorPrimitives. The convolutional layers' kernels last.
+        // optimizer steps, batch gathers and reductions, and TensorPrimitives, all of it even when training has begun
+        // (the training thread would compile it otherwise). The convolutional layers' kernels last, and only until
+        // training begins: a dense model never calls them.
         bool avx2 = Avx2.IsSupported && Fma.IsSupported;
         Prepare(typeof(Gemm));
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
@@ -133,40 +148,50 @@ internal static class Precompilation
         Prepare(typeof(Clip));
         try
         {
-            CallTensorPrimitives();
+            int wrong = Rehearsal.Run();
+            if (wrong != 0)
+            {
+                Fail("Rehearsal", new InvalidOperationException($"{wrong} results of the rehearsed kernels were wrong."));
+            }
         }
         catch (Exception ex)
         {
-            Fail("TensorPrimitives", ex);
+            Fail("Rehearsal", ex);
         }
 
-        Prepare(typeof(Convolution));
-        Prepare(typeof(Im2Col));
-        Prepare(typeof(Pooling));
-        Prepare(typeof(BatchNorm));
-        Prepare(typeof(Resize));
+        UntilTraining(typeof(Convolution));
+        UntilTraining(typeof(Im2Col));
+        UntilTraining(typeof(Pooling));
+        UntilTraining(typeof(BatchNorm));
+        UntilTraining(typeof(Resize));
         if (avx2)
         {
-            Prepare(typeof(WindowTileAvx2));
-            Prepare(typeof(PooledTileAvx2));
+            UntilTraining(typeof(WindowTileAvx2));
+            UntilTraining(typeof(PooledTileAvx2));
         }
 
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            Prepare(typeof(WindowTileAvx512));
+            UntilTraining(typeof(WindowTileAvx512));
         }
+
+        static void UntilTraining([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] Type type) => Prepare(type, yieldToTraining: true);
     }
 
     /// <summary>
     /// Compiles the methods of <paramref name="type"/> and of the types nested in it: the non-generic ones, and the
     /// generic ones of one type parameter for each of <see cref="TypeArguments"/> that meets its constraints.
     /// </summary>
+    /// <param name="type">The kernel class.</param>
+    /// <param name="yieldToTraining">
+    /// True on the background thread: once <see cref="TrainingBegins"/> has been called, nothing more is compiled.
+    /// </param>
     /// <returns>How many methods were compiled (or found compiled already).</returns>
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "DynamicallyAccessedMemberTypes.All keeps the nested types with all their members.")]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "DynamicallyAccessedMemberTypes.All keeps the nested types with all their members.")]
     [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "The arguments are the library's own value types, kept by the typeof references below.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only where dynamic code is supported (checked); the arguments are value types the library instantiates these methods with itself.")]
-    internal static int Prepare([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] Type type)
+    internal static int Prepare([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] Type type, bool yieldToTraining = false)
     {
         const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
         int prepared = 0;
@@ -181,7 +206,7 @@ internal static class Precompilation
 
                 if (!method.IsGenericMethodDefinition)
                 {
-                    prepared += Compile(type, method);
+                    prepared += Compile(type, method, yieldToTraining);
                 }
                 else if (RuntimeFeature.IsDynamicCodeSupported && method.GetGenericArguments().Length == 1)
                 {
@@ -197,7 +222,7 @@ internal static class Precompilation
                             continue;  // the argument does not meet the parameter's constraints: not an instantiation
                         }
 
-                        prepared += Compile(type, instance);
+                        prepared += Compile(type, instance, yieldToTraining);
                     }
                 }
             }
@@ -205,7 +230,7 @@ internal static class Precompilation
 
         foreach (Type nested in type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic))
         {
-            prepared += Prepare(nested);
+            prepared += Prepare(nested, yieldToTraining);
         }
 
         return prepared;
@@ -222,8 +247,13 @@ internal static class Precompilation
         _ => [typeof(GemmMicroKernelScalar), typeof(IdentityOp), typeof(ReluOp)],
     };
 
-    private static int Compile(Type type, MethodInfo method)
+    private static int Compile(Type type, MethodInfo method, bool yieldToTraining)
     {
+        if (Stopped(yieldToTraining))
+        {
+            return 0;
+        }
+
         try
         {
             RuntimeHelpers.PrepareMethod(method.MethodHandle);
@@ -238,52 +268,13 @@ internal static class Precompilation
         }
     }
 
+    // For a caller that yields to training (the background thread), once training has begun: nothing more is compiled.
+    private static bool Stopped(bool yieldToTraining) => yieldToTraining && HasTrainingBegun;
+
     // Counts what went wrong on the thread (Failures) and keeps the last (LastFailure) for the tests' message.
     private static void Fail(string what, Exception ex)
     {
         Interlocked.Increment(ref failures);
         Volatile.Write(ref lastFailure, $"{what}: {ex.GetType().Name}: {ex.Message}");
-    }
-
-    /// <summary>Runs the <see cref="TensorPrimitives"/> functions (float) that the library calls, on 40 elements.</summary>
-    private static void CallTensorPrimitives()
-    {
-        float[] a = new float[40], b = new float[40], c = new float[40], d = new float[40];
-        for (int i = 0; i < a.Length; i++)
-        {
-            a[i] = 0.5f + (i * 0.01f);
-            b[i] = 1f + (i * 0.02f);
-        }
-
-        TensorPrimitives.Add(a, b, d);
-        TensorPrimitives.Add(a, 1f, d);
-        TensorPrimitives.Subtract(a, b, d);
-        TensorPrimitives.Subtract(a, 1f, d);
-        TensorPrimitives.Multiply(a, b, d);
-        TensorPrimitives.Multiply(a, 2f, d);
-        TensorPrimitives.Divide(a, b, d);
-        TensorPrimitives.Divide(a, 2f, d);
-        TensorPrimitives.MultiplyAdd(a, b, c, d);
-        TensorPrimitives.MultiplyAdd(a, 2f, c, d);
-        TensorPrimitives.AddMultiply(a, b, c, d);
-        TensorPrimitives.Negate(a, d);
-        TensorPrimitives.Abs(a, d);
-        TensorPrimitives.Sqrt(a, d);
-        TensorPrimitives.Exp(a, d);
-        TensorPrimitives.Log(a, d);
-        TensorPrimitives.Tanh(a, d);
-        TensorPrimitives.SoftMax(a, d);
-        TensorPrimitives.Clamp(a, 0.6f, 0.7f, d);
-        _ = TensorPrimitives.Sum(a);
-        _ = TensorPrimitives.SumOfSquares(a);
-        _ = TensorPrimitives.Dot(a, b);
-        _ = TensorPrimitives.Max(a);
-        _ = TensorPrimitives.Min(a);
-        _ = TensorPrimitives.IndexOfMax(a);
-        _ = TensorPrimitives.IndexOfMin(a);
-        TensorPrimitives.Max(a, b, d);
-        TensorPrimitives.Min(a, b, d);
-        TensorPrimitives.Max(a, 0.6f, d);
-        TensorPrimitives.Min(a, 0.6f, d);
     }
 }

@@ -19,6 +19,7 @@ internal sealed partial class Trainer
     {
         using TrainingClaim claim = EnterTraining("Fit");
         CompileState compiled = RequireCompiled("Fit");
+        Kernels.Precompilation.TrainingBegins();
         StepOverrides overrides = StepOverrides.Of(_model.GetType());
         DistributionStrategy? distribution = compiled.Distribution;
         using var transfer = new BatchTransfer(ModelDevice());

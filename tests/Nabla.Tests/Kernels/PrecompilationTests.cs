@@ -1,5 +1,6 @@
 using Nabla.Datasets;
 using Nabla.Kernels;
+using Nabla.Layers;
 using Nabla.Tests.Support;
 
 namespace Nabla.Tests.Kernels;
@@ -34,6 +35,27 @@ public class PrecompilationTests
         Assert.InRange(rowGather, 1, 100);
         Assert.InRange(activations, 3, 100);
         Assert.Equal(failures, Precompilation.Failures);
+    }
+
+    [Fact]
+    public void Once_training_has_begun_a_caller_that_yields_to_it_compiles_nothing_and_any_other_caller_still_does()
+    {
+        Precompilation.TrainingBegins();
+
+        Assert.True(Precompilation.HasTrainingBegun);
+        Assert.Equal(0, Precompilation.Prepare(typeof(Pooling), yieldToTraining: true));
+        Assert.InRange(Precompilation.Prepare(typeof(Pooling)), 5, 1000);
+    }
+
+    [Fact]
+    public void Fit_tells_the_background_compilation_that_training_has_begun()
+    {
+        var model = new Sequential([new Dense(1, inputShape: [2])]);
+        model.Compile(optimizer: "sgd", loss: "mse");
+
+        model.Fit(Tensor.Zeros(4, 2), Tensor.Zeros(4, 1), epochs: 1, verbose: 0);
+
+        Assert.True(Precompilation.HasTrainingBegun);
     }
 
     [Fact]
