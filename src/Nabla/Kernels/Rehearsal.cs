@@ -29,7 +29,7 @@ internal static unsafe class Rehearsal
             _ => EdgeTiles<GemmMicroKernelScalar>(),
         };
         wrong += ReluColumnSums(cols: 16) + ReluColumnSums(cols: 8) + ReluColumnSums(cols: 10);
-        wrong += SoftmaxRows(cols: 10) + SoftmaxRows(cols: 24);
+        wrong += SoftmaxRows(rows: 2, cols: 10) + SoftmaxRows(rows: Softmax.NarrowMinRows, cols: 10) + SoftmaxRows(rows: 2, cols: 24);
         wrong += Fills();
         return wrong;
     }
@@ -100,16 +100,21 @@ internal static unsafe class Rehearsal
         return wrong;
     }
 
-    /// <summary>Softmax of 2 rows of <paramref name="cols"/> equal logits: every output must be 1 / cols.</summary>
-    internal static int SoftmaxRows(int cols)
+    /// <summary>
+    /// Softmax and log-softmax of <paramref name="rows"/> rows of <paramref name="cols"/> equal logits: every output
+    /// must be 1 / cols, and ln(1 / cols).
+    /// </summary>
+    internal static int SoftmaxRows(int rows, int cols)
     {
-        Span<float> x = stackalloc float[2 * cols], y = stackalloc float[2 * cols];
+        Span<float> x = stackalloc float[rows * cols], y = stackalloc float[rows * cols], ly = stackalloc float[rows * cols];
         x.Fill(0.25f);
-        Softmax.SoftmaxRows(x, y, 2, cols);
+        Softmax.SoftmaxRows(x, y, rows, cols);
+        Softmax.LogSoftmaxRows(x, ly, rows, cols);
         int wrong = 0;
-        foreach (float v in y)
+        for (int i = 0; i < y.Length; i++)
         {
-            wrong += MathF.Abs(v - (1f / cols)) <= 1e-6f ? 0 : 1;
+            wrong += MathF.Abs(y[i] - (1f / cols)) <= 1e-6f ? 0 : 1;
+            wrong += MathF.Abs(ly[i] + MathF.Log(cols)) <= 1e-6f ? 0 : 1;
         }
 
         return wrong;

@@ -29,6 +29,12 @@ internal static partial class Softmax
     public static void SoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         CheckRows(x, y, rows, cols);
+        if (rows >= NarrowMinRows && cols > 0 && cols < NarrowColumns)
+        {
+            SoftmaxNarrow(x, y, rows, cols);
+            return;
+        }
+
         for (int r = 0, start = 0; r < rows && cols > 0; r++, start += cols)
         {
             ReadOnlySpan<float> xr = x.Slice(start, cols);
@@ -44,6 +50,12 @@ internal static partial class Softmax
     public static void LogSoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         CheckRows(x, y, rows, cols);
+        if (rows >= NarrowMinRows && cols > 0 && cols < NarrowColumns)
+        {
+            LogSoftmaxNarrow(x, y, rows, cols);
+            return;
+        }
+
         for (int r = 0, start = 0; r < rows && cols > 0; r++, start += cols)
         {
             ReadOnlySpan<float> xr = x.Slice(start, cols);

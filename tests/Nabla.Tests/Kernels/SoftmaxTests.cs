@@ -126,6 +126,89 @@ public class SoftmaxTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Blocks_of_narrow_rows_match_double_reference_out_of_place_and_in_place(string path)
+    {
+        using var forced = new ForcedSimd(path);
+        for (int cols = 1; cols < Softmax.NarrowColumns; cols++)
+        {
+            // 250 rows of 10 cross two blocks of 102 rows; 4 is the fewest rows the block path takes.
+            foreach (int rows in (int[])[Softmax.NarrowMinRows, 5, 103, 250])
+            {
+                float[] x = TestData.UniformArray(rows * cols, -10f, 10f, seed: (rows * 31) + cols);
+                var y = new float[x.Length];
+                var ly = new float[x.Length];
+                Softmax.SoftmaxRows(x, y, rows, cols);
+                Softmax.LogSoftmaxRows(x, ly, rows, cols);
+                for (int r = 0; r < rows; r++)
+                {
+                    ReadOnlySpan<float> row = x.AsSpan(r * cols, cols);
+                    AssertEx.Close(ReferenceMath.Softmax(row).Select(v => (float)v).ToArray(), y.AsSpan(r * cols, cols), atol: 1e-7, rtol: 2e-6);
+                    AssertEx.Close(ReferenceMath.LogSoftmax(row).Select(v => (float)v).ToArray(), ly.AsSpan(r * cols, cols), atol: 2e-6, rtol: 1e-6);
+                }
+
+                float[] inPlace = (float[])x.Clone(), logInPlace = (float[])x.Clone();
+                Softmax.SoftmaxRows(inPlace, inPlace, rows, cols);
+                Softmax.LogSoftmaxRows(logInPlace, logInPlace, rows, cols);
+                Assert.Equal(y, inPlace);
+                Assert.Equal(ly, logInPlace);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void In_a_block_of_narrow_rows_infinities_and_nan_stay_in_their_own_row(string path)
+    {
+        using var forced = new ForcedSimd(path);
+        const int Cols = 10;
+        float[][] rows =
+        [
+            [.. Enumerable.Range(0, Cols).Select(i => i * 0.3f)],
+            [.. Enumerable.Repeat(float.NegativeInfinity, Cols)],                              // no finite maximum: NaN
+            [.. Enumerable.Range(0, Cols).Select(i => i % 3 == 0 ? float.NegativeInfinity : -i * 0.2f)],
+            [.. Enumerable.Range(0, Cols).Select(i => i == 4 ? float.NaN : i * 0.1f)],           // NaN: the row is NaN
+            [.. Enumerable.Range(0, Cols).Select(i => i == 7 ? float.PositiveInfinity : 1f)],    // +∞: the row is NaN
+            [.. Enumerable.Range(0, Cols).Select(i => 5f - i)],
+        ];
+        float[] x = [.. rows.SelectMany(r => r)];
+        var y = new float[x.Length];
+        var ly = new float[x.Length];
+        Softmax.SoftmaxRows(x, y, rows.Length, Cols);
+        Softmax.LogSoftmaxRows(x, ly, rows.Length, Cols);
+
+        foreach (int nanRow in (int[])[1, 3, 4])
+        {
+            Assert.All(y.AsSpan(nanRow * Cols, Cols).ToArray(), v => Assert.True(float.IsNaN(v)));
+            Assert.All(ly.AsSpan(nanRow * Cols, Cols).ToArray(), v => Assert.True(float.IsNaN(v)));
+        }
+
+        foreach (int r in (int[])[0, 2, 5])
+        {
+            float[] row = rows[r];
+            double[] p = new double[Cols];
+            double[] finite = ReferenceMath.Softmax(row.Where(float.IsFinite).ToArray());
+            for (int j = 0, k = 0; j < Cols; j++)
+            {
+                p[j] = float.IsNegativeInfinity(row[j]) ? 0 : finite[k++];
+            }
+
+            for (int j = 0; j < Cols; j++)
+            {
+                Assert.Equal(p[j], y[(r * Cols) + j], 1e-6);
+                if (p[j] == 0)
+                {
+                    Assert.Equal(float.NegativeInfinity, ly[(r * Cols) + j]);
+                }
+                else
+                {
+                    Assert.Equal(Math.Log(p[j]), ly[(r * Cols) + j], 1e-5);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_row_with_no_finite_maximum_is_nan_and_does_not_spill_into_other_rows()
     {
