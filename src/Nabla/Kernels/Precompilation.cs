@@ -26,12 +26,12 @@ namespace Nabla.Kernels;
 /// asks the runtime to compile every non-generic method of the kernel classes (and of their nested types) for the
 /// vector paths this machine has, and runs on small arrays of its own (<see cref="Rehearsal"/>) the
 /// <see cref="TensorPrimitives"/> functions that training uses and the generic instantiations that reflection does not
-/// reach (the GEMM edge tiles, the ReLU gradient's column sums, softmax's vector exponentials). A method that the main thread reaches while the background thread compiles it is waited for,
-/// not compiled twice. The thread changes no state of the library (it reads which GEMM path is active, to choose the
-/// instantiations), so compiling ahead changes nothing but time; a method the runtime refuses to compile ahead is
-/// compiled on its first call, as without this class, and counted in <see cref="Failures"/>, as is anything else
-/// that goes wrong on the thread, which never reaches the process. The thread asks for below-normal priority, a
-/// hint that the runtime on Linux may not apply.
+/// reach (the GEMM edge tiles, the ReLU gradient's column sums, softmax's vector exponentials). A method that the main
+/// thread reaches while the background thread compiles it is waited for, not compiled twice. The thread changes no
+/// state of the library (it reads which GEMM path is active, to choose the instantiations), so compiling ahead changes
+/// nothing but time; a method the runtime refuses to compile ahead is compiled on its first call, as without this
+/// class, and counted in <see cref="Failures"/>, as is anything else that goes wrong on the thread, which never
+/// reaches the process. The thread asks for below-normal priority, a hint that the runtime on Linux may not apply.
 /// </para>
 /// <para>
 /// It takes 0.17-0.22 s of one core once (on a Zen 3), which the loader's own 0.4 s on one core hides: the main
@@ -39,9 +39,10 @@ namespace Nabla.Kernels;
 /// (a model's constructor, <c>Fit</c>): fitting data already in memory, compiling every kernel beside the two
 /// training threads made the first epoch 0.1-0.2 s slower, not faster. For the same reason the thread compiles the
 /// convolution kernels, which come last, only until <c>Fit</c> begins (<see cref="TrainingBegins"/>): on a 2-core Xeon
-/// it was still compiling them 0.15-0.3 s into the main sample's first epoch, beside the two training threads. An application that does not want it sets
-/// the <c>Nabla.Precompile</c> switch to false: <c>&lt;NablaPrecompile&gt;false&lt;/NablaPrecompile&gt;</c> in its
-/// project file, or <see cref="AppContext.SetSwitch"/> before it first loads a dataset.
+/// it was still compiling them 0.15-0.3 s into the main sample's first epoch, beside the two training threads. An
+/// application that does not want it sets the <c>Nabla.Precompile</c> switch to false:
+/// <c>&lt;NablaPrecompile&gt;false&lt;/NablaPrecompile&gt;</c> in its project file, or <see cref="AppContext.SetSwitch"/>
+/// before it first loads a dataset.
 /// </para>
 /// </remarks>
 internal static class Precompilation
@@ -76,8 +77,9 @@ internal static class Precompilation
     }
 
     /// <summary>
-    /// Tells the background thread that training has begun (<c>Fit</c> calls it): the thread compiles nothing more, so
-    /// that it does not take a core from the training threads; what it has not compiled yet is compiled on first call.
+    /// Tells the background thread that training has begun (<c>Fit</c> calls it): of the kernels it compiles only until
+    /// then (the convolution kernels), it compiles none it has not reached, so that it does not take a core from the
+    /// training threads; those are compiled on their first call.
     /// </summary>
     internal static void TrainingBegins() => Volatile.Write(ref trainingBegan, 1);
 
@@ -175,7 +177,8 @@ internal static class Precompilation
             UntilTraining(typeof(WindowTileAvx512));
         }
 
-        static void UntilTraining([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] Type type) => Prepare(type, yieldToTraining: true);
+        static void UntilTraining([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] Type type) =>
+            Prepare(type, yieldToTraining: true);
     }
 
     /// <summary>
@@ -184,7 +187,8 @@ internal static class Precompilation
     /// </summary>
     /// <param name="type">The kernel class.</param>
     /// <param name="yieldToTraining">
-    /// True on the background thread: once <see cref="TrainingBegins"/> has been called, nothing more is compiled.
+    /// True for a kernel class compiled only until training begins: once <see cref="TrainingBegins"/> has been called,
+    /// none of its methods is compiled here.
     /// </param>
     /// <returns>How many methods were compiled (or found compiled already).</returns>
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "DynamicallyAccessedMemberTypes.All keeps the nested types with all their members.")]
