@@ -60,11 +60,14 @@ internal static unsafe class RowGather
     internal static int Parts(long elements, int count) =>
         (int)Math.Clamp(elements * sizeof(float) / Math.Max(1, MinBytesPerThread), 1, Math.Max(1, Math.Min(ParallelRunner.MaxParallelism, count)));
 
-    /// <summary>The first of the rows that part <paramref name="part"/> of <paramref name="parts"/> copies (<paramref name="count"/> for the end).</summary>
+    /// <summary>
+    /// The first of the rows that part <paramref name="part"/> of <paramref name="parts"/> copies (<paramref name="count"/>
+    /// for the end): the even cut of <see cref="WeightShares.Start"/>.
+    /// </summary>
     /// <param name="count">Rows gathered.</param>
     /// <param name="part">The part, from 0 to <paramref name="parts"/>.</param>
     /// <param name="parts">How many parts.</param>
-    internal static int PartStart(int count, int part, int parts) => (int)((long)count * part / parts);
+    internal static int PartStart(int count, int part, int parts) => WeightShares.Start(count, part, parts);
 
     private struct Job : IParallelJob
     {
