@@ -20,12 +20,7 @@ public class SoftmaxTests
             var ly = new float[x.Length];
             Softmax.SoftmaxRows(x, y, rows, cols);
             Softmax.LogSoftmaxRows(x, ly, rows, cols);
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<float> row = x.AsSpan(r * cols, cols);
-                AssertEx.Close(ReferenceMath.Softmax(row).Select(v => (float)v).ToArray(), y.AsSpan(r * cols, cols), atol: 1e-7, rtol: 2e-6);
-                AssertEx.Close(ReferenceMath.LogSoftmax(row).Select(v => (float)v).ToArray(), ly.AsSpan(r * cols, cols), atol: 2e-6, rtol: 1e-6);
-            }
+            AssertRowsMatchReference(x, y, ly, rows, cols);
         }
     }
 
@@ -141,12 +136,7 @@ public class SoftmaxTests
                 var ly = new float[x.Length];
                 Softmax.SoftmaxRows(x, y, rows, cols);
                 Softmax.LogSoftmaxRows(x, ly, rows, cols);
-                for (int r = 0; r < rows; r++)
-                {
-                    ReadOnlySpan<float> row = x.AsSpan(r * cols, cols);
-                    AssertEx.Close(ReferenceMath.Softmax(row).Select(v => (float)v).ToArray(), y.AsSpan(r * cols, cols), atol: 1e-7, rtol: 2e-6);
-                    AssertEx.Close(ReferenceMath.LogSoftmax(row).Select(v => (float)v).ToArray(), ly.AsSpan(r * cols, cols), atol: 2e-6, rtol: 1e-6);
-                }
+                AssertRowsMatchReference(x, y, ly, rows, cols);
 
                 float[] inPlace = (float[])x.Clone(), logInPlace = (float[])x.Clone();
                 Softmax.SoftmaxRows(inPlace, inPlace, rows, cols);
@@ -229,5 +219,16 @@ public class SoftmaxTests
 
         AssertEx.Throws<ArgumentException>(() => Softmax.SoftmaxRows(new float[5], new float[6], 2, 3), "'x'", "6", "5");
         AssertEx.Throws<ArgumentException>(() => Softmax.LogSoftmaxRows(new float[6], new float[5], 2, 3), "'y'", "6", "5");
+    }
+
+    // Row by row, softmax y and log-softmax ly of x against the double-precision reference.
+    private static void AssertRowsMatchReference(float[] x, float[] y, float[] ly, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = x.AsSpan(r * cols, cols);
+            AssertEx.Close(ReferenceMath.Softmax(row).Select(v => (float)v).ToArray(), y.AsSpan(r * cols, cols), atol: 1e-7, rtol: 2e-6);
+            AssertEx.Close(ReferenceMath.LogSoftmax(row).Select(v => (float)v).ToArray(), ly.AsSpan(r * cols, cols), atol: 2e-6, rtol: 1e-6);
+        }
     }
 }
