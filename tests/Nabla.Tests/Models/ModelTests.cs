@@ -151,7 +151,7 @@ public class ModelTests
         Assert.True(Math.Abs(first["loss"] - second["loss"]) > 1e-3, $"the two batches' losses ({first["loss"]}, {second["loss"]}) must differ for the weighting to show");
         foreach (string name in new[] { "loss", "accuracy" })
         {
-            Assert.Equal(((8 * first[name]) + (4 * second[name])) / 12, running[name], 5);
+            Assert.Equal(((8 * first[name]) + (4 * second[name])) / 12, running[name], 5e-6);
         }
     }
 
@@ -165,8 +165,8 @@ public class ModelTests
         model.ResetMetrics();
         IReadOnlyDictionary<string, double> first = model.TestOnBatch(x1, y1);
         IReadOnlyDictionary<string, double> running = model.TestOnBatch(x2, y2);
-        Assert.Equal(((8 * first["loss"]) + (4 * loss2)) / 12, running["loss"], 5);
-        Assert.Equal(model.Evaluate(Concat(x1, x2), Concat(y1, y2), batchSize: 8, verbose: 0)["loss"], running["loss"], 5);
+        Assert.Equal(((8 * first["loss"]) + (4 * loss2)) / 12, running["loss"], 5e-6);
+        Assert.Equal(model.Evaluate(Concat(x1, x2), Concat(y1, y2), batchSize: 8, verbose: 0)["loss"], running["loss"], 5e-6);
         Assert.InRange(running["accuracy"], 0, 1);
     }
 
@@ -257,6 +257,6 @@ public class ModelTests
         Tensor x = TestData.Uniform([10, 4]), y = Labels(10, 3);
         History h = model.Fit(x, y, epochs: 1, verbose: 0, validationSplit: 0.3f);
         double lastThree = model.Evaluate(x[7..], y[7..], verbose: 0)["loss"];
-        Assert.Equal(lastThree, h["val_loss"][0], 5);
+        Assert.Equal(lastThree, h["val_loss"][0], 5e-6);
     }
 }

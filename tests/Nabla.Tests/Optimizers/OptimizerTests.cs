@@ -108,7 +108,7 @@ public class OptimizerTests
         }
 
         Assert.Equal([0L, 1L, 2L], steps.Distinct());
-        Assert.Equal(expected, x.Value.Item(), 5);
+        Assert.Equal(expected, x.Value.Item(), 5e-6);
         Assert.Equal(0.4f, opt.LearningRate, 6);   // the rate the next update (step 3) would use
     }
 
