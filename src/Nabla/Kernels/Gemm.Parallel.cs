@@ -135,6 +135,20 @@ internal static unsafe partial class Gemm
         return a;
     }
 
+    // Runs block 'block' of a gridRows × gridCols grid over C (row-major order of blocks): whole tiles (Mr rows, Nr
+    // columns) of the rowUnits × colUnits that C spans, spread as evenly as possible; a block left empty does nothing.
+    private static void RunGridBlock<TK>(in GemmOperands g, int block, int gridRows, int gridCols, int rowUnits, int colUnits)
+        where TK : struct, IGemmMicroKernel
+    {
+        int gridRow = block / gridCols, gridCol = block - (gridRow * gridCols);
+        int row0 = Boundary(gridRow, gridRows, rowUnits, TK.Mr, g.M);
+        int row1 = Boundary(gridRow + 1, gridRows, rowUnits, TK.Mr, g.M);
+        int col0 = Boundary(gridCol, gridCols, colUnits, TK.Nr, g.N);
+        int col1 = Boundary(gridCol + 1, gridCols, colUnits, TK.Nr, g.N);
+        if (row0 < row1 && col0 < col1)
+            RunBlocked<TK>(in g, row0, row1, col0, col1);
+    }
+
     // Start of part 'part' of 'parts' when 'units' tiles of 'unit' elements are shared out.
     private static int Boundary(int part, int parts, int units, int unit, int limit) =>
         (int)Math.Min(limit, (long)part * units / parts * unit);
@@ -152,19 +166,11 @@ internal static unsafe partial class Gemm
         {
             int blocks = GridRows * GridCols;
             int item = index / blocks, block = index - (item * blocks);
-            int gridRow = block / GridCols, gridCol = block - (gridRow * GridCols);
-
             GemmOperands g = Operands;
             g.A += item * StrideA;
             g.B += item * StrideB;
             g.C += item * StrideC;
-            int row0 = Boundary(gridRow, GridRows, RowUnits, TK.Mr, g.M);
-            int row1 = Boundary(gridRow + 1, GridRows, RowUnits, TK.Mr, g.M);
-            int col0 = Boundary(gridCol, GridCols, ColUnits, TK.Nr, g.N);
-            int col1 = Boundary(gridCol + 1, GridCols, ColUnits, TK.Nr, g.N);
-            if (row0 < row1 && col0 < col1)
-                RunBlocked<TK>(in g, row0, row1, col0, col1);
+            RunGridBlock<TK>(in g, block, GridRows, GridCols, RowUnits, ColUnits);
         }
-
     }
 }

@@ -93,7 +93,6 @@ internal static unsafe partial class Gemm
         public readonly void Execute(int index)
         {
             int blocks = GridRows * GridCols, part = index / blocks, block = index - (part * blocks);
-            int gridRow = block / GridCols, gridCol = block - (gridRow * GridCols);
             GemmOperands g = Operands;
             int k0 = WeightShares.Start(g.K, part, DepthParts), k1 = WeightShares.Start(g.K, part + 1, DepthParts);
             g.A += k0;
@@ -106,10 +105,7 @@ internal static unsafe partial class Gemm
                 g.Accumulate = false;
             }
 
-            int row0 = Boundary(gridRow, GridRows, RowUnits, TK.Mr, g.M), row1 = Boundary(gridRow + 1, GridRows, RowUnits, TK.Mr, g.M);
-            int col0 = Boundary(gridCol, GridCols, ColUnits, TK.Nr, g.N), col1 = Boundary(gridCol + 1, GridCols, ColUnits, TK.Nr, g.N);
-            if (row0 < row1 && col0 < col1)
-                RunBlocked<TK>(in g, row0, row1, col0, col1);
+            RunGridBlock<TK>(in g, block, GridRows, GridCols, RowUnits, ColUnits);
         }
     }
 }
