@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Nabla.Kernels.Parallel;
 
 namespace Nabla.Kernels;
@@ -59,8 +60,23 @@ internal static unsafe partial class Gemm
             GridCols = gridCols,
             RowUnits = rowUnits,
             ColUnits = colUnits,
+            CallerUnits = batch == 1 && gridRows * gridCols == 2
+                ? CallerSpeed.Shared.CallerUnits(gridRows == 2 ? rowUnits : colUnits)
+                : -1,
         };
         ParallelRunner.For(batch * gridRows * gridCols, ref job);
+        if (job.CallerUnits >= 0)
+            RecordSpeeds(job.First, job.Second);
+    }
+
+    // Passes the two parts' rates to CallerSpeed when the caller ran one part and a worker the other.
+    private static void RecordSpeeds(PartTiming first, PartTiming second)
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        if (first.Thread == caller && second.Thread is not 0 && second.Thread != caller)
+            CallerSpeed.Shared.Record(first.Units, first.Ticks, second.Units, second.Ticks);
+        else if (second.Thread == caller && first.Thread is not 0 && first.Thread != caller)
+            CallerSpeed.Shared.Record(second.Units, second.Ticks, first.Units, first.Ticks);
     }
 
     private static int ThreadCount(int batch, int m, int n, int k) => ThreadsFor(2.0 * batch * m * n * k);
@@ -136,25 +152,33 @@ internal static unsafe partial class Gemm
     }
 
     // Runs block 'block' of a gridRows × gridCols grid over C (row-major order of blocks): whole tiles (Mr rows, Nr
-    // columns) of the rowUnits × colUnits that C spans, spread as evenly as possible; a block left empty does nothing.
-    private static void RunGridBlock<TK>(in GemmOperands g, int block, int gridRows, int gridCols, int rowUnits, int colUnits)
+    // columns) of the rowUnits × colUnits that C spans, spread as evenly as possible, or, with callerUnits at least 0
+    // and two blocks, callerUnits tiles of the cut axis to the first block and the rest to the second. A block left
+    // empty does nothing. Returns the elements of C it computed.
+    private static long RunGridBlock<TK>(in GemmOperands g, int block, int gridRows, int gridCols, int rowUnits, int colUnits,
+        int callerUnits = -1)
         where TK : struct, IGemmMicroKernel
     {
         int gridRow = block / gridCols, gridCol = block - (gridRow * gridCols);
-        int row0 = Boundary(gridRow, gridRows, rowUnits, TK.Mr, g.M);
-        int row1 = Boundary(gridRow + 1, gridRows, rowUnits, TK.Mr, g.M);
-        int col0 = Boundary(gridCol, gridCols, colUnits, TK.Nr, g.N);
-        int col1 = Boundary(gridCol + 1, gridCols, colUnits, TK.Nr, g.N);
-        if (row0 < row1 && col0 < col1)
-            RunBlocked<TK>(in g, row0, row1, col0, col1);
+        int row0 = Boundary(gridRow, gridRows, rowUnits, TK.Mr, g.M, callerUnits);
+        int row1 = Boundary(gridRow + 1, gridRows, rowUnits, TK.Mr, g.M, callerUnits);
+        int col0 = Boundary(gridCol, gridCols, colUnits, TK.Nr, g.N, callerUnits);
+        int col1 = Boundary(gridCol + 1, gridCols, colUnits, TK.Nr, g.N, callerUnits);
+        if (row0 >= row1 || col0 >= col1)
+            return 0;
+        RunBlocked<TK>(in g, row0, row1, col0, col1);
+        return (long)(row1 - row0) * (col1 - col0);
     }
 
-    // Start of part 'part' of 'parts' when 'units' tiles of 'unit' elements are shared out.
-    private static int Boundary(int part, int parts, int units, int unit, int limit) =>
-        (int)Math.Min(limit, (long)part * units / parts * unit);
+    // Start of part 'part' of 'parts' when 'units' tiles of 'unit' elements are shared out: evenly, or, in two parts
+    // with firstUnits at least 0, firstUnits to the first part.
+    private static int Boundary(int part, int parts, int units, int unit, int limit, int firstUnits) =>
+        (int)Math.Min(limit, (parts == 2 && part == 1 && firstUnits >= 0 ? firstUnits : (long)part * units / parts) * unit);
 
     // One index = one block of one product: index / (GridRows·GridCols) picks the product, the rest
-    // the block. Blocks are whole tiles (Mr rows, Nr columns), spread as evenly as possible.
+    // the block. Blocks are whole tiles (Mr rows, Nr columns), spread as evenly as possible, except
+    // the two blocks of a single product: there the first, the caller's, takes CallerUnits tiles of
+    // the cut axis (CallerSpeed), and each block's time is measured for the next cut.
     private struct BlockJob<TK> : IParallelJob
         where TK : struct, IGemmMicroKernel
     {
@@ -162,7 +186,11 @@ internal static unsafe partial class Gemm
         public nint StrideA, StrideB, StrideC;
         public int GridRows, GridCols, RowUnits, ColUnits;
 
-        public readonly void Execute(int index)
+        // -1 for an even cut; written by each block below, one field per block.
+        public int CallerUnits;
+        public PartTiming First, Second;
+
+        public void Execute(int index)
         {
             int blocks = GridRows * GridCols;
             int item = index / blocks, block = index - (item * blocks);
@@ -170,7 +198,22 @@ internal static unsafe partial class Gemm
             g.A += item * StrideA;
             g.B += item * StrideB;
             g.C += item * StrideC;
-            RunGridBlock<TK>(in g, block, GridRows, GridCols, RowUnits, ColUnits);
+            if (CallerUnits < 0)
+            {
+                RunGridBlock<TK>(in g, block, GridRows, GridCols, RowUnits, ColUnits);
+                return;
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            long units = RunGridBlock<TK>(in g, block, GridRows, GridCols, RowUnits, ColUnits, CallerUnits);
+            var timing = new PartTiming(units, Stopwatch.GetTimestamp() - start, Environment.CurrentManagedThreadId);
+            if (block == 0)
+                First = timing;
+            else
+                Second = timing;
         }
     }
+
+    // The elements of C a block computed, the ticks it took and the managed id of the thread that ran it (0: not run).
+    private readonly record struct PartTiming(long Units, long Ticks, int Thread);
 }

@@ -124,6 +124,7 @@ internal static class Precompilation
         // training begins: a dense model never calls them.
         bool avx2 = Avx2.IsSupported && Fma.IsSupported;
         Prepare(typeof(Gemm));
+        Prepare(typeof(Parallel.CallerSpeed));
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
             Prepare(typeof(GemmMicroKernelAvx512));

@@ -522,6 +522,61 @@ public sealed class GemmTests : IDisposable
         Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), all.Select(BitConverter.SingleToInt32Bits));
     }
 
+    // A product cut in two parts gives the caller's part as many tiles as the measured speeds say (CallerSpeed); the
+    // cut moves which thread computes an element, never how: the same bits at every ratio as on one thread. The shapes
+    // are cut along rows (784 × 512 weight gradient) or columns (the others), with edge tiles on either side of a cut.
+    [Theory]
+    [InlineData(false, false, 128, 512, 784)]
+    [InlineData(true, false, 784, 512, 128)]
+    [InlineData(false, true, 128, 512, 512)]
+    [InlineData(false, false, 65, 257, 63)]
+    [InlineData(true, false, 257, 33, 40)]
+    [InlineData(false, true, 13, 70, 17)]
+    public void Uneven_two_part_cuts_give_the_same_bits_as_one_thread(bool transposeA, bool transposeB, int m, int n, int k)
+    {
+        var random = new System.Random(m + n);
+        int lda = transposeA ? m : k, ldb = transposeB ? k : n;
+        float[] a = GemmReference.Matrix(random, transposeA ? k : m, transposeA ? m : k, lda, tail: 0);
+        float[] b = GemmReference.Matrix(random, transposeB ? n : k, transposeB ? k : n, ldb, tail: 0);
+        float[] one = new float[m * n];
+        Use(GemmPath.Auto, 1, 0);
+        Gemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, one, n);
+        GemmReference.AssertClose(GemmReference.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb), one, m, n, n, Atol(k), Rtol);
+
+        Use(GemmPath.Auto, 2, 0);
+        try
+        {
+            foreach (double ratio in new[] { CallerSpeed.MaxRatio, 1 / CallerSpeed.MaxRatio, 0.7, 1.0 })
+            {
+                float[] two = new float[m * n];
+                CallerSpeed.Shared.Reset(ratio);
+                Gemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, two, n);
+                Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), two.Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+        finally
+        {
+            CallerSpeed.Shared.Reset();
+        }
+    }
+
+    // Products that the caller and a worker share measure the two threads' speeds: after an even start the estimate
+    // moves (the two parts never take exactly the same time).
+    [Fact]
+    public void Products_shared_with_a_worker_measure_the_threads_speeds()
+    {
+        if (ParallelRunner.WorkerCount == 0)
+            return;   // one core: nothing is shared
+        const int m = 128, n = 512, k = 300;
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        Use(GemmPath.Auto, 2, 0);
+        CallerSpeed.Shared.Reset();
+        for (int i = 0; i < 200 && CallerSpeed.Shared.Ratio == 1.0; i++)
+            Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+        Assert.NotEqual(1.0, CallerSpeed.Shared.Ratio);
+        CallerSpeed.Shared.Reset();
+    }
+
     // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
     [Theory]
     [InlineData(1)]
