@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 using Nabla.Kernels.Parallel;
 
@@ -575,6 +576,57 @@ public sealed class GemmTests : IDisposable
             Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
         Assert.NotEqual(1.0, CallerSpeed.Shared.Ratio);
         CallerSpeed.Shared.Reset();
+    }
+
+    // Four threads multiplying at once: one at a time gets the worker, the others run their blocks alone, and every
+    // parallel product records into the shared estimate while the others read it to cut theirs; a fifth thread flips
+    // the estimate between its bounds all along, so a call whose blocks read it twice would cut C with a gap. Every
+    // result keeps the bits of one thread's.
+    [Fact]
+    public void Products_from_racing_threads_keep_their_bits_while_the_estimate_moves()
+    {
+        const int m = 128, n = 256, k = 200, threads = 4, rounds = 100;
+        var random = new System.Random(5);
+        float[] a = GemmReference.Matrix(random, m, k, k, tail: 0), b = GemmReference.Matrix(random, k, n, n, tail: 0);
+        float[] expected = new float[m * n];
+        Use(GemmPath.Auto, 1, 0);
+        Gemm.Multiply(false, false, m, n, k, a, k, b, n, expected, n);
+
+        Use(GemmPath.Auto, Environment.ProcessorCount, 0);
+        var wrong = new int[threads];
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            var c = new float[m * n];
+            for (int round = 0; round < rounds; round++)
+            {
+                Array.Clear(c);
+                Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n);
+                if (!MemoryMarshal.Cast<float, int>(c).SequenceEqual(MemoryMarshal.Cast<float, int>(expected)))
+                    wrong[t]++;
+            }
+        })).ToArray();
+        int done = 0;
+        var flipper = new Thread(() =>
+        {
+            for (int i = 0; Volatile.Read(ref done) == 0; i++)
+                CallerSpeed.Shared.Reset(i % 2 == 0 ? 1 / CallerSpeed.MaxRatio : CallerSpeed.MaxRatio);
+        });
+        try
+        {
+            flipper.Start();
+            foreach (Thread t in workers)
+                t.Start();
+            foreach (Thread t in workers)
+                t.Join();
+        }
+        finally
+        {
+            Volatile.Write(ref done, 1);
+            flipper.Join();
+            CallerSpeed.Shared.Reset();
+        }
+
+        Assert.Equal(new int[threads], wrong);
     }
 
     // Pack buffers are per-thread and reused, and the runner dispatches without allocating.
