@@ -17,7 +17,7 @@ internal static partial class Softmax
 {
     /// <summary>
     /// At least <see cref="NarrowMinRows"/> rows of fewer columns than this take the block path
-    /// (<see cref="SoftmaxNarrow"/>, <see cref="LogSoftmaxNarrow"/>); from 16 columns a row is a whole AVX-512 vector.
+    /// (<see cref="Narrow"/>); from 16 columns a row is a whole AVX-512 vector.
     /// </summary>
     internal const int NarrowColumns = 16;
 
@@ -27,41 +27,31 @@ internal static partial class Softmax
     // A block holds at most this many elements (whole rows); its exponentials and per-element divisors stay on the stack.
     private const int NarrowBlock = 1024;
 
-    // y = softmax(x) for rows of cols < NarrowColumns: y = x − m row by row, y = e^y over the block, y /= Σ y per row.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    private static void SoftmaxNarrow(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
-    {
-        int blockRows = Math.Max(1, NarrowBlock / cols);
-        Span<float> divisors = stackalloc float[blockRows * cols];
-        for (int r0 = 0; r0 < rows; r0 += blockRows)
-        {
-            int length = Math.Min(blockRows, rows - r0) * cols;
-            Span<float> yb = y.Slice(r0 * cols, length);
-            ShiftByRowMaxima(x.Slice(r0 * cols, length), yb, cols);
-            ExpShiftSum(yb, 0f, yb);
-            FillRowSums(yb, divisors, cols, log: false);
-            TensorPrimitives.Divide(yb, divisors[..length], yb);
-        }
-    }
+    // Whether rows of this shape take the block path.
+    private static bool IsNarrow(int rows, int cols) => rows >= NarrowMinRows && cols > 0 && cols < NarrowColumns;
 
-    // y = log_softmax(x) for rows of cols < NarrowColumns: y = x − m row by row, then the exponentials of y aside and
-    // y −= ln Σ e^y per row.
+    // y = softmax(x), or log_softmax(x) when 'log', for rows of cols < NarrowColumns, a block of rows at a time:
+    // y = x − m row by row; then softmax takes the exponentials in place and divides by each row's sum, log-softmax
+    // takes them aside and subtracts the log of each row's sum.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void LogSoftmaxNarrow(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
+    private static void Narrow(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, bool log)
     {
         int blockRows = Math.Max(1, NarrowBlock / cols);
-        Span<float> exps = stackalloc float[blockRows * cols];
-        Span<float> logSums = stackalloc float[blockRows * cols];
+        Span<float> rowSums = stackalloc float[blockRows * cols];
+        Span<float> exps = log ? stackalloc float[blockRows * cols] : default;
         for (int r0 = 0; r0 < rows; r0 += blockRows)
         {
             int length = Math.Min(blockRows, rows - r0) * cols;
             Span<float> yb = y.Slice(r0 * cols, length);
+            Span<float> eb = log ? exps[..length] : yb;
             ShiftByRowMaxima(x.Slice(r0 * cols, length), yb, cols);
-            ExpShiftSum(yb, 0f, exps);
-            FillRowSums(exps[..length], logSums, cols, log: true);
-            TensorPrimitives.Subtract(yb, logSums[..length], yb);
+            ExpShiftSum(yb, 0f, eb);
+            FillRowSums(eb, rowSums, cols, log);
+            if (log)
+                TensorPrimitives.Subtract(yb, rowSums[..length], yb);
+            else
+                TensorPrimitives.Divide(yb, rowSums[..length], yb);
         }
     }
 

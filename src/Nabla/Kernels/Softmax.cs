@@ -29,9 +29,9 @@ internal static partial class Softmax
     public static void SoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         CheckRows(x, y, rows, cols);
-        if (rows >= NarrowMinRows && cols > 0 && cols < NarrowColumns)
+        if (IsNarrow(rows, cols))
         {
-            SoftmaxNarrow(x, y, rows, cols);
+            Narrow(x, y, rows, cols, log: false);
             return;
         }
 
@@ -50,9 +50,9 @@ internal static partial class Softmax
     public static void LogSoftmaxRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         CheckRows(x, y, rows, cols);
-        if (rows >= NarrowMinRows && cols > 0 && cols < NarrowColumns)
+        if (IsNarrow(rows, cols))
         {
-            LogSoftmaxNarrow(x, y, rows, cols);
+            Narrow(x, y, rows, cols, log: true);
             return;
         }
 
