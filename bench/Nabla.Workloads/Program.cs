@@ -1,6 +1,7 @@
 // End-to-end benchmark runner: trains the tutorial workloads through the public API, as a user would, and measures
 // time, throughput, allocation and garbage collections per epoch; prints a table against the goals and writes JSON.
-// Run: dotnet run -c Release --project bench/Nabla.Workloads -- [names...] [--out path.json] [--quick] [--peers DIR]
+// Run: dotnet run -c Release --project bench/Nabla.Workloads -- [names...] [--out path.json] [--quick] [--peers DIR]...
+// or, to judge saved runs: ... -- [names...] --report path.json... --peers DIR...
 // What each workload is, the goals and the TorchSharp baselines: docs/benchmarks.md.
 using System.Diagnostics;
 using Nabla.Workloads;
@@ -24,7 +25,14 @@ try
 {
     options = RunnerOptions.Parse(args);
     workloads = WorkloadCatalog.Select(options.Selectors);
-    peers = options.PeersDirectory is string directory ? PeerComparison.Load(directory) : null;   // read first: fail before the runs
+    peers = options.PeersDirectories.Count > 0 ? PeerComparison.Load(options.PeersDirectories) : null;   // read first: fail before the runs
+    if (options.Reports.Count > 0)
+    {
+        // Saved runs against the peers: nothing is run.
+        RunReport[] saved = [.. options.Reports.Select(ReportReader.Read)];
+        peers!.Print(saved, workloads, Console.Out);
+        return 0;
+    }
 }
 catch (ArgumentException e)
 {
@@ -50,7 +58,7 @@ Console.WriteLine($"Wrote {Path.GetFullPath(options.OutputPath)}");
 if (peers is not null)
 {
     Console.WriteLine();
-    peers.Print(report, workloads, Console.Out);
+    peers.Print([report], workloads, Console.Out);
 }
 
 return 0;
