@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Nabla.Tests.Support;
 using Nabla.Workloads.Reporting;
 using Nabla.Workloads.Tests.Support;
 
@@ -94,7 +95,7 @@ public partial class PeerComparisonTests
     {
         using var folder = new TempFolder();
         string missing = Path.Combine(folder.Path, "none");
-        folder.Write("empty/cpu.json", """{"avx512_fma_gflops_2t": 300}""");
+        Reports.Write(folder, "empty/cpu.json", """{"avx512_fma_gflops_2t": 300}""");
         string empty = Path.Combine(folder.Path, "empty");
         string good = OnePeerRun(folder).Directories[0];
 
@@ -109,7 +110,7 @@ public partial class PeerComparisonTests
     public void A_peer_file_that_is_not_json_is_named()
     {
         using var folder = new TempFolder();
-        string bad = folder.Write("p1/torchsharp.json", "{\"W7\": ");
+        string bad = Reports.Write(folder, "p1/torchsharp.json", "{\"W7\": ");
 
         var e = Assert.Throws<ArgumentException>(() => PeerComparison.Load([Path.Combine(folder.Path, "p1")]));
         Assert.StartsWith($"--peers: '{bad}' is not valid JSON: ", e.Message);

@@ -1,3 +1,4 @@
+using Nabla.Tests.Support;
 using Nabla.Workloads.Reporting;
 using Nabla.Workloads.Tests.Support;
 
@@ -41,7 +42,7 @@ public class ReportReaderTests
     public void A_file_that_is_not_json_is_refused()
     {
         using var folder = new TempFolder();
-        string path = folder.Write("bad.json", "time per epoch: 0.14 s");
+        string path = Reports.Write(folder, "bad.json", "time per epoch: 0.14 s");
 
         var e = Assert.Throws<ArgumentException>(() => ReportReader.Read(path));
         Assert.StartsWith($"--report: '{path}' is not a runner report: ", e.Message);
@@ -70,7 +71,7 @@ public class ReportReaderTests
     public void Json_of_another_kind_is_refused(string json)
     {
         using var folder = new TempFolder();
-        string path = folder.Write("other.json", json);
+        string path = Reports.Write(folder, "other.json", json);
 
         var e = Assert.Throws<ArgumentException>(() => ReportReader.Read(path));
         Assert.Equal($"--report: '{path}' is not a runner report: it lacks the machine, or a workload's name or figures.", e.Message);

@@ -1,3 +1,4 @@
+using Nabla.Tests.Support;
 using Nabla.Workloads.Reporting;
 
 namespace Nabla.Workloads.Tests.Support;
@@ -30,13 +31,21 @@ internal static class Reports
     /// <summary>The peers' files for one run of ../shared/peers/run.sh: W3's and W7's figures and the FMA peak.</summary>
     public static void WritePeers(TempFolder folder, string name, double torchSharpEpoch, double pyTorchEpoch, double torchSharpStep, double accuracy, double? peak)
     {
-        folder.Write($"{name}/torchsharp.json",
+        Write(folder, $"{name}/torchsharp.json",
             $$$"""{"config": {"label": "torchsharp-0.107.0"}, "W3": {"epoch_s_median_2_10": {{{torchSharpEpoch}}}, "test_accuracy": {{{accuracy}}}}, "W7": {"us_per_step": {{{torchSharpStep}}}}}""");
-        folder.Write($"{name}/pytorch-openblas.json",
+        Write(folder, $"{name}/pytorch-openblas.json",
             $$$"""{"config": {"label": "pytorch-1.13"}, "W3": {"epoch_s_median_2_10": {{{pyTorchEpoch}}}}}""");
         if (peak is double p)
         {
-            folder.Write($"{name}/cpu.json", $$$"""{"avx512_fma_gflops_2t": {{{p}}}, "avx2_fma_gflops_2t": {{{p / 2}}}}""");
+            Write(folder, $"{name}/cpu.json", $$$"""{"avx512_fma_gflops_2t": {{{p}}}, "avx2_fma_gflops_2t": {{{p / 2}}}}""");
         }
+    }
+
+    /// <summary>Writes <paramref name="text"/> to the file <paramref name="name"/> in <paramref name="folder"/> and returns its path.</summary>
+    public static string Write(TempFolder folder, string name, string text)
+    {
+        string path = folder.File(name);
+        File.WriteAllText(path, text);
+        return path;
     }
 }
