@@ -29,16 +29,15 @@ internal sealed class PeerComparison
 
     // _peers[folder][peer file], null where the folder lacks the file.
     private readonly JsonElement?[][] _peers;
-    private readonly double? _peakGflops;
 
     private PeerComparison(IReadOnlyList<string> directories, JsonElement?[][] peers, double? peakGflops) =>
-        (Directories, _peers, _peakGflops) = (directories, peers, peakGflops);
+        (Directories, _peers, PeakGflops) = (directories, peers, peakGflops);
 
     /// <summary>The folders the peer files were read from.</summary>
     public IReadOnlyList<string> Directories { get; }
 
     /// <summary>The FMA peak the table's shares are of: the highest of the folders' <c>cpu.json</c>, or null where none has one.</summary>
-    public double? PeakGflops => _peakGflops;
+    public double? PeakGflops { get; }
 
     /// <summary>Reads the peer files in each of <paramref name="directories"/> (at least one).</summary>
     /// <exception cref="ArgumentException">
@@ -120,7 +119,7 @@ internal sealed class PeerComparison
             writer.WriteLine("A report comes from a --quick run: its figures are shortened runs'.");
         }
 
-        writer.WriteLine(_peakGflops is double peak
+        writer.WriteLine(PeakGflops is double peak
             ? $"FMA peak there (cpu.json, 2 threads{(Directories.Count > 1 ? ", the highest" : "")}): {Format(peak, Units.Gflops)}; shares of it in the last columns."
             : "No cpu.json: shares of the FMA peak not shown.");
         writer.WriteLine("ratio: Nabla's figure divided by the better peer's (the faster, or the more accurate).");
@@ -210,7 +209,7 @@ internal sealed class PeerComparison
         : $"{p.Name}: no {p.File}"));
 
     private string Share(Func<double, double>? gflops, double? value) =>
-        gflops is not null && value is double v && _peakGflops is double peak
+        gflops is not null && value is double v && PeakGflops is double peak
             ? (100 * gflops(v) / peak).ToString("F1", CultureInfo.InvariantCulture) + "%"
             : "";
 
