@@ -73,10 +73,9 @@ internal static unsafe partial class Gemm
     private static void RecordSpeeds(PartTiming first, PartTiming second)
     {
         int caller = Environment.CurrentManagedThreadId;
-        if (first.Thread == caller && second.Thread is not 0 && second.Thread != caller)
-            CallerSpeed.Shared.Record(first.Units, first.Ticks, second.Units, second.Ticks);
-        else if (second.Thread == caller && first.Thread is not 0 && first.Thread != caller)
-            CallerSpeed.Shared.Record(second.Units, second.Ticks, first.Units, first.Ticks);
+        (PartTiming own, PartTiming other) = first.Thread == caller ? (first, second) : (second, first);
+        if (own.Thread == caller && other.Thread is not 0 && other.Thread != caller)
+            CallerSpeed.Shared.Record(own.Units, own.Ticks, other.Units, other.Ticks);
     }
 
     private static int ThreadCount(int batch, int m, int n, int k) => ThreadsFor(2.0 * batch * m * n * k);
